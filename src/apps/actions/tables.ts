@@ -1,0 +1,2 @@
+// actions app tables (filled in by the actions app work)
+export {};

@@ -1,0 +1,2 @@
+// experiments app tables (filled in by the experiments app work)
+export {};

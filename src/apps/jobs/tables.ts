@@ -1,0 +1,2 @@
+// jobs app tables (filled in by the jobs app work)
+export {};

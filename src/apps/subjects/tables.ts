@@ -1,0 +1,2 @@
+// subjects app tables (filled in by the subjects app work)
+export {};

@@ -1,0 +1,146 @@
+// Settings come from the environment, then an optional JSON config file; the environment wins.
+// They are read and validated once; everything else receives the resulting object.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  mediaDir: string;
+  adminPassword: string | null;
+  timeZone: string;
+  labName: string;
+  rabbitmqUrl: string | null;
+  /** requests per minute per user (or IP when anonymous); 0 disables throttling */
+  throttleBurstPerMinute: number;
+  /** data repository name -> local directory that holds its files */
+  repositoryDirs: Record<string, string>;
+  /** interval of the in-process scheduler in seconds; 0 disables it */
+  schedulerIntervalSeconds: number;
+  smtp: { host: string; port: number; from: string; user?: string; password?: string } | null;
+  /** where the config values came from, for `alyx doctor` */
+  configFile: string | null;
+}
+
+const KEYS = {
+  PORT: 'port',
+  HOST: 'host',
+  DATABASE_URL: 'databaseUrl',
+  ALYX_DATA_DIR: 'dataDir',
+  ALYX_MEDIA_DIR: 'mediaDir',
+  ALYX_ADMIN_PASSWORD: 'adminPassword',
+  ALYX_TIME_ZONE: 'timeZone',
+  ALYX_LAB: 'labName',
+  ALYX_RABBITMQ_URL: 'rabbitmqUrl',
+  ALYX_THROTTLE_PER_MINUTE: 'throttleBurstPerMinute',
+  ALYX_SCHEDULER_INTERVAL: 'schedulerIntervalSeconds',
+} as const;
+
+export class ConfigError extends Error {}
+
+function machineTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads `alyx.config.json` (or the file named by ALYX_CONFIG) from the working directory. */
+function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): { file: string | null; values: Record<string, unknown> } {
+  const file = env.ALYX_CONFIG ? path.resolve(cwd, env.ALYX_CONFIG) : path.join(cwd, 'alyx.config.json');
+  if (!fs.existsSync(file)) {
+    if (env.ALYX_CONFIG) throw new ConfigError(`config file ${file} (ALYX_CONFIG) does not exist`);
+    return { file: null, values: {} };
+  }
+  try {
+    const values = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new ConfigError(`${file} must hold a JSON object`);
+    }
+    return { file, values };
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const { file, values } = readConfigFile(env, cwd);
+  // The config file uses the same names as the environment (PORT, DATABASE_URL, ...), or the
+  // camelCase keys of Config; the environment wins over both.
+  const pick = (envKey: keyof typeof KEYS): unknown => {
+    if (env[envKey] !== undefined && env[envKey] !== '') return env[envKey];
+    if (values[envKey] !== undefined) return values[envKey];
+    return values[KEYS[envKey]];
+  };
+  const int = (envKey: keyof typeof KEYS, def: number, min: number, max: number): number => {
+    const raw = pick(envKey);
+    if (raw === undefined || raw === null || raw === '') return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(`${envKey} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+    }
+    return n;
+  };
+  const str = (envKey: keyof typeof KEYS): string | null => {
+    const raw = pick(envKey);
+    return raw === undefined || raw === null || raw === '' ? null : String(raw);
+  };
+
+  const dataDir = path.resolve(cwd, str('ALYX_DATA_DIR') ?? './data');
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://`);
+  }
+  const timeZone = str('ALYX_TIME_ZONE') ?? machineTimeZone();
+  if (!isValidTimeZone(timeZone)) throw new ConfigError(`ALYX_TIME_ZONE ${timeZone} is not a known IANA time zone`);
+  const labName = str('ALYX_LAB') ?? 'defaultlab';
+  if (!/^\w+$/.test(labName)) throw new ConfigError('ALYX_LAB must only contain letters, numbers, and underscores');
+
+  const repositoryDirs: Record<string, string> = {};
+  const rawRepos = values.repositories ?? values.repositoryDirs;
+  if (rawRepos !== undefined) {
+    if (typeof rawRepos !== 'object' || rawRepos === null) throw new ConfigError('"repositories" must map repository names to directories');
+    for (const [name, dir] of Object.entries(rawRepos)) {
+      if (typeof dir !== 'string') throw new ConfigError(`repositories.${name} must be a directory path`);
+      repositoryDirs[name] = path.resolve(cwd, dir);
+    }
+  }
+  let smtp: Config['smtp'] = null;
+  const rawSmtp = values.smtp as Record<string, unknown> | undefined;
+  const smtpHost = env.ALYX_SMTP_HOST ?? (rawSmtp?.host as string | undefined);
+  if (smtpHost) {
+    smtp = {
+      host: smtpHost,
+      port: Number(env.ALYX_SMTP_PORT ?? rawSmtp?.port ?? 25),
+      from: String(env.ALYX_SMTP_FROM ?? rawSmtp?.from ?? 'alyx@localhost'),
+      user: (env.ALYX_SMTP_USER ?? rawSmtp?.user) as string | undefined,
+      password: (env.ALYX_SMTP_PASSWORD ?? rawSmtp?.password) as string | undefined,
+    };
+  }
+
+  return {
+    port: int('PORT', 8000, 0, 65535),
+    host: str('HOST') ?? '127.0.0.1',
+    databaseUrl,
+    dataDir,
+    mediaDir: path.resolve(cwd, str('ALYX_MEDIA_DIR') ?? path.join(dataDir, 'media')),
+    adminPassword: str('ALYX_ADMIN_PASSWORD'),
+    timeZone,
+    labName,
+    rabbitmqUrl: str('ALYX_RABBITMQ_URL'),
+    throttleBurstPerMinute: int('ALYX_THROTTLE_PER_MINUTE', 550, 0, 1_000_000),
+    repositoryDirs,
+    schedulerIntervalSeconds: int('ALYX_SCHEDULER_INTERVAL', 0, 0, 86_400 * 7),
+    smtp,
+    configFile: file,
+  };
+}

@@ -1,0 +1,139 @@
+// A small registry that gives every table its Django model name and relation names, so that the
+// `django=` lookup language, 404 messages and notes' content types can walk the schema the way
+// upstream's ORM does. Columns and forward foreign keys are read from the drizzle tables
+// themselves; only what drizzle cannot know (model names, reverse names, many-to-many tables)
+// is declared here, once per table, next to the table in each app's tables.ts.
+import { getTableColumns, getTableName, type Column } from 'drizzle-orm';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+
+export interface ManyToMany {
+  /** join table */
+  through: PgTable;
+  /** column of the join table pointing at this model */
+  from: Column;
+  /** column of the join table pointing at the target */
+  to: Column;
+  target: PgTable;
+  /** name of the reverse relation on the target (Django related_name / default query name) */
+  reverseName?: string;
+}
+
+export interface ModelOptions {
+  /** Django model class name, e.g. "Subject" (404 messages say "No Subject matches ...") */
+  name: string;
+  /** Django app label, e.g. "subjects" (content types are "<app>.<model lowercase>") */
+  app: string;
+  /** reverse query names for this table's foreign keys: { fkFieldName: 'related_name' } */
+  relatedNames?: Record<string, string>;
+  /** many-to-many fields of this model */
+  m2m?: Record<string, ManyToMany>;
+}
+
+export interface Relation {
+  kind: 'fk' | 'reverse' | 'm2m';
+  /** table the relation leads to */
+  target: PgTable;
+  /** fk: the column on the source; reverse: the fk column on the target */
+  column?: Column;
+  m2m?: ManyToMany;
+  /** m2m reached through its reverse name: walk the join table the other way */
+  reversed?: boolean;
+}
+
+export interface ModelInfo extends ModelOptions {
+  table: PgTable;
+  tableName: string;
+  /** Django field name -> column (TS keys are Django field names by convention) */
+  columns: Record<string, Column>;
+  /** fk field name -> target table */
+  foreignKeys: Record<string, { column: Column; target: PgTable }>;
+  relations: Record<string, Relation>;
+}
+
+const byTable = new Map<PgTable, ModelInfo>();
+let resolved = false;
+
+/** Declares a table's Django model identity. Call once per table, at module level. */
+export function model<T extends PgTable>(table: T, options: ModelOptions): T {
+  const columns = getTableColumns(table) as Record<string, Column>;
+  const info: ModelInfo = {
+    ...options,
+    table,
+    tableName: getTableName(table),
+    columns,
+    foreignKeys: {},
+    relations: {},
+  };
+  byTable.set(table, info);
+  resolved = false;
+  return table;
+}
+
+function fieldNameOf(info: ModelInfo, column: Column): string {
+  for (const [k, c] of Object.entries(info.columns)) if (c === column || c.name === column.name) return k;
+  throw new Error(`column ${column.name} not in ${info.tableName}`);
+}
+
+/** Builds relation maps (forward, reverse and m2m) once every model is registered. */
+function resolveRelations(): void {
+  if (resolved) return;
+  for (const info of byTable.values()) info.relations = {};
+  for (const info of byTable.values()) {
+    const cfg = getTableConfig(info.table);
+    for (const fk of cfg.foreignKeys) {
+      const ref = fk.reference();
+      if (ref.columns.length !== 1) continue;
+      const column = ref.columns[0];
+      const field = fieldNameOf(info, column);
+      info.foreignKeys[field] = { column, target: ref.foreignTable };
+      info.relations[field] = { kind: 'fk', target: ref.foreignTable, column };
+    }
+  }
+  for (const info of byTable.values()) {
+    for (const [field, fk] of Object.entries(info.foreignKeys)) {
+      const target = byTable.get(fk.target);
+      if (!target) continue;
+      const reverseName = info.relatedNames?.[field] ?? info.name.toLowerCase();
+      // first declaration wins; Django would refuse a clash, we keep the explicit one
+      if (!target.relations[reverseName]) {
+        target.relations[reverseName] = { kind: 'reverse', target: info.table, column: fk.column };
+      }
+    }
+    for (const [field, m2m] of Object.entries(info.m2m ?? {})) {
+      info.relations[field] = { kind: 'm2m', target: m2m.target, m2m };
+      const target = byTable.get(m2m.target);
+      const reverseName = m2m.reverseName ?? info.name.toLowerCase();
+      if (target && !target.relations[reverseName]) {
+        target.relations[reverseName] = { kind: 'm2m', target: info.table, m2m, reversed: true };
+      }
+    }
+  }
+  resolved = true;
+}
+
+export function modelOf(table: PgTable): ModelInfo {
+  resolveRelations();
+  const info = byTable.get(table);
+  if (!info) throw new Error(`table ${getTableName(table)} has no model() declaration`);
+  return info;
+}
+
+export function allModels(): ModelInfo[] {
+  resolveRelations();
+  return [...byTable.values()];
+}
+
+/** Finds a model by content type label: "subjects.subject", or "subject" when unambiguous. */
+export function modelByContentType(label: string): ModelInfo | 'ambiguous' | null {
+  resolveRelations();
+  const wanted = label.trim().toLowerCase();
+  const matches = [...byTable.values()].filter((m) =>
+    wanted.includes('.') ? `${m.app}.${m.name.toLowerCase()}` === wanted : m.name.toLowerCase() === wanted,
+  );
+  if (matches.length > 1) return 'ambiguous';
+  return matches[0] ?? null;
+}
+
+export function contentTypeLabel(info: ModelInfo): string {
+  return `${info.app}.${info.name.toLowerCase()}`;
+}

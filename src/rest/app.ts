@@ -1,0 +1,32 @@
+// What an app (misc, subjects, actions, data, experiments, jobs) contributes to the server.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Db, DbHandle } from '../db/client.ts';
+import type { Resource } from './resource.ts';
+
+/** Long-lived services handed to apps: configuration and the database. */
+export interface Services {
+  config: Config;
+  handle: DbHandle;
+  db: Db;
+}
+
+/** A job the in-process scheduler runs every `everySeconds` (state lives in the database). */
+export interface ScheduledJob {
+  name: string;
+  everySeconds: number;
+  /** off unless the config enables it */
+  enabledByDefault: boolean;
+  run(services: Services): Promise<void>;
+}
+
+export interface AlyxApp {
+  name: string;
+  /** generic REST resources (list/create/read/update/partial_update/delete) */
+  resources: Resource[];
+  /** custom endpoints, registered inside the authenticated scope (see rest/auth.ts for options) */
+  routes?(app: FastifyInstance, services: Services): Promise<void> | void;
+  /** idempotent reference data, run at every start after migrations, in app order */
+  seed?(services: Services): Promise<void>;
+  jobs?: ScheduledJob[];
+}

@@ -1,0 +1,475 @@
+// Field kinds of a resource declaration. A field knows how to render itself for a page of rows
+// (batch-loading related names with one query per field, never one per row), how to validate and
+// convert its input, which columns it writes, and how it appears in the OpenAPI document.
+import { getTableColumns, inArray, eq, sql, type Column, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Queryable, Tx } from '../db/client.ts';
+import { modelOf, type ManyToMany } from '../db/models.ts';
+import { invalid, FieldValidationError } from './errors.ts';
+import {
+  DATE_FORMAT_ERROR,
+  DATETIME_FORMAT_ERROR,
+  formatDate,
+  formatDateTime,
+  normalizeUuid,
+  parseDateInput,
+  parseDateTimeInput,
+} from './values.ts';
+import type { RequestContext } from './context.ts';
+
+export type Row = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
+
+export interface Field {
+  kind: string;
+  /** TS key of the table column the field maps to, when it maps to one */
+  source?: string;
+  readOnly: boolean;
+  writeOnly: boolean;
+  /** required on create and on PUT */
+  required: boolean;
+  nullable: boolean;
+  /** form bodies: an omitted many-valued field is [] and an omitted boolean is false */
+  many: boolean;
+  boolean: boolean;
+  help?: string;
+  schema: JsonSchema;
+  /** value used on create when the key is omitted (and on PUT when resetOnPut) */
+  default?: (ctx: RequestContext) => unknown;
+  resetOnPut?: boolean;
+  /** prepares output for a page of rows: returns row -> JSON value */
+  render(rows: Row[], ctx: RequestContext): Promise<(row: Row) => unknown> | ((row: Row) => unknown);
+  /** validates and converts input (throws FieldValidationError) */
+  parse?(raw: unknown, ctx: RequestContext, instance: Row | null): Promise<unknown> | unknown;
+  /** columns written for a parsed value */
+  columns?(value: unknown): Row;
+  /** writes that need the row's id (many-to-many, reverse relations) */
+  save?(id: unknown, value: unknown, tx: Tx, ctx: RequestContext): Promise<void>;
+}
+
+export interface FieldOptions {
+  readOnly?: boolean;
+  writeOnly?: boolean;
+  required?: boolean;
+  nullable?: boolean;
+  help?: string;
+  default?: (ctx: RequestContext) => unknown;
+  resetOnPut?: boolean;
+  /** extra validation after type conversion (throw with invalid()) */
+  validate?: (value: unknown, ctx: RequestContext) => void | Promise<void>;
+}
+
+function base(kind: string, o: FieldOptions, schema: JsonSchema): Omit<Field, 'render'> {
+  return {
+    kind,
+    readOnly: o.readOnly ?? false,
+    writeOnly: o.writeOnly ?? false,
+    required: o.required ?? false,
+    nullable: o.nullable ?? false,
+    many: false,
+    boolean: false,
+    help: o.help,
+    schema: o.nullable ? { ...schema, nullable: true } : schema,
+    default: o.default,
+    resetOnPut: o.resetOnPut,
+  };
+}
+
+function keyOf(column: Column): string {
+  const table = (column as unknown as { table: PgTable }).table;
+  for (const [k, c] of Object.entries(getTableColumns(table))) if (c === column) return k;
+  throw new Error(`column ${column.name} not found in its table`);
+}
+
+function tableOf(column: Column): PgTable {
+  return (column as unknown as { table: PgTable }).table;
+}
+
+type ColumnKind = 'uuid' | 'string' | 'int' | 'float' | 'bool' | 'date' | 'datetime' | 'json' | 'bigint';
+
+export function columnKind(column: Column): ColumnKind {
+  const t = column.columnType;
+  if (t === 'PgUUID') return 'uuid';
+  if (t === 'PgInteger' || t === 'PgSmallInt' || t === 'PgSerial') return 'int';
+  if (t === 'PgBigInt53' || t === 'PgBigInt64' || t === 'PgBigSerial53') return 'bigint';
+  if (t === 'PgDoublePrecision' || t === 'PgReal' || t === 'PgNumeric') return 'float';
+  if (t === 'PgBoolean') return 'bool';
+  if (t === 'PgDateString' || t === 'PgDate') return 'date';
+  if (t === 'PgTimestampString' || t === 'PgTimestamp') return 'datetime';
+  if (t === 'PgJsonb' || t === 'PgJson') return 'json';
+  return 'string';
+}
+
+const SCHEMA_BY_KIND: Record<ColumnKind, JsonSchema> = {
+  uuid: { type: 'string', format: 'uuid' },
+  string: { type: 'string' },
+  int: { type: 'integer' },
+  bigint: { type: 'integer', format: 'int64' },
+  float: { type: 'number', format: 'double' },
+  bool: { type: 'boolean' },
+  date: { type: 'string', format: 'date' },
+  datetime: { type: 'string', format: 'date-time' },
+  json: {},
+};
+
+export interface ColumnOptions extends FieldOptions {
+  /** allowed values: [stored, label]; `display: 'label'` renders and accepts the label */
+  choices?: ReadonlyArray<readonly [string | number, string]>;
+  display?: 'value' | 'label';
+  /** regex the value must match, with its message */
+  pattern?: [RegExp, string];
+  /** blank strings allowed (default true, as most upstream CharFields have blank=True) */
+  allowBlank?: boolean;
+  min?: number;
+  max?: number;
+}
+
+/** Converts raw input to a column's type, with DRF's messages. */
+export function convertScalar(kind: ColumnKind, raw: unknown, ctx: RequestContext): unknown {
+  switch (kind) {
+    case 'uuid': {
+      const u = normalizeUuid(raw);
+      if (!u) throw invalid('Must be a valid UUID.');
+      return u;
+    }
+    case 'int':
+    case 'bigint': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isInteger(n)) throw invalid('A valid integer is required.');
+      if (kind === 'int' && Math.abs(n) > 2147483647) throw invalid('Ensure this value is less than or equal to 2147483647.');
+      if (!Number.isSafeInteger(n)) throw invalid('A valid integer is required.');
+      return n;
+    }
+    case 'float': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (typeof raw === 'boolean' || !Number.isFinite(n)) throw invalid('A valid number is required.');
+      return n;
+    }
+    case 'bool': {
+      if (typeof raw === 'boolean') return raw;
+      const s = String(raw).toLowerCase();
+      if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
+      if (['false', '0', 'no', 'off', 'f', 'n', ''].includes(s)) return false;
+      throw invalid('Must be a valid boolean.');
+    }
+    case 'date': {
+      const d = parseDateInput(raw);
+      if (!d) throw invalid(DATE_FORMAT_ERROR);
+      return d;
+    }
+    case 'datetime': {
+      const d = parseDateTimeInput(raw, ctx.config.timeZone);
+      if (!d) throw invalid(DATETIME_FORMAT_ERROR);
+      return d;
+    }
+    case 'json':
+      return raw;
+    default:
+      if (typeof raw === 'object') throw invalid('Not a valid string.');
+      return String(raw);
+  }
+}
+
+export function renderScalar(kind: ColumnKind, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (kind === 'datetime') return formatDateTime(v);
+  if (kind === 'date') return formatDate(v);
+  if (kind === 'bigint' || kind === 'int' || kind === 'float') return typeof v === 'string' ? Number(v) : v;
+  return v;
+}
+
+/** A plain column. */
+export function column(col: Column, o: ColumnOptions = {}): Field {
+  const kind = columnKind(col);
+  const key = keyOf(col);
+  const nullable = o.nullable ?? !col.notNull;
+  let schema: JsonSchema = { ...SCHEMA_BY_KIND[kind] };
+  const maxLength = (col as unknown as { length?: number }).length;
+  if (kind === 'string' && maxLength) schema.maxLength = maxLength;
+  if (o.choices) {
+    schema = { type: typeof o.choices[0]?.[0] === 'number' && o.display !== 'label' ? 'integer' : 'string' };
+    schema.enum = o.choices.map(([v, l]) => (o.display === 'label' ? l : v));
+  }
+  const byLabel = new Map(o.choices?.map(([v, l]) => [l.toLowerCase(), v]));
+  const byValue = new Map(o.choices?.map(([v, l]) => [v, l]));
+  return {
+    ...base('column', { ...o, nullable }, schema),
+    source: key,
+    boolean: kind === 'bool',
+    render: () => (row) => {
+      const v = row[key];
+      if (o.choices && o.display === 'label') return v === null || v === undefined ? null : (byValue.get(v as never) ?? v);
+      if (kind === 'json') return v === undefined ? null : v;
+      return renderScalar(kind, v);
+    },
+    async parse(raw, ctx) {
+      if (raw === null) {
+        if (!nullable) throw invalid('This field may not be null.');
+        return null;
+      }
+      let value: unknown;
+      if (o.choices) {
+        const str = typeof raw === 'string' ? raw.trim() : raw;
+        if (o.display === 'label' && typeof str === 'string' && byLabel.has(str.toLowerCase())) value = byLabel.get(str.toLowerCase());
+        else {
+          const match = o.choices.find(([v]) => String(v) === String(str));
+          if (!match) throw invalid(`"${String(raw)}" is not a valid choice.`);
+          value = match[0];
+        }
+      } else {
+        value = convertScalar(kind, raw, ctx);
+      }
+      if (kind === 'string' && typeof value === 'string') {
+        if (value.trim() === '' && o.allowBlank === false) throw invalid('This field may not be blank.');
+        if (maxLength && value.length > maxLength) throw invalid(`Ensure this field has no more than ${maxLength} characters.`);
+        if (o.pattern && !(value === '' && o.allowBlank !== false) && !o.pattern[0].test(value)) throw invalid(o.pattern[1]);
+      }
+      if (typeof value === 'number') {
+        if (o.min !== undefined && value < o.min) throw invalid(`Ensure this value is greater than or equal to ${o.min}.`);
+        if (o.max !== undefined && value > o.max) throw invalid(`Ensure this value is less than or equal to ${o.max}.`);
+      }
+      if (o.validate) await o.validate(value, ctx);
+      return value;
+    },
+    columns: (value) => ({ [key]: value }),
+  };
+}
+
+/** Renders values for a set of ids with one query: id -> slug. */
+async function loadSlugs(db: Queryable, target: PgTable, slugKey: string, ids: unknown[]): Promise<Map<unknown, unknown>> {
+  const uniq = [...new Set(ids.filter((v) => v !== null && v !== undefined))];
+  if (uniq.length === 0) return new Map();
+  const cols = getTableColumns(target) as Record<string, Column>;
+  const rows = (await db
+    .select({ id: cols.id, slug: cols[slugKey] })
+    .from(target)
+    .where(inArray(cols.id, uniq as string[]))) as Array<{ id: unknown; slug: unknown }>;
+  return new Map(rows.map((r) => [r.id, r.slug]));
+}
+
+/** Looks up a related row by its slug; the slug may be unique or not. */
+export async function resolveSlug(
+  db: Queryable,
+  target: PgTable,
+  slugKey: string,
+  value: unknown,
+): Promise<string> {
+  if (typeof value !== 'string' && typeof value !== 'number') throw invalid('Invalid value.');
+  const cols = getTableColumns(target) as Record<string, Column>;
+  const kind = columnKind(cols[slugKey]);
+  let v: unknown = String(value);
+  if (kind === 'uuid') {
+    v = normalizeUuid(String(value));
+    if (!v) throw invalid(`“${String(value)}” is not a valid UUID.`);
+  }
+  const rows = (await db
+    .select({ id: cols.id })
+    .from(target)
+    .where(eq(cols[slugKey], v))
+    .limit(2)) as Array<{ id: string }>;
+  if (rows.length === 0) throw invalid(`Object with ${slugKey}=${String(value)} does not exist.`);
+  if (rows.length > 1) throw invalid(`Several objects have ${slugKey}=${String(value)}; it does not identify one.`);
+  return rows[0].id;
+}
+
+export interface RelatedOptions extends FieldOptions {
+  /** slug column key on the target (default: the target's id, i.e. rendered as UUID) */
+  slug?: string;
+}
+
+/** A foreign key rendered by a natural key of its target (nickname, username, name) or by UUID. */
+export function related(fk: Column, target: PgTable, o: RelatedOptions = {}): Field {
+  const key = keyOf(fk);
+  const slugKey = o.slug ?? 'id';
+  const nullable = o.nullable ?? !fk.notNull;
+  const targetCols = getTableColumns(target) as Record<string, Column>;
+  if (!targetCols[slugKey]) throw new Error(`${slugKey} is not a column of the target of ${key}`);
+  return {
+    ...base('related', { ...o, nullable }, slugKey === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' }),
+    source: key,
+    async render(rows, ctx) {
+      if (slugKey === 'id') return (row) => row[key] ?? null;
+      const map = await loadSlugs(ctx.db, target, slugKey, rows.map((r) => r[key]));
+      return (row) => (row[key] == null ? null : (map.get(row[key]) ?? null));
+    },
+    async parse(raw, ctx) {
+      if (raw === null || raw === '') {
+        if (!nullable) throw invalid(raw === null ? 'This field may not be null.' : 'This field may not be blank.');
+        return null;
+      }
+      const id = await resolveSlug(ctx.db, target, slugKey, raw);
+      if (o.validate) await o.validate(id, ctx);
+      return id;
+    },
+    columns: (value) => ({ [key]: value }),
+  };
+}
+
+/** A foreign key rendered as the absolute URL of the target's detail route. */
+export function hyperlink(fk: Column, target: PgTable, routePath: string, o: RelatedOptions = {}): Field {
+  const key = keyOf(fk);
+  const lookupKey = o.slug ?? 'id';
+  const nullable = o.nullable ?? !fk.notNull;
+  return {
+    ...base('hyperlink', { ...o, nullable }, { type: 'string', format: 'uri' }),
+    source: key,
+    async render(rows, ctx) {
+      const map = lookupKey === 'id' ? null : await loadSlugs(ctx.db, target, lookupKey, rows.map((r) => r[key]));
+      return (row) => {
+        const v = row[key];
+        if (v == null) return null;
+        const slug = map ? map.get(v) : v;
+        return slug == null ? null : `${ctx.baseUrl}/${routePath}/${encodeURIComponent(String(slug))}`;
+      };
+    },
+    async parse(raw, ctx) {
+      if (raw === null || raw === '') {
+        if (!nullable) throw invalid('This field may not be null.');
+        return null;
+      }
+      if (typeof raw !== 'string') throw invalid(`Incorrect type. Expected URL string, received ${typeof raw}.`);
+      // Accept the absolute URL, a relative one, or the bare lookup value.
+      const trimmed = raw.replace(/\/+$/, '');
+      const m = new RegExp(`(?:^|/)${routePath}/([^/?#]+)$`).exec(trimmed);
+      if (!m && /\//.test(trimmed)) throw invalid('Invalid hyperlink - Incorrect URL match.');
+      const slug = decodeURIComponent(m ? m[1] : trimmed);
+      try {
+        return await resolveSlug(ctx.db, target, lookupKey, slug);
+      } catch (e) {
+        if (e instanceof FieldValidationError) throw invalid('Invalid hyperlink - Object does not exist.');
+        throw e;
+      }
+    },
+    columns: (value) => ({ [key]: value }),
+  };
+}
+
+function asList(raw: unknown): unknown[] {
+  if (Array.isArray(raw)) return raw;
+  throw invalid(`Expected a list of items but got type "${raw === null ? 'NoneType' : typeof raw === 'string' ? 'str' : typeof raw}".`);
+}
+
+/** Natural keys of the rows related through a join table, for a page of owners: ownerId -> [slug]. */
+export async function loadManySlugs(
+  db: Queryable,
+  through: PgTable,
+  fromCol: Column,
+  toCol: Column,
+  target: PgTable,
+  ownerIds: unknown[],
+  slugKey: string,
+): Promise<Map<unknown, unknown[]>> {
+  const out = new Map<unknown, unknown[]>();
+  const ids = [...new Set(ownerIds)];
+  if (ids.length === 0) return out;
+  const tcols = getTableColumns(target) as Record<string, Column>;
+  const rows = (await db
+    .select({ owner: fromCol, slug: tcols[slugKey] })
+    .from(through)
+    .innerJoin(target, eq(tcols.id, toCol))
+    .where(inArray(fromCol, ids as string[]))
+    .orderBy(tcols[slugKey])) as Array<{ owner: unknown; slug: unknown }>;
+  for (const r of rows) {
+    const list = out.get(r.owner) ?? [];
+    list.push(r.slug);
+    out.set(r.owner, list);
+  }
+  return out;
+}
+
+export interface ManyOptions extends FieldOptions {
+  slug?: string;
+}
+
+/**
+ * A many-to-many field (or the reverse side of one, by its reverse name) rendered as a list of
+ * the targets' natural keys; writes replace the whole set.
+ */
+export function many(ownerTable: PgTable, relationName: string, o: ManyOptions = {}): Field {
+  const info = modelOf(ownerTable);
+  const rel = info.relations[relationName];
+  if (!rel || rel.kind !== 'm2m' || !rel.m2m) throw new Error(`${info.name}.${relationName} is not a many-to-many relation`);
+  const m2m = rel.m2m;
+  const reversed = rel.reversed ?? false;
+  const slugKey = o.slug ?? 'id';
+  const target = rel.target;
+  const fromCol = reversed ? m2m.to : m2m.from;
+  const toCol = reversed ? m2m.from : m2m.to;
+  const fromKey = keyOf(fromCol);
+  const toKey = keyOf(toCol);
+  return {
+    ...base('many', o, { type: 'array', items: slugKey === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' } }),
+    many: true,
+    async render(rows, ctx) {
+      const map = await loadManySlugs(ctx.db, m2m.through, fromCol, toCol, target, rows.map((r) => r.id), slugKey);
+      return (row) => map.get(row.id) ?? [];
+    },
+    async parse(raw, ctx) {
+      if (raw === null) throw invalid('This field may not be null.');
+      const list = typeof raw === 'string' && raw === '' ? [] : asList(raw);
+      const ids: string[] = [];
+      const errors: string[] = [];
+      for (const item of list) {
+        try {
+          ids.push(await resolveSlug(ctx.db, target, slugKey, item));
+        } catch (e) {
+          if (e instanceof FieldValidationError && Array.isArray(e.messages)) errors.push(...e.messages);
+          else throw e;
+        }
+      }
+      if (errors.length) throw new FieldValidationError(errors);
+      return [...new Set(ids)];
+    },
+    async save(id, value, tx) {
+      const through = m2m.through;
+      await tx.delete(through).where(eq(fromCol, id as string));
+      const ids = value as string[];
+      if (ids.length) {
+        await tx.insert(through).values(ids.map((other) => ({ [fromKey]: id, [toKey]: other })) as never);
+      }
+    },
+  };
+}
+
+/** The absolute URL of the row itself. */
+export function selfUrl(routePath: string, lookupKey = 'id'): Field {
+  return {
+    ...base('url', { readOnly: true }, { type: 'string', format: 'uri', readOnly: true }),
+    render: (_rows, ctx) => (row) => `${ctx.baseUrl}/${routePath}/${encodeURIComponent(String(row[lookupKey]))}`,
+  };
+}
+
+/**
+ * A read-only value computed for a whole page at once (give `load` to batch a query), or per row.
+ */
+export function computed<M = unknown>(
+  schema: JsonSchema,
+  load: (rows: Row[], ctx: RequestContext) => Promise<M> | M,
+  value: (row: Row, loaded: M, ctx: RequestContext) => unknown,
+  help?: string,
+): Field {
+  return {
+    ...base('computed', { readOnly: true, help }, { ...schema, readOnly: true }),
+    async render(rows, ctx) {
+      const loaded = await load(rows, ctx);
+      return (row) => value(row, loaded, ctx);
+    },
+  };
+}
+
+/** Full control: for fields no other kind covers (write-only inputs, reverse-relation writes). */
+export function custom(spec: Partial<Field> & Pick<Field, 'render'> & { schema?: JsonSchema }): Field {
+  return {
+    kind: 'custom',
+    readOnly: false,
+    writeOnly: false,
+    required: false,
+    nullable: false,
+    many: false,
+    boolean: false,
+    schema: {},
+    ...spec,
+  };
+}
+
+export { sql, type SQL };
