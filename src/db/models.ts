@@ -69,6 +69,17 @@ export function model<T extends PgTable>(table: T, options: ModelOptions): T {
   return table;
 }
 
+/**
+ * Declares a many-to-many field on a model registered elsewhere, for join tables that live in a
+ * later app because they point "forward" (e.g. Lab.repositories, declared by the data app).
+ */
+export function addManyToMany(table: PgTable, field: string, m2m: ManyToMany): void {
+  const info = byTable.get(table);
+  if (!info) throw new Error(`table ${getTableName(table)} has no model() declaration`);
+  info.m2m = { ...(info.m2m ?? {}), [field]: m2m };
+  resolved = false;
+}
+
 function fieldNameOf(info: ModelInfo, column: Column): string {
   for (const [k, c] of Object.entries(info.columns)) if (c === column || c.name === column.name) return k;
   throw new Error(`column ${column.name} not in ${info.tableName}`);

@@ -1,0 +1,302 @@
+// ONE remote cache tables: sessions.pqt, datasets.pqt, cache_info.json and cache.zip, as upstream's
+// `one_cache --compress` writes them (spec-data §7). Rows are read with keyset pagination in
+// batches and each batch becomes one parquet row group, so memory stays flat whatever the number
+// of datasets. Parquet is written with hyparquet-writer (pure JS, no native build, supports
+// incremental row groups and key-value metadata).
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql, type SQL } from 'drizzle-orm';
+import { ParquetWriter, fileWriter } from 'hyparquet-writer';
+import type { SchemaElement } from 'hyparquet';
+import { query, type Queryable } from '../../db/client.ts';
+import { qcLabel } from './alf.ts';
+import { writeZip } from './zip.ts';
+
+export const MIN_API_VERSION = '2.10';
+
+export interface CacheBuildOptions {
+  /** directory that receives the files (created if missing) */
+  destination: string;
+  /** value of `origin` in the metadata (the database / lab name) */
+  origin: string;
+  /** lab time zone, for `date_created` */
+  timeZone: string;
+  /** only sessions / datasets carrying one of these tags (`database_tags` in the metadata) */
+  tags?: string[];
+  /** rows per query and per parquet row group */
+  batchSize?: number;
+  /** write cache.zip (and cache_info.json next to it); default true */
+  compress?: boolean;
+  now?: Date;
+}
+
+export interface CacheInfo {
+  date_created: string;
+  origin: string;
+  min_api_version: string;
+  database_tags?: string[];
+  tables: Record<string, { nrecs: number; size: number }>;
+}
+
+function localMinute(d: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+const DAY_MS = 86400000;
+const daysSinceEpoch = (isoDate: string) => Math.round(Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS);
+
+/**
+ * A repository whose records are exported: upstream exports `flatiron*` / `aws*` ones (IBL); a
+ * local install exports every repository that serves its files over HTTP (non-empty data_url).
+ */
+export const EXPORTED_REPOSITORY = sql`(coalesce(r.data_url, '') <> '' or r.name ilike 'flatiron%' or r.name ilike 'aws%')`;
+
+interface Column {
+  name: string;
+  element: SchemaElement;
+  pandas: Record<string, unknown>;
+}
+
+const str = (name: string, nullable = true): Column => ({
+  name,
+  element: { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: nullable ? 'OPTIONAL' : 'REQUIRED' },
+  pandas: { name, field_name: name, pandas_type: 'unicode', numpy_type: 'object', metadata: null },
+});
+
+const SESSION_COLUMNS: Column[] = [
+  str('lab'),
+  str('subject'),
+  {
+    name: 'date',
+    element: { name: 'date', type: 'INT32', converted_type: 'DATE', repetition_type: 'OPTIONAL' },
+    pandas: { name: 'date', field_name: 'date', pandas_type: 'date', numpy_type: 'object', metadata: null },
+  },
+  {
+    name: 'number',
+    element: { name: 'number', type: 'INT32', converted_type: 'UINT_16', repetition_type: 'OPTIONAL' },
+    pandas: { name: 'number', field_name: 'number', pandas_type: 'uint16', numpy_type: 'uint16', metadata: null },
+  },
+  str('task_protocol'),
+  str('projects'),
+  str('id'),
+];
+
+const DATASET_COLUMNS: Column[] = [
+  {
+    name: 'file_size',
+    element: {
+      name: 'file_size',
+      type: 'INT64',
+      converted_type: 'UINT_64',
+      logical_type: { type: 'INTEGER', bitWidth: 64, isSigned: false },
+      repetition_type: 'OPTIONAL',
+    },
+    pandas: { name: 'file_size', field_name: 'file_size', pandas_type: 'uint64', numpy_type: 'UInt64', metadata: null },
+  },
+  str('hash'),
+  {
+    name: 'default_revision',
+    element: { name: 'default_revision', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
+    pandas: { name: 'default_revision', field_name: 'default_revision', pandas_type: 'bool', numpy_type: 'bool', metadata: null },
+  },
+  {
+    name: 'qc',
+    element: { name: 'qc', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+    // Stored as plain strings: see the README note on the qc column (no Arrow dictionary type).
+    pandas: { name: 'qc', field_name: 'qc', pandas_type: 'unicode', numpy_type: 'object', metadata: null },
+  },
+  {
+    name: 'exists',
+    element: { name: 'exists', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
+    pandas: { name: 'exists', field_name: 'exists', pandas_type: 'bool', numpy_type: 'bool', metadata: null },
+  },
+  str('rel_path'),
+  str('eid'),
+  str('id'),
+];
+
+function kvMetadata(columns: Column[], index: string[], meta: Record<string, unknown>) {
+  const pandas = {
+    index_columns: index,
+    column_indexes: [{ name: null, field_name: null, pandas_type: 'unicode', numpy_type: 'object', metadata: { encoding: 'UTF-8' } }],
+    columns: columns.map((c) => c.pandas),
+    creator: { library: 'alyx-local', version: '1' },
+    pandas_version: '2.2.3',
+  };
+  const oneMetadata = JSON.stringify(meta);
+  return [
+    { key: 'one_metadata', value: oneMetadata },
+    { key: 'pandas', value: JSON.stringify(pandas) },
+  ];
+}
+
+/** Opens a streaming parquet file; returns a writer of batches and a finisher giving the footer size. */
+function openParquet(file: string, columns: Column[], index: string[], meta: Record<string, unknown>) {
+  const schema: SchemaElement[] = [{ name: 'schema', num_children: columns.length }, ...columns.map((c) => c.element)];
+  const writer = new ParquetWriter({ writer: fileWriter(file), schema, kvMetadata: kvMetadata(columns, index, meta), createdBy: 'alyx-local' });
+  return {
+    write(data: Record<string, unknown[]>, rows: number) {
+      if (rows === 0) return;
+      void writer.write({ columnData: columns.map((c) => ({ name: c.name, data: data[c.name] as never })), rowGroupSize: rows });
+    },
+    finish(): number {
+      void writer.finish();
+      const fd = fs.openSync(file, 'r');
+      try {
+        const size = fs.fstatSync(fd).size;
+        const tail = Buffer.alloc(8);
+        fs.readSync(fd, tail, 0, 8, size - 8);
+        return tail.readUInt32LE(0);
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+  };
+}
+
+const tagFilter = (tags: string[] | undefined, datasetAlias: string) =>
+  tags?.length
+    ? sql`and exists (select 1 from data_dataset_tags dt join data_tag t on t.id = dt.tag_id where dt.dataset_id = ${sql.raw(datasetAlias)}.id and t.name in (${sql.join(
+        tags.map((t) => sql`${t}`),
+        sql`, `,
+      )}))`
+    : sql``;
+
+async function writeSessions(db: Queryable, file: string, meta: Record<string, unknown>, opts: CacheBuildOptions, batch: number): Promise<{ nrecs: number; size: number }> {
+  const pq = openParquet(file, SESSION_COLUMNS, ['id'], meta);
+  let nrecs = 0;
+  let after: { d: string; nick: string; num: number; id: string } | null = null;
+  const sessionTagFilter = opts.tags?.length
+    ? sql`and exists (select 1 from data_dataset d where d.session_id = s.id ${tagFilter(opts.tags, 'd')})`
+    : sql``;
+  for (;;) {
+    const cursor: SQL = after
+      ? sql`and (s.start_time::date, subj.nickname, s.number, s.id) < (${after.d}::date, ${after.nick}, ${after.num}, ${after.id}::uuid)`
+      : sql``;
+    type SessionRow = { id: string; lab: string; subject: string; date: string; number: number; task_protocol: string | null; projects: string | null };
+    const rows: SessionRow[] = await query<SessionRow>(
+      db,
+      sql`select s.id::text as id, l.name as lab, subj.nickname as subject, to_char(s.start_time::date, 'YYYY-MM-DD') as date,
+                 s.number as number, coalesce(s.task_protocol, '') as task_protocol,
+                 (select string_agg(distinct p.name, ',') from actions_session_projects sp
+                    join subjects_project p on p.id = sp.project_id where sp.session_id = s.id) as projects
+          from actions_session s
+          join subjects_subject subj on subj.id = s.subject_id
+          join misc_lab l on l.id = s.lab_id
+          where s.number is not null and s.start_time is not null ${sessionTagFilter} ${cursor}
+          order by s.start_time::date desc, subj.nickname desc, s.number desc, s.id desc
+          limit ${batch}`,
+    );
+    if (rows.length === 0) break;
+    pq.write(
+      {
+        lab: rows.map((r) => r.lab),
+        subject: rows.map((r) => r.subject),
+        date: rows.map((r) => daysSinceEpoch(r.date)),
+        number: rows.map((r) => Number(r.number)),
+        task_protocol: rows.map((r) => r.task_protocol ?? ''),
+        projects: rows.map((r) => r.projects ?? ''),
+        id: rows.map((r) => r.id),
+      },
+      rows.length,
+    );
+    nrecs += rows.length;
+    const last = rows[rows.length - 1]!;
+    after = { d: last.date, nick: last.subject, num: Number(last.number), id: last.id };
+    if (rows.length < batch) break;
+  }
+  return { nrecs, size: pq.finish() };
+}
+
+async function writeDatasets(db: Queryable, file: string, meta: Record<string, unknown>, opts: CacheBuildOptions, batch: number): Promise<{ nrecs: number; size: number }> {
+  const pq = openParquet(file, DATASET_COLUMNS, ['eid', 'id'], meta);
+  let nrecs = 0;
+  let after: { eid: string; id: string } | null = null;
+  for (;;) {
+    const cursor: SQL = after ? sql`and (d.session_id, d.id) > (${after.eid}::uuid, ${after.id}::uuid)` : sql``;
+    type DatasetRow = { eid: string; id: string; file_size: number | null; hash: string; default_dataset: boolean; qc: number; collection: string; revision: string | null; name: string };
+    const rows: DatasetRow[] = await query<DatasetRow>(
+      db,
+      sql`select d.session_id::text as eid, d.id::text as id, d.file_size, d.hash, d.default_dataset, d.qc,
+                 d.collection, rev.name as revision, d.name
+          from data_dataset d
+          left join data_revision rev on rev.id = d.revision_id
+          where d.session_id is not null
+            and exists (select 1 from data_filerecord fr join data_datarepository r on r.id = fr.data_repository_id
+                        where fr.dataset_id = d.id and fr.exists and ${EXPORTED_REPOSITORY})
+            ${tagFilter(opts.tags, 'd')} ${cursor}
+          order by d.session_id, d.id
+          limit ${batch}`,
+    );
+    if (rows.length === 0) break;
+    pq.write(
+      {
+        file_size: rows.map((r) => (r.file_size === null ? null : BigInt(r.file_size))),
+        hash: rows.map((r) => r.hash ?? ''),
+        default_revision: rows.map((r) => r.default_dataset),
+        qc: rows.map((r) => qcLabel(Number(r.qc))),
+        exists: rows.map(() => true),
+        rel_path: rows.map((r) => [r.collection, r.revision ? `#${r.revision}#` : '', r.name].filter((p) => p).join('/')),
+        eid: rows.map((r) => r.eid),
+        id: rows.map((r) => r.id),
+      },
+      rows.length,
+    );
+    nrecs += rows.length;
+    const last = rows[rows.length - 1]!;
+    after = { eid: last.eid, id: last.id };
+    if (rows.length < batch) break;
+  }
+  return { nrecs, size: pq.finish() };
+}
+
+/** Builds the cache tables into `destination`; returns the cache_info content. */
+export async function buildCacheTables(db: Queryable, opts: CacheBuildOptions): Promise<CacheInfo> {
+  const batch = opts.batchSize ?? 50_000;
+  const dest = opts.destination;
+  fs.mkdirSync(dest, { recursive: true });
+  const meta: Record<string, unknown> = {
+    date_created: localMinute(opts.now ?? new Date(), opts.timeZone),
+    origin: opts.origin,
+    min_api_version: MIN_API_VERSION,
+  };
+  if (opts.tags?.length) meta.database_tags = opts.tags;
+  // write into a temporary directory, then move into place so readers never see half a file
+  const tmp = fs.mkdtempSync(path.join(dest, '.build-'));
+  try {
+    const sessions = await writeSessions(db, path.join(tmp, 'sessions.pqt'), meta, opts, batch);
+    const datasets = await writeDatasets(db, path.join(tmp, 'datasets.pqt'), meta, opts, batch);
+    const info: CacheInfo = { ...(meta as Omit<CacheInfo, 'tables'>), tables: { sessions, datasets } };
+    fs.writeFileSync(path.join(tmp, 'cache_info.json'), JSON.stringify(info, null, 1));
+    const names = ['sessions.pqt', 'datasets.pqt', 'cache_info.json'];
+    if (opts.compress !== false) {
+      writeZip(
+        path.join(tmp, 'cache.zip'),
+        names.map((n) => ({ name: n, file: path.join(tmp, n) })),
+      );
+      names.push('cache.zip');
+    }
+    for (const n of names) fs.renameSync(path.join(tmp, n), path.join(dest, n));
+    return info;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Where the tables of a tag (or the untagged ones) live under the tables root. */
+export function cacheDir(root: string, tag?: string | null): string {
+  return tag ? path.join(root, tag) : root;
+}
