@@ -3,8 +3,9 @@
 // upstream's ORM does. Columns and forward foreign keys are read from the drizzle tables
 // themselves; only what drizzle cannot know (model names, reverse names, many-to-many tables)
 // is declared here, once per table, next to the table in each app's tables.ts.
-import { getTableColumns, getTableName, type Column } from 'drizzle-orm';
+import { getTableColumns, getTableName } from 'drizzle-orm';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import type { PgColumn as Column } from 'drizzle-orm/pg-core';
 
 export interface ManyToMany {
   /** join table */

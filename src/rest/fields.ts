@@ -1,8 +1,9 @@
 // Field kinds of a resource declaration. A field knows how to render itself for a page of rows
 // (batch-loading related names with one query per field, never one per row), how to validate and
 // convert its input, which columns it writes, and how it appears in the OpenAPI document.
-import { getTableColumns, inArray, eq, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, getTableColumns, inArray, notInArray, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import type { PgColumn as Column } from 'drizzle-orm/pg-core';
 import type { Queryable, Tx } from '../db/client.ts';
 import { modelOf, type ManyToMany } from '../db/models.ts';
 import { invalid, FieldValidationError } from './errors.ts';
@@ -16,6 +17,8 @@ import {
   parseDateTimeInput,
 } from './values.ts';
 import type { RequestContext } from './context.ts';
+// every table (and its model() declaration) must be loaded before relations are looked up
+import '../db/schema.ts';
 
 export type Row = Record<string, unknown>;
 export type JsonSchema = Record<string, unknown>;
@@ -383,24 +386,26 @@ export interface ManyOptions extends FieldOptions {
 
 /**
  * A many-to-many field (or the reverse side of one, by its reverse name) rendered as a list of
- * the targets' natural keys; writes replace the whole set.
+ * the targets' natural keys; writes replace the whole set. The relation is looked up on first
+ * use, so a field may name a relation that a later app declares.
  */
 export function many(ownerTable: PgTable, relationName: string, o: ManyOptions = {}): Field {
-  const info = modelOf(ownerTable);
-  const rel = info.relations[relationName];
-  if (!rel || rel.kind !== 'm2m' || !rel.m2m) throw new Error(`${info.name}.${relationName} is not a many-to-many relation`);
-  const m2m = rel.m2m;
-  const reversed = rel.reversed ?? false;
   const slugKey = o.slug ?? 'id';
-  const target = rel.target;
-  const fromCol = reversed ? m2m.to : m2m.from;
-  const toCol = reversed ? m2m.from : m2m.to;
-  const fromKey = keyOf(fromCol);
-  const toKey = keyOf(toCol);
+  let resolved: { m2m: ManyToMany; target: PgTable; fromCol: Column; toCol: Column } | null = null;
+  const rel = () => {
+    if (resolved) return resolved;
+    const info = modelOf(ownerTable);
+    const r = info.relations[relationName];
+    if (!r || r.kind !== 'm2m' || !r.m2m) throw new Error(`${info.name}.${relationName} is not a many-to-many relation`);
+    const reversed = r.reversed ?? false;
+    resolved = { m2m: r.m2m, target: r.target, fromCol: reversed ? r.m2m.to : r.m2m.from, toCol: reversed ? r.m2m.from : r.m2m.to };
+    return resolved;
+  };
   return {
     ...base('many', o, { type: 'array', items: slugKey === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' } }),
     many: true,
     async render(rows, ctx) {
+      const { m2m, fromCol, toCol, target } = rel();
       const map = await loadManySlugs(ctx.db, m2m.through, fromCol, toCol, target, rows.map((r) => r.id), slugKey);
       return (row) => map.get(row.id) ?? [];
     },
@@ -411,23 +416,78 @@ export function many(ownerTable: PgTable, relationName: string, o: ManyOptions =
       const errors: string[] = [];
       for (const item of list) {
         try {
-          ids.push(await resolveSlug(ctx.db, target, slugKey, item));
+          ids.push(await resolveSlug(ctx.db, rel().target, slugKey, item));
         } catch (e) {
           if (e instanceof FieldValidationError && Array.isArray(e.messages)) errors.push(...e.messages);
           else throw e;
         }
       }
       if (errors.length) throw new FieldValidationError(errors);
+      if (o.validate) await o.validate(ids, ctx);
       return [...new Set(ids)];
     },
     async save(id, value, tx) {
-      const through = m2m.through;
-      await tx.delete(through).where(eq(fromCol, id as string));
+      const { m2m, fromCol, toCol } = rel();
+      await tx.delete(m2m.through).where(eq(fromCol, id as string));
       const ids = value as string[];
       if (ids.length) {
-        await tx.insert(through).values(ids.map((other) => ({ [fromKey]: id, [toKey]: other })) as never);
+        await tx.insert(m2m.through).values(ids.map((other) => ({ [keyOf(fromCol)]: id, [keyOf(toCol)]: other })) as never);
       }
     },
+  };
+}
+
+/**
+ * The reverse side of a foreign key (e.g. a user's `subjects_responsible`) as a list of natural
+ * keys. Writable when `writable`: the listed rows are re-pointed at this row (as DRF does for a
+ * reverse relation; rows no longer listed are left alone unless the FK is nullable, then unset).
+ */
+export function reverse(ownerTable: PgTable, relationName: string, o: ManyOptions & { writable?: boolean } = {}): Field {
+  const slugKey = o.slug ?? 'id';
+  const rel = () => {
+    const info = modelOf(ownerTable);
+    const r = info.relations[relationName];
+    if (!r || r.kind !== 'reverse' || !r.column) throw new Error(`${info.name}.${relationName} is not a reverse relation`);
+    return { target: r.target, fk: r.column };
+  };
+  return {
+    ...base('reverse', { ...o, readOnly: o.writable ? o.readOnly : true }, { type: 'array', items: { type: 'string' } }),
+    many: true,
+    async render(rows, ctx) {
+      const { target, fk } = rel();
+      const ids = [...new Set(rows.map((r) => r.id))];
+      const map = new Map<unknown, unknown[]>();
+      if (ids.length) {
+        const tcols = getTableColumns(target) as Record<string, Column>;
+        const found = (await ctx.db
+          .select({ owner: fk, slug: tcols[slugKey] })
+          .from(target)
+          .where(inArray(fk, ids as string[]))
+          .orderBy(tcols[slugKey])) as Array<{ owner: unknown; slug: unknown }>;
+        for (const f of found) map.set(f.owner, [...(map.get(f.owner) ?? []), f.slug]);
+      }
+      return (row) => map.get(row.id) ?? [];
+    },
+    parse: o.writable
+      ? async (raw, ctx) => {
+          const list = asList(raw);
+          const ids: string[] = [];
+          for (const item of list) ids.push(await resolveSlug(ctx.db, rel().target, slugKey, item));
+          return [...new Set(ids)];
+        }
+      : undefined,
+    save: o.writable
+      ? async (id, value, tx) => {
+          const { target, fk } = rel();
+          const tcols = getTableColumns(target) as Record<string, Column>;
+          const ids = value as string[];
+          if (!fk.notNull) {
+            const keep = ids.length ? notInArray(tcols.id, ids) : undefined;
+            await tx.update(target).set({ [keyOf(fk)]: null } as never).where(and(eq(fk, id as string), keep));
+          }
+          if (ids.length) await tx.update(target).set({ [keyOf(fk)]: id } as never).where(inArray(tcols.id, ids));
+        }
+      : undefined,
   };
 }
 

@@ -1,0 +1,46 @@
+import { loadConfig } from '../config.ts';
+import { ensureAdmin, openServices, seedAll } from '../db/setup.ts';
+import { buildServer } from '../server.ts';
+import { startScheduler } from '../scheduler.ts';
+import { ensureWebBuilt } from './web-build.ts';
+import type { Command } from './index.ts';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  describe: 'run the REST API and web UI (applies migrations and seed data first)',
+  async run() {
+    const config = loadConfig();
+    await ensureWebBuilt();
+    const services = await openServices(config);
+    await seedAll(services);
+    const admin = await ensureAdmin(services);
+    if (admin.created && admin.generated) {
+      console.log('='.repeat(72));
+      console.log(`Created superuser "admin" with password: ${admin.password}`);
+      console.log('It is shown only this once. Change it with: npx alyx user password admin');
+      console.log('='.repeat(72));
+    } else if (admin.created) {
+      console.log('Created superuser "admin" with the password from ALYX_ADMIN_PASSWORD.');
+    }
+    const app = await buildServer(services, { logger: process.env.ALYX_LOG !== 'off' });
+    const scheduler = startScheduler(services);
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      console.log(`${signal}: shutting down`);
+      scheduler.stop();
+      await app.close();
+      await services.handle.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    await app.listen({ port: config.port, host: config.host });
+    console.log(
+      `Alyx-local listening on http://${config.host}:${config.port} (database: ${
+        services.handle.driver === 'pglite' ? `embedded, ${config.dataDir}/db` : 'PostgreSQL'
+      })`,
+    );
+  },
+};

@@ -1,0 +1,57 @@
+// Start-up: open the database, apply pending migrations, load idempotent seed data, and make sure
+// an administrator exists. Used by `alyx serve`, the other CLI commands and the tests.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Config } from '../config.ts';
+import { apps } from '../apps/index.ts';
+import type { Services } from '../rest/app.ts';
+import { hashPassword } from '../rest/auth.ts';
+import { users } from '../apps/misc/tables.ts';
+import { migrateDatabase, openDatabase, type DbHandle } from './client.ts';
+
+export function pgliteDirOf(config: Config): string {
+  return path.join(config.dataDir, 'db');
+}
+
+export async function openServices(config: Config, opts: { migrate?: boolean; loadDataDir?: Blob; inMemory?: boolean } = {}): Promise<Services> {
+  const handle: DbHandle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: config.databaseUrl || opts.inMemory ? null : pgliteDirOf(config),
+    loadDataDir: opts.loadDataDir,
+  });
+  const services: Services = { config, handle, db: handle.db };
+  if (opts.migrate !== false) {
+    try {
+      await migrateDatabase(handle);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+  }
+  return services;
+}
+
+/** Seeds every app's reference data, in app order. */
+export async function seedAll(services: Services): Promise<void> {
+  for (const app of apps) if (app.seed) await app.seed(services);
+}
+
+/**
+ * First start with no superuser: creates `admin` with ALYX_ADMIN_PASSWORD, or a random password
+ * that is returned (to print once). Never a fixed default password.
+ */
+export async function ensureAdmin(services: Services): Promise<{ created: boolean; password?: string; generated: boolean }> {
+  const existing = await services.db.select({ id: users.id }).from(users).where(eq(users.is_superuser, true)).limit(1);
+  if (existing.length) return { created: false, generated: false };
+  const generated = !services.config.adminPassword;
+  const password = services.config.adminPassword ?? crypto.randomBytes(12).toString('base64url');
+  const taken = await services.db.select({ id: users.id }).from(users).where(eq(users.username, 'admin')).limit(1);
+  const hashed = await hashPassword(password);
+  if (taken.length) {
+    await services.db.update(users).set({ is_superuser: true, is_staff: true, is_active: true, password: hashed }).where(eq(users.id, taken[0].id));
+  } else {
+    await services.db.insert(users).values({ username: 'admin', password: hashed, is_superuser: true, is_staff: true });
+  }
+  return { created: true, password: generated ? password : undefined, generated };
+}

@@ -1,0 +1,234 @@
+// Authentication and the REST permission rule.
+// - Passwords: Django's pbkdf2_sha256$<iterations>$<salt>$<base64 hash>, so imported users keep theirs.
+// - API: `Authorization: Token <key>` (one token per user, created on first request, never expires).
+// - Web UI: a session cookie (`alyx_session`) from POST /auth/login.
+// Failures are 403s as upstream (DRF reports them as 403 because no WWW-Authenticate is sent).
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/client.ts';
+import { authTokens, users, webSessions } from '../apps/misc/tables.ts';
+import { ApiError, detailError, notAuthenticated, permissionDenied } from './errors.ts';
+import type { AuthUser } from './context.ts';
+import type { Services } from './app.ts';
+import { nowInZone } from './values.ts';
+
+const pbkdf2 = promisify(crypto.pbkdf2);
+export const PBKDF2_ITERATIONS = 870_000;
+export const SESSION_COOKIE = 'alyx_session';
+const SESSION_DAYS = 14;
+
+export async function hashPassword(password: string, iterations = PBKDF2_ITERATIONS): Promise<string> {
+  // Django salts are 22 alphanumeric characters
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const bytes = crypto.randomBytes(22);
+  const salt = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+  const hash = await pbkdf2(password, salt, iterations, 32, 'sha256');
+  return `pbkdf2_sha256$${iterations}$${salt}$${hash.toString('base64')}`;
+}
+
+/** Verifies a Django-format hash. Unknown algorithms and unusable passwords ("!...") never match. */
+export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  const parts = encoded.split('$');
+  if (parts.length !== 4) return false;
+  const [algorithm, iterText, salt, expected] = parts;
+  const digest = algorithm === 'pbkdf2_sha256' ? 'sha256' : algorithm === 'pbkdf2_sha1' ? 'sha1' : null;
+  const iterations = Number(iterText);
+  if (!digest || !Number.isInteger(iterations) || iterations < 1 || iterations > 10_000_000) return false;
+  const expectedBuf = Buffer.from(expected, 'base64');
+  const actual = await pbkdf2(password, salt, iterations, expectedBuf.length || 32, digest);
+  return expectedBuf.length === actual.length && crypto.timingSafeEqual(expectedBuf, actual);
+}
+
+export function needsRehash(encoded: string): boolean {
+  const [algorithm, iterText] = encoded.split('$');
+  return algorithm !== 'pbkdf2_sha256' || Number(iterText) < PBKDF2_ITERATIONS;
+}
+
+const authColumns = {
+  id: users.id,
+  username: users.username,
+  is_superuser: users.is_superuser,
+  is_staff: users.is_staff,
+  is_active: users.is_active,
+  is_public_user: users.is_public_user,
+  is_stock_manager: users.is_stock_manager,
+};
+
+export async function userByToken(db: Queryable, key: string): Promise<AuthUser | null> {
+  const rows = await db
+    .select(authColumns)
+    .from(authTokens)
+    .innerJoin(users, eq(users.id, authTokens.user))
+    .where(eq(authTokens.key, key))
+    .limit(1);
+  return (rows[0] as AuthUser | undefined) ?? null;
+}
+
+export async function userBySession(db: Queryable, key: string, now: string): Promise<AuthUser | null> {
+  const rows = await db
+    .select(authColumns)
+    .from(webSessions)
+    .innerJoin(users, eq(users.id, webSessions.user))
+    .where(and(eq(webSessions.key, key), gt(webSessions.expires, now)))
+    .limit(1);
+  return (rows[0] as AuthUser | undefined) ?? null;
+}
+
+/** Returns the user's token, creating it the first time (as DRF's obtain_auth_token). */
+export async function tokenFor(db: Queryable, userId: string): Promise<string> {
+  const existing = await db.select({ key: authTokens.key }).from(authTokens).where(eq(authTokens.user, userId));
+  if (existing[0]) return existing[0].key;
+  const key = crypto.randomBytes(20).toString('hex');
+  await db.insert(authTokens).values({ key, user: userId }).onConflictDoNothing();
+  const [row] = await db.select({ key: authTokens.key }).from(authTokens).where(eq(authTokens.user, userId));
+  return row.key;
+}
+
+/** Checks username + password; returns the user row or null. Upgrades old hashes on success. */
+export async function authenticate(db: Queryable, username: string, password: string) {
+  const [user] = await db.select().from(users).where(eq(users.username, username)).limit(1);
+  if (!user || !user.password) {
+    // spend comparable time so that unknown usernames are not revealed by timing
+    await verifyPassword(password, 'pbkdf2_sha256$20000$dummysaltdummysalt00$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    return null;
+  }
+  if (!(await verifyPassword(password, user.password))) return null;
+  if (needsRehash(user.password)) {
+    await db.update(users).set({ password: await hashPassword(password) }).where(eq(users.id, user.id));
+  }
+  return user;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: AuthUser | null;
+  }
+  interface FastifyContextConfig {
+    /** no authentication needed (health, schema, login, static files) */
+    public?: boolean;
+    /** skip the public-user write refusal (read-like POSTs) */
+    publicUserMayPost?: boolean;
+  }
+}
+
+function cookieValue(request: FastifyRequest, name: string): string | null {
+  const header = request.headers.cookie;
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+/** Resolves the requesting user (token first, then session cookie); throws the upstream 403s. */
+export async function resolveUser(request: FastifyRequest, services: Services): Promise<AuthUser | null> {
+  const header = request.headers.authorization;
+  if (header) {
+    const [scheme, key, extra] = header.trim().split(/\s+/);
+    if (scheme?.toLowerCase() === 'token') {
+      if (!key || extra) throw detailError(403, 'Invalid token header. No credentials provided.');
+      const user = await userByToken(services.db, key);
+      if (!user) throw detailError(403, 'Invalid token.');
+      if (!user.is_active) throw detailError(403, 'User inactive or deleted.');
+      return user;
+    }
+  }
+  const session = cookieValue(request, SESSION_COOKIE);
+  if (session) {
+    const user = await userBySession(services.db, session, nowInZone(services.config.timeZone));
+    if (user?.is_active) {
+      // CSRF: a browser session may only write from our own pages (same-origin fetches send Origin)
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+        const origin = request.headers.origin;
+        const host = request.headers['x-forwarded-host'] ?? request.headers.host;
+        if (origin && new URL(origin).host !== host) throw permissionDenied('CSRF Failed: Origin checking failed.');
+      }
+      return user;
+    }
+  }
+  return null;
+}
+
+/** Hook: authenticated AND (GET or not a public user), unless the route is public. */
+export function registerAuth(app: FastifyInstance, services: Services): void {
+  app.decorateRequest('user', null);
+  app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
+    const config = request.routeOptions.config ?? {};
+    if (config.public) {
+      try {
+        request.user = await resolveUser(request, services);
+      } catch {
+        request.user = null;
+      }
+      return;
+    }
+    const user = await resolveUser(request, services);
+    if (!user) throw notAuthenticated();
+    if (user.is_public_user && request.method !== 'GET' && !config.publicUserMayPost) {
+      throw permissionDenied('You do not have permission to perform this action. (public users are read-only)');
+    }
+    request.user = user;
+  });
+}
+
+/** POST /auth-token, POST /auth/login, POST /auth/logout. */
+export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
+  const credentials = (body: unknown): { username: string; password: string } => {
+    const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const errors: Record<string, string[]> = {};
+    const pick = (k: string) => {
+      const v = Array.isArray(b[k]) ? (b[k] as unknown[])[0] : b[k];
+      if (v === undefined || v === null || v === '') errors[k] = ['This field is required.'];
+      return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+    };
+    const username = pick('username');
+    const password = pick('password');
+    if (Object.keys(errors).length) throw new ApiError(400, errors);
+    return { username, password };
+  };
+  const login = async (body: unknown) => {
+    const { username, password } = credentials(body);
+    const user = await authenticate(services.db, username, password);
+    if (!user || !user.is_active) {
+      throw new ApiError(400, { non_field_errors: ['Unable to log in with provided credentials.'] });
+    }
+    return user;
+  };
+
+  app.post('/auth-token', { config: { public: true } }, async (request) => {
+    const user = await login(request.body);
+    return { token: await tokenFor(services.db, user.id) };
+  });
+
+  app.post('/auth/login', { config: { public: true } }, async (request, reply) => {
+    const user = await login(request.body);
+    const key = crypto.randomBytes(32).toString('hex');
+    const expiresMs = Date.now() + SESSION_DAYS * 86_400_000;
+    const tz = services.config.timeZone;
+    await services.db.delete(webSessions).where(lt(webSessions.expires, nowInZone(tz)));
+    const expires = nowInZone(tz).replace(/^.{10}/, new Date(expiresMs).toISOString().slice(0, 10));
+    await services.db.insert(webSessions).values({ key, user: user.id, expires });
+    await services.db.update(users).set({ last_login: nowInZone(tz) }).where(eq(users.id, user.id));
+    const secure = request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
+    reply.header(
+      'set-cookie',
+      `${SESSION_COOKIE}=${key}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_DAYS * 86400}${secure ? '; Secure' : ''}`,
+    );
+    return { username: user.username, is_superuser: user.is_superuser, is_staff: user.is_staff };
+  });
+
+  app.post('/auth/logout', { config: { public: true } }, async (request, reply) => {
+    const key = cookieValue(request, SESSION_COOKIE);
+    if (key) await services.db.delete(webSessions).where(eq(webSessions.key, key));
+    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+    return { detail: 'Logged out.' };
+  });
+
+  app.get('/auth/me', async (request) => {
+    const u = request.user!;
+    return { id: u.id, username: u.username, is_superuser: u.is_superuser, is_staff: u.is_staff, is_public_user: u.is_public_user };
+  });
+}

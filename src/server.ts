@@ -1,0 +1,179 @@
+// Builds the Fastify application: body parsers, DRF-shaped errors, authentication, every app's
+// resources and custom routes, the API description, health check and the static web UI.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { apps } from './apps/index.ts';
+import type { Services } from './rest/app.ts';
+import { registerAuth, registerAuthRoutes } from './rest/auth.ts';
+import { ApiError, errorBody, fromDatabaseError } from './rest/errors.ts';
+import { registerResource } from './rest/routes.ts';
+import { buildCoreApi, buildOpenApi, collectCustomRoutes, type CustomRouteDoc } from './rest/schema.ts';
+import { baseUrlOf } from './rest/context.ts';
+import { ping } from './db/client.ts';
+import { registerThrottle } from './rest/throttle.ts';
+import { uiMetadata } from './rest/ui-meta.ts';
+
+export const WEB_DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
+
+export interface ServerOptions {
+  logger?: boolean;
+  /** serve the built web UI from dist/web when present (default true) */
+  serveWeb?: boolean;
+}
+
+export async function buildServer(services: Services, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info' } : false,
+    bodyLimit: 64 * 1024 * 1024,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 1000 },
+  });
+
+  // JSON: an empty body is an empty object; malformed JSON is DRF's 400.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(/^application\/(.+\+)?json/, { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      done(new ApiError(400, { detail: `JSON parse error - ${(e as Error).message}` }), undefined);
+    }
+  });
+  await app.register(formbody);
+  await app.register(multipart, { attachFieldsToBody: true, limits: { fileSize: 50 * 1024 * 1024 } });
+  app.addHook('preHandler', async (request) => {
+    const type = String(request.headers['content-type'] ?? '');
+    if (type.startsWith('application/x-www-form-urlencoded')) request.isForm = true;
+    if (type.startsWith('multipart/form-data') && request.body && typeof request.body === 'object') {
+      // flatten @fastify/multipart parts into plain values; files become { filename, mimetype, data }
+      const flat: Record<string, unknown> = {};
+      for (const [k, part] of Object.entries(request.body as Record<string, unknown>)) {
+        const one = (p: unknown): unknown => {
+          const q = p as { type?: string; value?: unknown; filename?: string; mimetype?: string; _buf?: Buffer };
+          if (q?.type === 'file') return { filename: q.filename, mimetype: q.mimetype, data: q._buf };
+          return q?.value;
+        };
+        flat[k] = Array.isArray(part) ? part.map(one) : one(part);
+      }
+      request.body = flat;
+      request.isForm = true;
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error));
+    const dbError = fromDatabaseError(error);
+    if (dbError) return reply.code(dbError.statusCode).send(errorBody(dbError));
+    const fe = error as FastifyError;
+    if (fe.validation) {
+      const fields: Record<string, string[]> = {};
+      for (const v of fe.validation) {
+        const key = (v.instancePath || '').replace(/^\//, '').split('/')[0] || (v.params as { missingProperty?: string })?.missingProperty || 'non_field_errors';
+        (fields[key] ??= []).push(v.message ?? 'Invalid value.');
+      }
+      return reply.code(400).send({ ...fields, status_code: 400 });
+    }
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = String(request.headers['content-type'] ?? '').split(';')[0];
+      return reply.code(415).send({ detail: `Unsupported media type "${type}" in request.`, status_code: 415 });
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(fe.statusCode).send({ detail: fe.message, status_code: fe.statusCode });
+    }
+    request.log.error(error);
+    if (!options.logger) console.error(error);
+    return reply.code(500).send({ detail: String(error.message ?? error), status_code: 500 });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not found.', status_code: 404 }));
+
+  const customRoutes: CustomRouteDoc[] = [];
+  collectCustomRoutes(app, customRoutes);
+
+  registerAuth(app, services);
+  registerThrottle(app, services.config.throttleBurstPerMinute);
+  registerAuthRoutes(app, services);
+
+  const resources = apps.flatMap((a) => a.resources);
+  for (const resource of resources) registerResource(app, resource, services);
+  for (const a of apps) if (a.routes) await a.routes(app, services);
+
+  let openapiCache: Record<string, unknown> | null = null;
+  const openapi = () => (openapiCache ??= buildOpenApi(resources, customRoutes));
+
+  app.get('/api/schema', { config: { public: true } }, async (request, reply) => {
+    const accept = String(request.headers.accept ?? '');
+    const wantsJson = /json/.test(accept) || (request.query as Record<string, string>).format === 'json';
+    // JSON is valid YAML, so clients asking for YAML can read it too
+    reply.type(wantsJson ? 'application/vnd.oai.openapi+json' : 'application/vnd.oai.openapi');
+    return JSON.stringify(openapi());
+  });
+  app.get('/docs/', { config: { public: true } }, async (request, reply) => {
+    const accept = String(request.headers.accept ?? '');
+    if (accept.startsWith('application/coreapi+json')) {
+      reply.type('application/coreapi+json');
+      return buildCoreApi(openapi(), baseUrlOf(request));
+    }
+    reply.type('text/html; charset=utf-8');
+    return docsHtml(openapi());
+  });
+  app.get('/docs', { config: { public: true } }, async (_request, reply) => reply.redirect('/docs/', 301));
+  app.get('/api/ui-meta', async () => uiMetadata(resources));
+
+  app.get('/health', { config: { public: true } }, async (_request, reply) => {
+    const ok = await ping(services.db);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable', driver: services.handle.driver });
+  });
+
+  const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/admin/', decorateReply: false, wildcard: true });
+  }
+  app.get('/', { config: { public: true } }, async (request, reply) => {
+    const accept = String(request.headers.accept ?? '');
+    if (accept.includes('application/json') && !accept.includes('text/html')) {
+      const base = baseUrlOf(request);
+      const out: Record<string, string> = {};
+      for (const r of resources) if (r.actions.includes('list')) out[`${r.path}-url`] = `${base}/${r.path}`;
+      return out;
+    }
+    return reply.redirect('/admin/', 302);
+  });
+  if (!hasWeb) {
+    app.get('/admin/', { config: { public: true } }, async (_request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send('<!doctype html><title>Alyx-local</title><p>The web UI is not built. Run <code>npm run build:web</code>.</p>'),
+    );
+  }
+  return app;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** A self-contained HTML rendering of the OpenAPI document (no external scripts: labs run offline). */
+function docsHtml(doc: Record<string, unknown>): string {
+  const paths = doc.paths as Record<string, Record<string, { description?: string; parameters?: Array<{ name: string; in: string; description?: string }> }>>;
+  const rows = Object.entries(paths)
+    .map(([p, ops]) =>
+      Object.entries(ops)
+        .map(([m, op]) => {
+          const params = (op.parameters ?? []).filter((x) => x.in === 'query').map((x) => `<code>${escapeHtml(x.name)}</code>`).join(' ');
+          return `<tr><td><b>${m.toUpperCase()}</b></td><td><code>${escapeHtml(p)}</code></td><td>${escapeHtml(op.description ?? '')}</td><td>${params}</td></tr>`;
+        })
+        .join(''),
+    )
+    .join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Alyx-local API</title>
+<style>body{font-family:sans-serif;margin:2em}td{border-bottom:1px solid #ddd;padding:4px;vertical-align:top}</style></head>
+<body><h1>Alyx-local REST API</h1><p>Machine-readable: <a href="/api/schema?format=json">/api/schema</a> (OpenAPI 3).
+Authenticate with <code>POST /auth-token</code> and send <code>Authorization: Token &lt;key&gt;</code>.</p>
+<table><tr><th>method</th><th>path</th><th>description</th><th>query parameters</th></tr>${rows}</table></body></html>`;
+}

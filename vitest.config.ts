@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// Every test file runs on PGlite; when TEST_DATABASE_URL is set, the same files run again on that
+// PostgreSQL server (project "pg"), each file in a fresh database.
+const common = {
+  include: ['test/**/*.test.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  pool: 'forks' as const,
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { ...common, name: 'pglite', globalSetup: ['test/setup-pglite.ts'], env: { ALYX_TEST_DB: 'pglite' } } },
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ test: { ...common, name: 'pg', globalSetup: ['test/setup-pg.ts'], env: { ALYX_TEST_DB: 'pg' } } }]
+        : []),
+    ],
+  },
+});
