@@ -1,0 +1,51 @@
+// Hooks through which a later app (actions) adds water-control numbers and nested action lists
+// to the subject serializers. Subjects come before actions in the app order, so subjects cannot
+// import the actions tables; actions registers these providers when its module loads. Without a
+// provider the fields fall back to upstream's values for a subject with no weighing: 0 / null / [].
+import type { RequestContext } from '../../rest/context.ts';
+import type { Row } from '../../rest/fields.ts';
+
+export interface SubjectWaterInfo {
+  reference_weight: number;
+  /** start of the water restriction in force today, as rendered (YYYY-MM-DDTHH:MM:SS) */
+  last_water_restriction: string | null;
+  expected_water: number;
+  remaining_water: number;
+}
+
+export interface SubjectActionsProvider {
+  /** water control numbers for a page of subject rows (batched: a constant number of queries) */
+  waterInfo?(subjects: Row[], ctx: RequestContext): Promise<Map<string, SubjectWaterInfo>>;
+  /** serialized weighings per subject id, shaped as /weighings items */
+  weighings?(subjects: Row[], ctx: RequestContext): Promise<Map<string, unknown[]>>;
+  /** serialized water administrations per subject id, shaped as /water-administrations items */
+  waterAdministrations?(subjects: Row[], ctx: RequestContext): Promise<Map<string, unknown[]>>;
+  /**
+   * Runs inside the write transaction after a subject is created or updated through REST
+   * (`previous` is null on create): notifications, closing restrictions, ...
+   */
+  afterSubjectWrite?(subject: Row, previous: Row | null, ctx: RequestContext): Promise<void>;
+}
+
+let provider: SubjectActionsProvider = {};
+
+/** Called by the actions app; a later call replaces the earlier hooks it names. */
+export function registerSubjectActions(p: SubjectActionsProvider): void {
+  provider = { ...provider, ...p };
+}
+
+/** Shorthand for the water-control hook alone. */
+export function registerSubjectWaterInfo(fn: NonNullable<SubjectActionsProvider['waterInfo']>): void {
+  registerSubjectActions({ waterInfo: fn });
+}
+
+export function subjectActions(): SubjectActionsProvider {
+  return provider;
+}
+
+export const NO_WATER_INFO: SubjectWaterInfo = {
+  reference_weight: 0,
+  last_water_restriction: null,
+  expected_water: 0,
+  remaining_water: 0,
+};

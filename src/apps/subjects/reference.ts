@@ -1,0 +1,410 @@
+// Plain REST resources for the subjects reference tables that upstream manages only in its admin
+// (species, strains, sources, sequences, alleles, lines, litters, breeding pairs, subject requests,
+// genotype tests, zygosities). The web UI edits them through these. Detail lookups are by id.
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Queryable } from '../../db/client.ts';
+import type { RequestContext } from '../../rest/context.ts';
+import { fieldError, invalid } from '../../rest/errors.ts';
+import { column, computed, many, related, type Field } from '../../rest/fields.ts';
+import { bySlug, filter, nullBoolean, escapeLike, type Filter } from '../../rest/filters.ts';
+import { defineResource, type WriteState } from '../../rest/resource.ts';
+import { todayInZone } from '../../rest/values.ts';
+import { labs, users } from '../misc/tables.ts';
+import {
+  TEST_RESULT_CHOICES,
+  ZYGOSITY_CHOICES,
+  breedingPairAutoname,
+  litterAutoname,
+  needsAutoname,
+  zygositiesFromTests,
+} from './logic.ts';
+import { defaultSpeciesId } from './resources.ts';
+import {
+  alleles,
+  breedingPairs,
+  genotypeTests,
+  lines,
+  litters,
+  sequences,
+  sources,
+  species,
+  strains,
+  subjectRequests,
+  subjects,
+  zygosities,
+  zygosityRules,
+} from './tables.ts';
+
+/** `?name=` : case-insensitive substring of any of the given columns. */
+export function nameFilter(...cols: AnyPgColumn[]): Filter {
+  return filter(
+    (v) => {
+      const like = '%' + escapeLike(v) + '%';
+      return sql.join(
+        cols.map((c) => sql`${c}::text ilike ${like}`),
+        sql` or `,
+      );
+    },
+    { help: 'case-insensitive substring of the name' },
+  );
+}
+
+/** The lab of new lines: the one named by ALYX_LAB, else the only lab. */
+async function defaultLabId(ctx: RequestContext): Promise<string | null> {
+  const [named] = await ctx.db.select({ id: labs.id }).from(labs).where(eq(labs.name, ctx.config.labName)).limit(1);
+  if (named) return named.id;
+  const all = await ctx.db.select({ id: labs.id }).from(labs).limit(2);
+  return all.length === 1 ? all[0].id : null;
+}
+
+const id = (col: AnyPgColumn): Field => column(col, { readOnly: true });
+
+export const speciesResource = defineResource({
+  path: 'species',
+  table: species,
+  description: 'Species; subjects refer to a species by its nickname (common name).',
+  fields: {
+    id: id(species.id),
+    name: column(species.name, { required: true, allowBlank: false, help: 'binomial name, e.g. Mus musculus' }),
+    nickname: column(species.nickname, { required: true, allowBlank: false, help: 'common name, e.g. Laboratory mouse' }),
+    json: column(species.json),
+  },
+  unique: { nickname: 'species with this nickname already exists.' },
+  filters: { name: nameFilter(species.name, species.nickname) },
+  ordering: (t) => [asc(t.nickname)],
+});
+
+export const strainResource = defineResource({
+  path: 'strains',
+  table: strains,
+  description: 'Strains.',
+  fields: {
+    id: id(strains.id),
+    name: column(strains.name, { required: true }),
+    description: column(strains.description),
+    json: column(strains.json),
+  },
+  filters: { name: nameFilter(strains.name) },
+  ordering: (t) => [asc(t.name)],
+});
+
+export const sourceResource = defineResource({
+  path: 'sources',
+  table: sources,
+  description: 'Where subjects come from (suppliers, in-house breeding).',
+  fields: {
+    id: id(sources.id),
+    name: column(sources.name, { required: true, allowBlank: false }),
+    description: column(sources.description),
+    json: column(sources.json),
+  },
+  filters: { name: nameFilter(sources.name) },
+  ordering: (t) => [asc(t.name)],
+});
+
+export const sequenceResource = defineResource({
+  path: 'sequences',
+  table: sequences,
+  description: 'Genotyping sequences (primers).',
+  fields: {
+    id: id(sequences.id),
+    name: column(sequences.name, { required: true, allowBlank: false }),
+    base_pairs: column(sequences.base_pairs),
+    description: column(sequences.description),
+    json: column(sequences.json),
+  },
+  unique: { name: 'sequence with this name already exists.' },
+  filters: { name: nameFilter(sequences.name) },
+  ordering: (t) => [asc(t.name)],
+});
+
+export const alleleResource = defineResource({
+  path: 'alleles',
+  table: alleles,
+  description: 'Alleles; genotypes refer to them by nickname.',
+  fields: {
+    id: id(alleles.id),
+    name: column(alleles.name, { required: true, allowBlank: false, help: 'standard nomenclature' }),
+    nickname: column(alleles.nickname, { required: true, allowBlank: false }),
+    sequences: many(alleles, 'sequences', { slug: 'name' }),
+    json: column(alleles.json),
+  },
+  unique: { nickname: 'allele with this nickname already exists.' },
+  filters: { name: nameFilter(alleles.name, alleles.nickname) },
+  ordering: (t) => [asc(t.nickname)],
+});
+
+export const lineResource = defineResource({
+  path: 'lines',
+  table: lines,
+  description: 'Mouse lines; subjects refer to a line by its name. New subjects, litters and breeding pairs of a line are auto-named from its nickname.',
+  fields: {
+    id: id(lines.id),
+    name: column(lines.name, { required: true, allowBlank: false }),
+    nickname: column(lines.nickname, { required: true, allowBlank: false }),
+    description: column(lines.description),
+    target_phenotype: column(lines.target_phenotype),
+    strain: related(lines.strain, strains, { slug: 'name' }),
+    source: related(lines.source, sources, { slug: 'name' }),
+    source_identifier: column(lines.source_identifier),
+    source_url: column(lines.source_url),
+    expression_data_url: column(lines.expression_data_url),
+    species: related(lines.species, species, { slug: 'nickname', default: (ctx) => defaultSpeciesId(ctx.db) }),
+    alleles: many(lines, 'alleles', { slug: 'nickname' }),
+    lab: related(lines.lab, labs, { slug: 'name', default: defaultLabId }),
+    is_active: column(lines.is_active),
+    subject_autoname_index: column(lines.subject_autoname_index, { min: 0 }),
+    breeding_pair_autoname_index: column(lines.breeding_pair_autoname_index, { min: 0 }),
+    litter_autoname_index: column(lines.litter_autoname_index, { min: 0 }),
+    json: column(lines.json),
+  },
+  unique: { nickname: 'line with this nickname already exists.' },
+  filters: {
+    name: nameFilter(lines.name, lines.nickname),
+    lab: bySlug(lines.lab, labs, 'name', { help: 'lab name' }),
+    is_active: nullBoolean((v) => eq(lines.is_active, v)),
+  },
+  ordering: (t) => [asc(t.name)],
+  validate(state) {
+    if (state.action === 'create' && state.data.lab == null) throw fieldError('lab', 'This field is required.');
+  },
+});
+
+/** Bumps a line's counter and returns the next automatic name (litters, breeding pairs). */
+async function nextLineName(
+  db: Queryable,
+  lineId: string,
+  counter: 'litter_autoname_index' | 'breeding_pair_autoname_index',
+  format: (nick: string, i: number) => string,
+): Promise<string> {
+  const [line] = await db.select().from(lines).where(eq(lines.id, lineId)).for('update');
+  const index = line[counter] + 1;
+  await db.update(lines).set({ [counter]: index }).where(eq(lines.id, lineId));
+  return format(line.nickname, index);
+}
+
+export const litterResource = defineResource({
+  path: 'litters',
+  table: litters,
+  description: 'Litters; named "<line>_L_<NNN>" automatically when the name is "-" and a line is set.',
+  fields: {
+    id: id(litters.id),
+    name: column(litters.name),
+    line: related(litters.line, lines, { slug: 'name' }),
+    breeding_pair: related(litters.breeding_pair, breedingPairs, { slug: 'name' }),
+    description: column(litters.description),
+    birth_date: column(litters.birth_date),
+    subjects: computed(
+      { type: 'array', items: { type: 'string' } },
+      async (rows, ctx) => {
+        const ids = rows.map((r) => r.id as string);
+        const map = new Map<string, string[]>();
+        if (!ids.length) return map;
+        const found = await ctx.db
+          .select({ litter: subjects.litter, nickname: subjects.nickname })
+          .from(subjects)
+          .where(inArray(subjects.litter, ids))
+          .orderBy(asc(subjects.nickname));
+        for (const f of found) map.set(f.litter!, [...(map.get(f.litter!) ?? []), f.nickname]);
+        return map;
+      },
+      (row, map) => map.get(row.id as string) ?? [],
+      'nicknames of the subjects of this litter',
+    ),
+    json: column(litters.json),
+  },
+  unique: { name: 'litter with this name already exists.' },
+  filters: { name: nameFilter(litters.name), line: bySlug(litters.line, lines, 'name') },
+  ordering: (t) => [asc(t.name), desc(t.birth_date)],
+  async beforeWrite(values, state, ctx) {
+    const merged = { ...(state.instance ?? {}), ...values };
+    if (merged.line && needsAutoname(merged.name)) {
+      values.name = await nextLineName(ctx.db, merged.line as string, 'litter_autoname_index', litterAutoname);
+    }
+  },
+});
+
+/** Parent fields of a breeding pair: a subject nickname whose sex must match. */
+function parent(col: AnyPgColumn, sex: 'M' | 'F'): Field {
+  return related(col, subjects, {
+    slug: 'nickname',
+    validate: async (subjectId, ctx) => {
+      const [s] = await ctx.db.select({ sex: subjects.sex }).from(subjects).where(eq(subjects.id, subjectId as string));
+      if (s && s.sex !== sex) {
+        throw invalid(sex === 'M' ? 'The father must be a male subject.' : 'A mother must be a female subject.');
+      }
+    },
+  });
+}
+
+export const breedingPairResource = defineResource({
+  path: 'breeding-pairs',
+  table: breedingPairs,
+  description: 'Breeding pairs; named "<line>_BP_<NNN>" automatically when the name is "-" and a line is set.',
+  fields: {
+    id: id(breedingPairs.id),
+    name: column(breedingPairs.name),
+    line: related(breedingPairs.line, lines, { slug: 'name' }),
+    start_date: column(breedingPairs.start_date),
+    end_date: column(breedingPairs.end_date),
+    father: parent(breedingPairs.father, 'M'),
+    mother1: parent(breedingPairs.mother1, 'F'),
+    mother2: parent(breedingPairs.mother2, 'F'),
+    description: column(breedingPairs.description),
+    json: column(breedingPairs.json),
+  },
+  filters: {
+    name: nameFilter(breedingPairs.name),
+    line: bySlug(breedingPairs.line, lines, 'name'),
+    current: nullBoolean(
+      (v) =>
+        v
+          ? sql`(${breedingPairs.start_date} is not null and ${breedingPairs.end_date} is null)`
+          : sql`not (${breedingPairs.start_date} is not null and ${breedingPairs.end_date} is null)`,
+      'true: started and not ended',
+    ),
+  },
+  ordering: (t) => [asc(t.name)],
+  async beforeWrite(values, state, ctx) {
+    const merged = { ...(state.instance ?? {}), ...values };
+    if (merged.line && needsAutoname(merged.name)) {
+      values.name = await nextLineName(ctx.db, merged.line as string, 'breeding_pair_autoname_index', breedingPairAutoname);
+    }
+  },
+});
+
+export const subjectRequestResource = defineResource({
+  path: 'subject-requests',
+  table: subjectRequests,
+  description: 'Requests for subjects of a line; open while fewer living subjects of that line and user exist than requested.',
+  fields: {
+    id: id(subjectRequests.id),
+    user: related(subjectRequests.user, users, { slug: 'username', default: (ctx) => ctx.user?.id ?? null }),
+    line: related(subjectRequests.line, lines, { slug: 'name' }),
+    count: column(subjectRequests.count, { min: 0 }),
+    date_time: column(subjectRequests.date_time, { default: (ctx) => todayInZone(ctx.config.timeZone) }),
+    due_date: column(subjectRequests.due_date),
+    description: column(subjectRequests.description),
+    remaining: computed(
+      { type: 'integer', nullable: true },
+      loadRequestCounts,
+      (row, map) => (row.count == null ? null : (row.count as number) - (map.get(row.id as string) ?? 0)),
+      'count minus the living subjects of the request with its user and line',
+    ),
+    status: computed(
+      { type: 'string', enum: ['Open', 'Closed'] },
+      loadRequestCounts,
+      (row, map) => ((row.count == null ? 0 : (row.count as number) - (map.get(row.id as string) ?? 0)) > 0 ? 'Open' : 'Closed'),
+    ),
+    name: column(subjectRequests.name),
+    json: column(subjectRequests.json),
+  },
+  filters: { user: bySlug(subjectRequests.user, users, 'username'), line: bySlug(subjectRequests.line, lines, 'name') },
+  ordering: (t) => [desc(t.date_time)],
+});
+
+const requestCountCache = new WeakMap<object, Promise<Map<string, number>>>();
+function loadRequestCounts(rows: Record<string, unknown>[], ctx: RequestContext): Promise<Map<string, number>> {
+  let p = requestCountCache.get(rows);
+  if (!p) {
+    p = (async () => {
+      const map = new Map<string, number>();
+      const ids = rows.map((r) => r.id as string);
+      if (!ids.length) return map;
+      const found = await ctx.db
+        .select({ request: subjectRequests.id, n: sql<number>`count(${subjects.id})::int` })
+        .from(subjectRequests)
+        .innerJoin(
+          subjects,
+          and(
+            eq(subjects.request, subjectRequests.id),
+            eq(subjects.responsible_user, subjectRequests.user),
+            eq(subjects.line, subjectRequests.line),
+            isNull(subjects.death_date),
+          ),
+        )
+        .where(inArray(subjectRequests.id, ids))
+        .groupBy(subjectRequests.id);
+      for (const f of found) map.set(f.request, Number(f.n));
+      return map;
+    })();
+    requestCountCache.set(rows, p);
+  }
+  return p;
+}
+
+/** Recomputes a subject's zygosities from its genotype tests and its line's rules (4.14). */
+export async function applyZygosityRules(db: Queryable, subjectId: string): Promise<void> {
+  const [s] = await db.select({ line: subjects.line }).from(subjects).where(eq(subjects.id, subjectId));
+  if (!s?.line) return;
+  const rules = await db.select().from(zygosityRules).where(eq(zygosityRules.line, s.line)).orderBy(asc(zygosityRules.id));
+  if (!rules.length) return;
+  const tests = await db.select().from(genotypeTests).where(eq(genotypeTests.subject, subjectId));
+  const results = new Map(tests.map((t) => [t.sequence, t.test_result]));
+  const computedZ = zygositiesFromTests(rules, results);
+  if (!computedZ.size) return;
+  const existing = await db.select().from(zygosities).where(eq(zygosities.subject, subjectId));
+  for (const [allele, zygosity] of computedZ) {
+    const found = existing.find((z) => z.allele === allele);
+    if (found) {
+      if (found.zygosity !== zygosity) await db.update(zygosities).set({ zygosity }).where(eq(zygosities.id, found.id));
+    } else {
+      await db.insert(zygosities).values({ subject: subjectId, allele, zygosity });
+    }
+  }
+}
+
+export const genotypeTestResource = defineResource({
+  path: 'genotype-tests',
+  table: genotypeTests,
+  description: "Genotype test results; saving one recomputes the subject's zygosities from its line's rules.",
+  fields: {
+    id: id(genotypeTests.id),
+    subject: related(genotypeTests.subject, subjects, { slug: 'nickname', required: true }),
+    sequence: related(genotypeTests.sequence, sequences, { slug: 'name', required: true }),
+    test_result: column(genotypeTests.test_result, { choices: TEST_RESULT_CHOICES }),
+    json: column(genotypeTests.json),
+  },
+  filters: {
+    subject: bySlug(genotypeTests.subject, subjects, 'nickname'),
+    sequence: bySlug(genotypeTests.sequence, sequences, 'name'),
+  },
+  ordering: (t) => [asc(t.subject)],
+  async afterWrite(row, _state: WriteState, ctx) {
+    await applyZygosityRules(ctx.db, row.subject as string);
+  },
+});
+
+export const zygosityResource = defineResource({
+  path: 'zygosities',
+  table: zygosities,
+  description: 'Zygosity of a subject for an allele: 0 -/- Absent, 1 +/- Heterozygous, 2 +/+ Homozygous, 3 + Present.',
+  fields: {
+    id: id(zygosities.id),
+    subject: related(zygosities.subject, subjects, { slug: 'nickname', required: true }),
+    allele: related(zygosities.allele, alleles, { slug: 'nickname', required: true }),
+    zygosity: column(zygosities.zygosity, { choices: ZYGOSITY_CHOICES, required: true }),
+    json: column(zygosities.json),
+  },
+  filters: {
+    subject: bySlug(zygosities.subject, subjects, 'nickname'),
+    allele: bySlug(zygosities.allele, alleles, 'nickname'),
+  },
+  uniqueTogether: [{ fields: ['subject', 'allele'], message: 'The fields subject, allele must make a unique set.' }],
+  ordering: (t) => [asc(t.subject)],
+});
+
+export const referenceResources = [
+  speciesResource,
+  strainResource,
+  sourceResource,
+  sequenceResource,
+  alleleResource,
+  lineResource,
+  litterResource,
+  breedingPairResource,
+  subjectRequestResource,
+  genotypeTestResource,
+  zygosityResource,
+];
