@@ -36,6 +36,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
 
   // JSON: an empty body is an empty object; malformed JSON is DRF's 400.
   app.removeContentTypeParser('application/json');
+  app.removeContentTypeParser('text/plain'); // DRF parses only JSON, forms and multipart: others are a 415
   app.addContentTypeParser(/^application\/(.+\+)?json/, { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, {});
@@ -90,7 +91,16 @@ export async function buildServer(services: Services, options: ServerOptions = {
     if (!options.logger) console.error(error);
     return reply.code(500).send({ detail: String(error.message ?? error), status_code: 500 });
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not found.', status_code: 404 }));
+  app.setNotFoundHandler((request, reply) => {
+    // a path that exists with other methods is a 405, as DRF answers
+    const url = (request.raw.url ?? request.url).split('?')[0];
+    const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) => app.findRoute({ method: method as 'GET', url }));
+    if (allowed.length) {
+      reply.header('allow', allowed.join(', '));
+      return reply.code(405).send({ detail: `Method "${request.method}" not allowed.`, status_code: 405 });
+    }
+    return reply.code(404).send({ detail: 'Not found.', status_code: 404 });
+  });
 
   const customRoutes: CustomRouteDoc[] = [];
   collectCustomRoutes(app, customRoutes);

@@ -157,7 +157,7 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
   app.decorateRequest('user', null);
   app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
     const config = request.routeOptions.config ?? {};
-    if (config.public) {
+    if (config.public || request.is404) {
       try {
         request.user = await resolveUser(request, services);
       } catch {
