@@ -58,7 +58,7 @@ export function lockDataDir(dir: string): () => void {
       if (alive) {
         throw new DataDirLockedError(
           `the database in ${dir} is in use by another alyx process (pid ${pid}). ` +
-            `Stop it first, or run this command through the running server.`,
+            `Stop that server first (while it runs, use the REST API or the web UI instead).`,
         );
       }
       fs.unlinkSync(lockFile); // stale lock from a process that died
