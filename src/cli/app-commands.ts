@@ -1,4 +1,26 @@
-// Commands contributed by apps (wired here so that each app keeps its logic in its own folder).
+// Commands contributed by apps: each app keeps its command logic in its own folder and exports
+// `cli` entries ({ name, describe, run(services, args) → exit code }); here they become `alyx`
+// subcommands that open the database (refusing while a server owns the embedded data dir).
+import { cli as jobsCli } from '../apps/jobs/cli.ts';
+import type { Services } from '../rest/app.ts';
+import { withServices } from './context.ts';
 import type { Command } from './index.ts';
 
-export const appCommands: Command[] = [];
+export interface AppCliCommand {
+  name: string;
+  describe: string;
+  run(services: Services, args: string[], out?: (line: string) => void): Promise<number>;
+}
+
+function wrap(c: AppCliCommand): Command {
+  return {
+    name: c.name,
+    describe: c.describe,
+    async run(args) {
+      const code = await withServices((services) => c.run(services, args));
+      if (code) process.exitCode = code;
+    },
+  };
+}
+
+export const appCommands: Command[] = [...jobsCli].map(wrap);
