@@ -34,6 +34,11 @@ export const ZYGOSITY_CHOICES = [
   [3, 'Present'],
 ] as const;
 
+export const LIGHT_CYCLE_CHOICES = [
+  [0, 'Normal'],
+  [1, 'Inverted'],
+] as const;
+
 export const TEST_RESULT_CHOICES = [
   [0, 'Absent'],
   [1, 'Present'],

@@ -10,8 +10,9 @@ import { column, computed, many, related, type Field } from '../../rest/fields.t
 import { bySlug, filter, nullBoolean, escapeLike, type Filter } from '../../rest/filters.ts';
 import { defineResource, type WriteState } from '../../rest/resource.ts';
 import { todayInZone } from '../../rest/values.ts';
-import { labs, users } from '../misc/tables.ts';
+import { cageTypes, enrichments, foods, housings, labs, users } from '../misc/tables.ts';
 import {
+  LIGHT_CYCLE_CHOICES,
   TEST_RESULT_CHOICES,
   ZYGOSITY_CHOICES,
   breedingPairAutoname,
@@ -24,6 +25,7 @@ import {
   alleles,
   breedingPairs,
   genotypeTests,
+  housingSubjects,
   lines,
   litters,
   sequences,
@@ -395,6 +397,44 @@ export const zygosityResource = defineResource({
   ordering: (t) => [asc(t.subject)],
 });
 
+/** Housings (cage conditions); subjects join them through time-stamped links. */
+export const housingResource = defineResource({
+  path: 'housings',
+  table: housings,
+  description: 'Housings: cage conditions that subjects join for a period (see housing_subjects).',
+  fields: {
+    id: id(housings.id),
+    cage_name: column(housings.cage_name, { required: true, allowBlank: false }),
+    cage_type: related(housings.cage_type, cageTypes, { slug: 'name' }),
+    enrichment: related(housings.enrichment, enrichments, { slug: 'name' }),
+    food: related(housings.food, foods, { slug: 'name' }),
+    cage_cleaning_frequency_days: column(housings.cage_cleaning_frequency_days, { min: 0 }),
+    light_cycle: column(housings.light_cycle, { choices: LIGHT_CYCLE_CHOICES }),
+    subjects: computed(
+      { type: 'array', items: { type: 'string' } },
+      async (rows, ctx) => {
+        const ids = rows.map((r) => r.id as string);
+        const map = new Map<string, string[]>();
+        if (!ids.length) return map;
+        const found = await ctx.db
+          .select({ housing: housingSubjects.housing, nickname: subjects.nickname })
+          .from(housingSubjects)
+          .innerJoin(subjects, eq(subjects.id, housingSubjects.subject))
+          .where(and(inArray(housingSubjects.housing, ids), isNull(housingSubjects.end_datetime)))
+          .orderBy(asc(subjects.nickname));
+        for (const f of found) map.set(f.housing!, [...(map.get(f.housing!) ?? []), f.nickname]);
+        return map;
+      },
+      (row, map) => map.get(row.id as string) ?? [],
+      'nicknames of the subjects currently in this housing',
+    ),
+    name: column(housings.name),
+    json: column(housings.json),
+  },
+  filters: { name: nameFilter(housings.cage_name, housings.name) },
+  ordering: (t) => [asc(t.cage_name)],
+});
+
 export const referenceResources = [
   speciesResource,
   strainResource,
@@ -407,4 +447,5 @@ export const referenceResources = [
   subjectRequestResource,
   genotypeTestResource,
   zygosityResource,
+  housingResource,
 ];

@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startTestApp, type TestApp } from '../helpers.ts';
+import { todayInZone } from '../../src/rest/values.ts';
+import { imageExtension, notePath, safeBaseName } from '../../src/apps/misc/notes.ts';
+
+// a 1x1 transparent PNG
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
+function multipart(fields: Record<string, string>, file?: { name: string; filename: string; type: string; data: Buffer }) {
+  const boundary = '----alyxtestboundary';
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+    );
+    parts.push(file.data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+let t: TestApp;
+let subjectId: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  const r = await t.post('/subjects', { nickname: 'note_subject', lab: 'cortexlab' });
+  expect(r.status).toBe(201);
+  subjectId = r.body.id;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('note helpers', () => {
+  it('recognises images, sanitises names and builds dated paths', () => {
+    expect(imageExtension(PNG)).toBe('.png');
+    expect(imageExtension(Buffer.from('hello'))).toBeNull();
+    expect(safeBaseName('../../etc/my file?.png')).toBe('my_file.png');
+    expect(safeBaseName('C:\\x\\y.jpg')).toBe('y.jpg');
+    expect(notePath('img.png', 'abc', '2024-03-12', '.png')).toBe('2024/03/12/img.abc.png');
+    expect(notePath('..', 'abc', '2024-03-12', '.png')).toBe('2024/03/12/image.abc.png');
+    expect(notePath('noext', 'abc', '2024-03-12', '.jpg')).toBe('2024/03/12/noext.abc.jpg');
+  });
+});
+
+describe('/notes', () => {
+  it('creates a text note with content type given as model name', async () => {
+    const r = await t.post('/notes', { user: 'test_admin', content_type: 'subject', object_id: subjectId, text: 'gnagnagna' });
+    expect(r.status).toBe(201);
+    expect(Object.keys(r.body)).toEqual(['id', 'user', 'date_time', 'content_type', 'object_id', 'text', 'image', 'json']);
+    expect(r.body).toMatchObject({
+      user: 'test_admin',
+      content_type: 'subjects.subject',
+      object_id: subjectId,
+      text: 'gnagnagna',
+      image: null,
+      json: null,
+    });
+    expect(r.body.date_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+    const got = await t.get(`/notes/${r.body.id}`);
+    expect(got.body).toEqual(r.body);
+  });
+
+  it('refuses unknown content types, missing objects and missing fields with 400s', async () => {
+    let r = await t.post('/notes', { user: 'test_admin', content_type: 'nothing', object_id: subjectId });
+    expect(r.status).toBe(400);
+    expect(r.body.content_type[0]).toMatch(/is not a known content type/);
+    r = await t.post('/notes', { user: 'test_admin', content_type: 'misc.lab', object_id: subjectId });
+    expect(r.status).toBe(400);
+    r = await t.post('/notes', { user: 'test_admin', content_type: 'subjects.subject', object_id: '00000000-0000-4000-8000-000000000000' });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({
+      object_id: ['Object with id=00000000-0000-4000-8000-000000000000 does not exist in subjects.subject.'],
+      status_code: 400,
+    });
+    r = await t.post('/notes', { object_id: 'nope' });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({
+      user: ['This field is required.'],
+      content_type: ['This field is required.'],
+      object_id: ['Must be a valid UUID.'],
+      status_code: 400,
+    });
+    r = await t.post('/notes', { user: 'test_admin', content_type: 'subject', object_id: subjectId, image: 'http://x/y.png' });
+    expect(r.status).toBe(400);
+    expect(r.body.image).toEqual(['The submitted data was not a file. Check the encoding type on the form.']);
+  });
+
+  it('uploads an image over multipart and serves it at /uploaded/<path>', async () => {
+    const { payload, headers } = multipart(
+      { user: 'test_admin', content_type: 'subject', object_id: subjectId, text: 'with image', width: 'orig' },
+      { name: 'image', filename: 'img.png', type: 'image/png', data: PNG },
+    );
+    const r = await t.request('POST', '/notes', payload, { headers });
+    expect(r.status).toBe(201);
+    const day = todayInZone(t.config.timeZone).replace(/-/g, '/');
+    expect(r.body.image).toBe(`http://localhost:80/uploaded/${day}/img.${subjectId}.png`);
+    const stored = path.join(t.config.mediaDir, day, `img.${subjectId}.png`);
+    expect(fs.readFileSync(stored)).toEqual(PNG);
+    const file = await t.get(`/uploaded/${day}/img.${subjectId}.png`);
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect(Buffer.from(file.text, 'latin1').length).toBeGreaterThan(0);
+    expect((await t.get(`/uploaded/${day}/img.${subjectId}.png`, { token: null })).status).toBe(403);
+
+    // a second upload with the same name does not overwrite the first
+    const again = await t.request('POST', '/notes', payload, { headers });
+    expect(again.status).toBe(201);
+    expect(again.body.image).not.toBe(r.body.image);
+    expect(again.body.image).toMatch(new RegExp(`/img\\.${subjectId}_[0-9a-f]{7}\\.png$`));
+  });
+
+  it('refuses a file that is not an image', async () => {
+    const { payload, headers } = multipart(
+      { user: 'test_admin', content_type: 'subject', object_id: subjectId },
+      { name: 'image', filename: 'x.png', type: 'image/png', data: Buffer.from('not an image at all') },
+    );
+    const r = await t.request('POST', '/notes', payload, { headers });
+    expect(r.status).toBe(400);
+    expect(r.body.image).toEqual(['Upload a valid image. The file you uploaded was either not an image or a corrupted image.']);
+  });
+
+  it('404s unknown or escaping /uploaded paths', async () => {
+    expect((await t.get('/uploaded/nothing/here.png')).status).toBe(404);
+    expect((await t.get('/uploaded/..%2F..%2Fpackage.json')).status).toBe(404);
+    expect((await t.get('/uploaded/%2e%2e/%2e%2e/package.json')).status).toBe(404);
+  });
+
+  it('patches, filters with django, deletes; 404s bad ids', async () => {
+    const list = await t.get('/notes');
+    expect(list.body.count).toBe(3);
+    const id = list.body.results[0].id;
+    let r = await t.patch(`/notes/${id}`, { text: 'changed', json: { k: 1 } });
+    expect(r.status).toBe(200);
+    expect(r.body.text).toBe('changed');
+    r = await t.get('/notes?django=text__icontains,CHANGED');
+    expect(r.body.count).toBe(1);
+    r = await t.get("/notes?django=text,x' or 1=1 --");
+    expect(r.status).toBe(200);
+    expect(r.body.count).toBe(0);
+    expect((await t.get('/notes/not-a-uuid')).status).toBe(404);
+    expect((await t.get('/notes/00000000-0000-4000-8000-000000000000')).body).toEqual({
+      detail: 'No Note matches the given query.',
+      status_code: 404,
+    });
+    expect((await t.del(`/notes/${id}`)).status).toBe(204);
+    expect((await t.get('/notes')).body.count).toBe(2);
+  });
+});
+
+describe('misc reference resources', () => {
+  it('has the seeded housing reference data', async () => {
+    let r = await t.get('/cage-types');
+    expect(r.body.results.map((x: { name: string }) => x.name)).toEqual(['Allentown', 'GM500', 'IVC', 'Micro-Isolator']);
+    r = await t.get('/enrichments?name=wheel');
+    expect(r.body.results).toEqual([{ id: '535c8de9-feb0-44b8-871e-2a4e0866d3c5', name: 'Wheel', description: '', json: null }]);
+    r = await t.get('/food');
+    expect(r.body.count).toBe(4);
+    r = await t.get('/sources');
+    expect(r.body.results.map((x: { name: string }) => x.name)).toEqual(['Allen Institute', 'Charles River', 'Cruciform BSU', 'Jax']);
+    r = await t.get('/species');
+    expect(r.body.results).toEqual([
+      { id: '60f915ba-bdf4-444a-ada0-be7ebd3c1826', name: 'Mus musculus', nickname: 'Laboratory mouse', json: null },
+    ]);
+  });
+
+  it('refuses duplicate enrichment names', async () => {
+    const r = await t.post('/enrichments', { name: 'Wheel' });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ name: ['enrichment with this name already exists.'], status_code: 400 });
+  });
+
+  it('manages lab memberships', async () => {
+    await t.createUser('member');
+    let r = await t.post('/lab-memberships', { user: 'member', lab: 'cortexlab', role: 'PhD' });
+    expect(r.status).toBe(201);
+    expect(r.body.start_date).toBe(todayInZone(t.config.timeZone));
+    expect((await t.get('/users/member')).body.lab).toEqual(['cortexlab']);
+    r = await t.get('/lab-memberships?user=member&active=true');
+    expect(r.body.count).toBe(1);
+    r = await t.patch(`/lab-memberships/${r.body.results[0].id}`, { end_date: '2000-01-01' });
+    expect(r.status).toBe(400);
+    expect(r.body.end_date).toEqual(['The end date must not precede the start date.']);
+    r = await t.post('/lab-memberships', { user: 'ghost', lab: 'cortexlab' });
+    expect(r.body.user).toEqual(['Object with username=ghost does not exist.']);
+  });
+
+  it('manages housings with their current subjects', async () => {
+    let r = await t.post('/housings', { cage_name: 'C1', cage_type: 'IVC', food: 'Envigo 2018', light_cycle: 1 });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ cage_name: 'C1', cage_type: 'IVC', enrichment: null, food: 'Envigo 2018', light_cycle: 1, subjects: [] });
+    const { housingSubjects } = await import('../../src/apps/subjects/tables.ts');
+    await t.services.db.insert(housingSubjects).values({ housing: r.body.id, subject: subjectId, start_datetime: '2024-01-01 00:00:00' });
+    r = await t.get(`/housings/${r.body.id}`);
+    expect(r.body.subjects).toEqual(['note_subject']);
+    r = await t.get('/subjects?django=housings__cage_name,C1');
+    expect(r.body.count).toBe(1);
+    r = await t.post('/housings', { cage_name: 'C2', light_cycle: 5 });
+    expect(r.status).toBe(400);
+    expect(r.body.light_cycle).toEqual(['"5" is not a valid choice.']);
+  });
+});
