@@ -48,6 +48,8 @@ export interface Field {
   columns?(value: unknown): Row;
   /** writes that need the row's id (many-to-many, reverse relations) */
   save?(id: unknown, value: unknown, tx: Tx, ctx: RequestContext): Promise<void>;
+  /** relations: the related table and the column its values name (for the web UI's links) */
+  target?: () => { table: PgTable; slug: string; route?: string };
 }
 
 export interface FieldOptions {
@@ -290,6 +292,7 @@ export function related(fk: Column, target: PgTable, o: RelatedOptions = {}): Fi
   return {
     ...base('related', { ...o, nullable }, slugKey === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' }),
     source: key,
+    target: () => ({ table: target, slug: slugKey }),
     async render(rows, ctx) {
       if (slugKey === 'id') return (row) => row[key] ?? null;
       const map = await loadSlugs(ctx.db, target, slugKey, rows.map((r) => r[key]));
@@ -316,6 +319,7 @@ export function hyperlink(fk: Column, target: PgTable, routePath: string, o: Rel
   return {
     ...base('hyperlink', { ...o, nullable }, { type: 'string', format: 'uri' }),
     source: key,
+    target: () => ({ table: target, slug: lookupKey, route: routePath }),
     async render(rows, ctx) {
       const map = lookupKey === 'id' ? null : await loadSlugs(ctx.db, target, lookupKey, rows.map((r) => r[key]));
       return (row) => {
@@ -404,6 +408,7 @@ export function many(ownerTable: PgTable, relationName: string, o: ManyOptions =
   return {
     ...base('many', o, { type: 'array', items: slugKey === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' } }),
     many: true,
+    target: () => ({ table: rel().target, slug: slugKey }),
     async render(rows, ctx) {
       const { m2m, fromCol, toCol, target } = rel();
       const map = await loadManySlugs(ctx.db, m2m.through, fromCol, toCol, target, rows.map((r) => r.id), slugKey);
@@ -453,6 +458,7 @@ export function reverse(ownerTable: PgTable, relationName: string, o: ManyOption
   return {
     ...base('reverse', { ...o, readOnly: o.writable ? o.readOnly : true }, { type: 'array', items: { type: 'string' } }),
     many: true,
+    target: () => ({ table: rel().target, slug: slugKey }),
     async render(rows, ctx) {
       const { target, fk } = rel();
       const ids = [...new Set(rows.map((r) => r.id))];

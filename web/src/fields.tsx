@@ -1,0 +1,238 @@
+// Rendering and editing of one field, decided by its metadata (kind, schema, relation target).
+import * as React from 'react';
+import {
+  AutocompleteArrayInput,
+  AutocompleteInput,
+  BooleanInput,
+  Link,
+  NullableBooleanInput,
+  NumberInput,
+  ReferenceArrayInput,
+  ReferenceInput,
+  SelectInput,
+  TextArrayInput,
+  TextInput,
+  required as requiredValidator,
+  useRecordContext,
+  type Validator,
+} from 'react-admin';
+import { Box, Chip, Typography } from '@mui/material';
+import { metaOf, humanize, isJsonField, type FieldMeta, type FieldRef } from './meta.ts';
+import { RAW_ID } from './dataProvider.ts';
+
+const stop = (e: React.MouseEvent) => e.stopPropagation();
+
+/** Where a related value leads: the target's page, or its list filtered on the value. */
+export function refTarget(ref: FieldRef | null, value: string): string | null {
+  if (!ref?.resource || !metaOf(ref.resource)) return null;
+  if (ref.via === 'show') return `/${ref.resource}/${encodeURIComponent(value)}/show`;
+  if (ref.via === 'filter') return `/${ref.resource}?filter=${encodeURIComponent(JSON.stringify({ [ref.slug]: value }))}`;
+  return null;
+}
+
+/** An absolute API URL (hyperlink fields) -> the UI page of that record, when a resource serves it. */
+export function urlTarget(url: string): { to: string; label: string } | null {
+  try {
+    const parts = new URL(url, window.location.origin).pathname.split('/').filter(Boolean);
+    if (parts.length < 2) return null;
+    const key = decodeURIComponent(parts[parts.length - 1]);
+    const resource = parts.slice(0, -1).join('/');
+    if (!metaOf(resource)) return null;
+    return { to: `/${resource}/${encodeURIComponent(key)}/show`, label: key };
+  } catch {
+    return null;
+  }
+}
+
+function RefLink({ refMeta, value }: { refMeta: FieldRef | null; value: unknown }) {
+  const text = String(value);
+  const to = refTarget(refMeta, text);
+  return to ? (
+    <Link to={to} onClick={stop}>
+      {text}
+    </Link>
+  ) : (
+    <span>{text}</span>
+  );
+}
+
+function formatScalar(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'boolean') return value ? '✔' : '✘';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return value.replace('T', ' ').slice(0, 19);
+  return String(value);
+}
+
+/** A list of nested objects (e.g. a subject's weighings) as a small table. */
+function NestedTable({ rows }: { rows: Record<string, unknown>[] }) {
+  if (!rows.length) return <Typography variant="body2">—</Typography>;
+  const keys = Object.keys(rows[0]).filter((k) => k !== 'url');
+  return (
+    <Box component="table" sx={{ borderCollapse: 'collapse', fontSize: 13, '& td, & th': { border: '1px solid #ddd', px: 1, py: 0.25, textAlign: 'left' } }}>
+      <thead>
+        <tr>{keys.map((k) => <th key={k}>{humanize(k)}</th>)}</tr>
+      </thead>
+      <tbody>
+        {rows.slice(0, 100).map((r, i) => (
+          <tr key={i}>
+            {keys.map((k) => (
+              <td key={k}>{typeof r[k] === 'object' && r[k] !== null ? JSON.stringify(r[k]) : formatScalar(r[k])}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </Box>
+  );
+}
+
+/** Shows one field of the current record. `compact` for list cells. */
+export function ValueField({ name, meta, compact }: { name: string; meta: FieldMeta; compact?: boolean; label?: string; source?: string; sortable?: boolean }) {
+  const record = useRecordContext();
+  if (!record) return null;
+  const value = name === 'id' && record[RAW_ID] !== undefined ? record[RAW_ID] : record[name];
+  if (value === null || value === undefined || value === '') return <span />;
+  if (meta.kind === 'url' && typeof value === 'string') return <span>{compact ? '' : value}</span>;
+  if (meta.kind === 'hyperlink' && typeof value === 'string') {
+    const t = urlTarget(value);
+    return t ? (
+      <Link to={t.to} onClick={stop}>
+        {t.label}
+      </Link>
+    ) : (
+      <span>{value}</span>
+    );
+  }
+  if (Array.isArray(value)) {
+    if (value.length && typeof value[0] === 'object' && value[0] !== null) {
+      return compact ? <span>{value.length}</span> : <NestedTable rows={value as Record<string, unknown>[]} />;
+    }
+    const shown = compact ? value.slice(0, 5) : value;
+    return (
+      <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.5 }}>
+        {shown.map((v, i) =>
+          meta.ref ? (
+            <Chip key={i} size="small" label={<RefLink refMeta={meta.ref} value={v} />} />
+          ) : (
+            <Chip key={i} size="small" label={formatScalar(v)} />
+          ),
+        )}
+        {shown.length < value.length ? <span>… ({value.length})</span> : null}
+      </Box>
+    );
+  }
+  if (meta.ref) return <RefLink refMeta={meta.ref} value={value} />;
+  if (typeof value === 'object') {
+    const text = JSON.stringify(value, null, compact ? 0 : 2);
+    return compact ? (
+      <span style={{ fontFamily: 'monospace', fontSize: 12 }}>{text.length > 60 ? text.slice(0, 60) + '…' : text}</span>
+    ) : (
+      <Box component="pre" sx={{ fontFamily: 'monospace', fontSize: 12, m: 0, whiteSpace: 'pre-wrap' }}>
+        {text}
+      </Box>
+    );
+  }
+  const text = formatScalar(value);
+  return <span>{compact && text.length > 80 ? text.slice(0, 80) + '…' : text}</span>;
+}
+
+const jsonFormat = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v, null, 2));
+const jsonParse = (v: string) => {
+  if (v === undefined || v === null || v.trim() === '') return null;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v; // left as text: the validator below reports it
+  }
+};
+const validJson: Validator = (v) => (typeof v === 'string' && v.trim() !== '' ? 'Not valid JSON.' : undefined);
+
+/** "2024-03-11T09:00:00" <-> the datetime-local input's "2024-03-11T09:00"; naive lab-local times stay naive. */
+const dtFormat = (v: unknown) => (typeof v === 'string' ? v.slice(0, 16) : '');
+const dtParse = (v: string) => (v ? (v.length === 16 ? `${v}:00` : v) : null);
+const dateParse = (v: string) => (v ? v : null);
+
+function nowLocal(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:00`;
+}
+
+/** Date/time fields pre-filled with now on new objects (spec-core §5.1). */
+const NOW_FIELDS = new Set(['start_time', 'date_time', 'created_at', 'created_datetime']);
+
+/** The input for one writable field. */
+export function FieldInput({ name, meta, creating }: { name: string; meta: FieldMeta; creating: boolean }) {
+  const label = humanize(name);
+  const validate: Validator[] = meta.required && creating ? [requiredValidator()] : [];
+  const helperText = meta.help ?? false;
+  const common = { source: name, label, validate, helperText, fullWidth: true } as const;
+  const s = meta.schema;
+  const target = meta.ref?.resource ? metaOf(meta.ref.resource) : undefined;
+  const pickable = target && meta.ref?.via === 'show' && target.actions.includes('list');
+
+  if (meta.many) {
+    if (pickable) {
+      return (
+        <ReferenceArrayInput source={name} reference={target.path} perPage={25}>
+          <AutocompleteArrayInput
+            label={label}
+            optionText={(r: Record<string, unknown>) => String(r.id)}
+            filterToQuery={(q: string) => (q ? { q } : {})}
+            helperText={helperText}
+            fullWidth
+          />
+        </ReferenceArrayInput>
+      );
+    }
+    return <TextArrayInput {...common} />;
+  }
+  if (pickable) {
+    return (
+      <ReferenceInput source={name} reference={target.path} perPage={25}>
+        <AutocompleteInput
+          label={label}
+          optionText={(r: Record<string, unknown>) => String(r.id)}
+          filterToQuery={(q: string) => (q ? { q } : {})}
+          validate={validate}
+          helperText={helperText}
+          parse={(v: unknown) => (v === '' || v === undefined ? null : v)}
+          fullWidth
+        />
+      </ReferenceInput>
+    );
+  }
+  if (s.enum) {
+    return <SelectInput {...common} choices={s.enum.map((v) => ({ id: v as string, name: String(v) }))} emptyValue={null} />;
+  }
+  if (s.type === 'boolean') return meta.nullable ? <NullableBooleanInput {...common} /> : <BooleanInput {...common} />;
+  if (s.type === 'integer' || s.type === 'number') return <NumberInput {...common} step={s.type === 'integer' ? 1 : 'any'} />;
+  if (s.format === 'date') return <TextInput {...common} type="date" parse={dateParse} slotProps={{ inputLabel: { shrink: true } }} />;
+  if (s.format === 'date-time') {
+    return (
+      <TextInput
+        {...common}
+        type="datetime-local"
+        format={dtFormat}
+        parse={dtParse}
+        defaultValue={creating && NOW_FIELDS.has(name) ? nowLocal() : undefined}
+        slotProps={{ inputLabel: { shrink: true } }}
+      />
+    );
+  }
+  if (isJsonField(meta)) {
+    return (
+      <TextInput
+        {...common}
+        multiline
+        minRows={3}
+        format={jsonFormat}
+        parse={jsonParse}
+        validate={[...validate, validJson]}
+        sx={{ '& textarea': { fontFamily: 'monospace', fontSize: 13 } }}
+      />
+    );
+  }
+  const long = s.type === 'string' && (!s.maxLength || s.maxLength > 255) && s.format !== 'uuid' && s.format !== 'uri';
+  return <TextInput {...common} multiline={long} parse={(v: string) => (v === '' && meta.nullable ? null : v)} />;
+}
