@@ -279,6 +279,8 @@ export const breedingPairResource = defineResource({
 export const subjectRequestResource = defineResource({
   path: 'subject-requests',
   table: subjectRequests,
+  // not "SubjectRequest": the OpenAPI request body of /subjects is already named that
+  name: 'SubjectOrder',
   description: 'Requests for subjects of a line; open while fewer living subjects of that line and user exist than requested.',
   fields: {
     id: id(subjectRequests.id),
