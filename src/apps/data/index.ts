@@ -1,4 +1,35 @@
-import type { AlyxApp } from '../../rest/app.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AlyxApp, Services } from '../../rest/app.ts';
+import { dataFormats, dataRepositoryTypes, datasetTypes } from './tables.ts';
+import { dataResources } from './resources.ts';
+import { dataRoutes, buildCache } from './routes.ts';
+import { checkFiles } from './file-check.ts';
+import './session-hooks.ts';
 
-const app: AlyxApp = { name: 'data', resources: [] };
+const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'db', 'seed');
+const readSeed = <T>(name: string): T[] => JSON.parse(fs.readFileSync(path.join(SEED_DIR, name), 'utf8'));
+
+async function seed(services: Services): Promise<void> {
+  const db = services.db;
+  await db.insert(dataRepositoryTypes).values(readSeed<{ id: string; name: string }>('data-repository-types.json')).onConflictDoNothing();
+  await db.insert(dataFormats).values(readSeed<typeof dataFormats.$inferInsert>('data-formats.json')).onConflictDoNothing();
+  const types = readSeed<{ id: string; name: string; description: string; filename_pattern: string }>('data-dataset-types.json');
+  await db
+    .insert(datasetTypes)
+    .values(types.map((t) => ({ ...t, filename_pattern: t.filename_pattern === '' ? null : t.filename_pattern })))
+    .onConflictDoNothing();
+}
+
+const app: AlyxApp = {
+  name: 'data',
+  resources: dataResources,
+  routes: dataRoutes,
+  seed,
+  jobs: [
+    { name: 'cache tables', everySeconds: 3600, enabledByDefault: false, run: async (services) => void (await buildCache(services)) },
+    { name: 'files check', everySeconds: 86400, enabledByDefault: false, run: async (services) => void (await checkFiles(services.db, services.config)) },
+  ],
+};
 export default app;

@@ -134,6 +134,7 @@ export const datasets = pgTable(
   },
   (t) => [
     index().on(t.session, t.collection, t.name),
+    index().on(t.session, t.id),
     index().on(t.name),
     index().on(t.created_by),
     index().on(t.created_datetime),

@@ -1192,6 +1192,7 @@ CREATE INDEX "data_datarepository_globus_endpoint_id_index" ON "data_datareposit
 CREATE INDEX "data_dataset_tags_tag_id_index" ON "data_dataset_tags" USING btree ("tag_id");--> statement-breakpoint
 CREATE INDEX "data_datasettype_created_by_id_index" ON "data_datasettype" USING btree ("created_by_id");--> statement-breakpoint
 CREATE INDEX "data_dataset_session_id_collection_name_index" ON "data_dataset" USING btree ("session_id","collection","name");--> statement-breakpoint
+CREATE INDEX "data_dataset_session_id_id_index" ON "data_dataset" USING btree ("session_id","id");--> statement-breakpoint
 CREATE INDEX "data_dataset_name_index" ON "data_dataset" USING btree ("name");--> statement-breakpoint
 CREATE INDEX "data_dataset_created_by_id_index" ON "data_dataset" USING btree ("created_by_id");--> statement-breakpoint
 CREATE INDEX "data_dataset_created_datetime_index" ON "data_dataset" USING btree ("created_datetime");--> statement-breakpoint

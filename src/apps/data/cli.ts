@@ -1,0 +1,59 @@
+// Commands of the data app, wired by src/cli/app-commands.ts:
+//   alyx files check [--repository NAME] [--dry]   set file records' `exists` from the directories
+//   alyx cache build [--tag TAG] [--destination DIR] build the ONE cache tables
+import type { Services } from '../../rest/app.ts';
+import { buildCacheTables, cacheDir } from './cache-tables.ts';
+import { checkFiles } from './file-check.ts';
+import { tablesRoot } from './routes.ts';
+
+export interface AppCommand {
+  name: string;
+  describe: string;
+  run(services: Services, args: { flags: Record<string, string | true>; positionals: string[] }): Promise<void>;
+}
+
+function bar(label: string) {
+  const tty = process.stderr.isTTY;
+  return (done: number, total: number) => {
+    if (!tty) return;
+    const width = 30;
+    const frac = total ? Math.min(1, done / total) : 1;
+    process.stderr.write(`\r${label} [${'#'.repeat(Math.round(frac * width)).padEnd(width, '.')}] ${done}/${total}${done >= total ? '\n' : ''}`);
+  };
+}
+
+export const filesCheckCommand: AppCommand = {
+  name: 'files check',
+  describe: 'mark file records exists=true/false by looking at the repository directories (--repository NAME, --dry)',
+  async run(services, args) {
+    const repository = typeof args.flags.repository === 'string' ? args.flags.repository : undefined;
+    const r = await services.db.transaction((tx) =>
+      checkFiles(tx, services.config, { repository, dry: args.flags.dry === true, onProgress: bar('checking files') }),
+    );
+    if (!r.repositories.length) {
+      console.log('No repository has a directory in the configuration ("repositories": {"<name>": "/path"}); nothing to check.');
+      return;
+    }
+    console.log(
+      `${args.flags.dry === true ? '[dry run] ' : ''}${r.checked} file records in ${r.repositories.join(', ')}: ${r.present} present, ${r.missing} missing, ${r.changed} changed`,
+    );
+  },
+};
+
+export const cacheBuildCommand: AppCommand = {
+  name: 'cache build',
+  describe: 'build the ONE cache tables (sessions.pqt, datasets.pqt, cache_info.json, cache.zip) (--tag TAG, --destination DIR)',
+  async run(services, args) {
+    const tag = typeof args.flags.tag === 'string' ? args.flags.tag : null;
+    const dest = typeof args.flags.destination === 'string' ? args.flags.destination : cacheDir(tablesRoot(services), tag);
+    const info = await buildCacheTables(services.db, {
+      destination: dest,
+      origin: services.config.labName,
+      timeZone: services.config.timeZone,
+      tags: tag ? [tag] : undefined,
+    });
+    console.log(`cache tables in ${dest}: ${info.tables.sessions.nrecs} sessions, ${info.tables.datasets.nrecs} datasets (${info.date_created})`);
+  },
+};
+
+export const cli: AppCommand[] = [filesCheckCommand, cacheBuildCommand];

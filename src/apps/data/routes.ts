@@ -1,0 +1,180 @@
+// Custom data endpoints: /register-file, /check-protected, /new-download, /sync-file-status, the
+// ONE cache tables (/cache.zip, /cache/info/), /uploaded/<path> and the repository file server.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Services } from '../../rest/app.ts';
+import { baseUrlOf, contextOf } from '../../rest/context.ts';
+import { ApiError, badRequest } from '../../rest/errors.ts';
+import { normalizeUuid, nowInZone } from '../../rest/values.ts';
+import { projects } from '../subjects/tables.ts';
+import { listish } from './alf.ts';
+import { buildCacheTables, cacheDir, type CacheInfo } from './cache-tables.ts';
+import { checkFiles } from './file-check.ts';
+import { checkProtected, registerFiles } from './registration.ts';
+import { repositoryListeners } from './resources.ts';
+import { fileServer, safeJoin, sendFile } from './serve-files.ts';
+import { datasets, downloadProjects, downloads, tags } from './tables.ts';
+
+/** The cache tables live under <data dir>/cache-tables (one sub-directory per tag). */
+export const tablesRoot = (services: Services) => path.join(services.config.dataDir, 'cache-tables');
+
+const building = new Map<string, Promise<CacheInfo>>();
+
+/** Builds (once at a time per tag) the cache tables. */
+export function buildCache(services: Services, tag: string | null = null): Promise<CacheInfo> {
+  const key = tag ?? '';
+  let p = building.get(key);
+  if (!p) {
+    p = buildCacheTables(services.db, {
+      destination: cacheDir(tablesRoot(services), tag),
+      origin: services.config.labName,
+      timeZone: services.config.timeZone,
+      tags: tag ? [tag] : undefined,
+    }).finally(() => building.delete(key));
+    building.set(key, p);
+  }
+  return p;
+}
+
+/** Reads the request body of a GET (ONE sends /check-protected's parameters as a JSON body). */
+async function rawJsonBody(request: FastifyRequest): Promise<Record<string, unknown> | null> {
+  if (request.body && typeof request.body === 'object') return request.body as Record<string, unknown>;
+  const chunks: Buffer[] = [];
+  for await (const c of request.raw) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v;
+  } catch {
+    /* fall through */
+  }
+  throw badRequest('JSON parse error - the request body must be a JSON object.');
+}
+
+function queryObject(request: FastifyRequest): Record<string, unknown> {
+  const q = new URLSearchParams((request.raw.url ?? '').split('?')[1] ?? '');
+  const out: Record<string, unknown> = {};
+  for (const k of new Set(q.keys())) out[k] = q.getAll(k).length > 1 ? q.getAll(k) : q.get(k);
+  return out;
+}
+
+async function tagExists(services: Services, tag: string): Promise<boolean> {
+  const rows = await services.db.select({ id: tags.id }).from(tags).where(eq(tags.name, tag)).limit(1);
+  return rows.length > 0;
+}
+
+export async function dataRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const files = fileServer(services);
+  repositoryListeners.push(() => files.invalidate());
+  app.addHook('onRequest', async (request, reply) => {
+    const handled = await files.hook(request, reply);
+    if (handled) return reply;
+  });
+
+  app.post('/register-file', async (request, reply) => {
+    const out = await registerFiles(contextOf(request, services), (request.body ?? {}) as Record<string, unknown>);
+    return reply.code(201).send(out);
+  });
+
+  app.get('/check-protected', async (request) => {
+    const body = (await rawJsonBody(request)) ?? queryObject(request);
+    return checkProtected(contextOf(request, services), body);
+  });
+
+  app.post('/new-download', async (request, reply) => {
+    const ctx = contextOf(request, services);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const rawIds = (listish(body.datasets) ?? []).map((v) => String(v).trim()).filter(Boolean);
+    if (!rawIds.length) throw new ApiError(400, { datasets: ['This field is required.'] });
+    const ids = rawIds.map((v) => {
+      const id = normalizeUuid(v);
+      if (!id) throw new ApiError(400, { datasets: [`“${v}” is not a valid UUID.`] });
+      return id;
+    });
+    const projectNames = [...new Set((listish(body.projects) ?? []).map((v) => String(v).trim()).filter(Boolean))];
+    return services.db.transaction(async (tx) => {
+      const uniq = [...new Set(ids)];
+      const found = await tx.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, uniq));
+      if (found.length !== uniq.length) {
+        const missing = uniq.filter((u) => !found.some((f) => f.id === u));
+        throw new ApiError(400, { datasets: [`Dataset(s) ${missing.join(', ')} do not exist.`] });
+      }
+      const proj = projectNames.length ? await tx.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.name, projectNames)) : [];
+      if (proj.length !== projectNames.length) {
+        const missing = projectNames.filter((n) => !proj.some((p) => p.name === n));
+        throw new ApiError(400, { projects: [`Project(s) ${missing.join(', ')} do not exist.`] });
+      }
+      const times = new Map<string, number>();
+      for (const id of ids) times.set(id, (times.get(id) ?? 0) + 1);
+      const now = nowInZone(ctx.config.timeZone);
+      const rows = await tx
+        .insert(downloads)
+        .values(uniq.map((id) => ({ user: ctx.user!.id, dataset: id, count: times.get(id)!, first_download: now, last_download: now })))
+        .onConflictDoUpdate({
+          target: [downloads.user, downloads.dataset],
+          set: { count: sql`${downloads.count} + excluded.count`, last_download: now },
+        })
+        .returning({ id: downloads.id, dataset: downloads.dataset, count: downloads.count });
+      if (proj.length) {
+        await tx
+          .insert(downloadProjects)
+          .values(rows.flatMap((r) => proj.map((p) => ({ download: r.id, project: p.id }))))
+          .onConflictDoNothing();
+      }
+      const byDataset = new Map(rows.map((r) => [r.dataset, r]));
+      return reply.code(201).send({ download: ids.map((id) => byDataset.get(id)!.id), count: ids.map((id) => byDataset.get(id)!.count) });
+    });
+  });
+
+  // Upstream's Globus maintenance hook. GET lists what a sync would look at; POST checks the
+  // repositories that have a local directory (see `alyx files check`).
+  app.get('/sync-file-status', async () => {
+    const rows = (await services.db.execute(sql`
+      select distinct fr.relative_path from data_filerecord fr
+      join data_datarepository r on r.id = fr.data_repository_id
+      where fr.dataset_id in (select f2.dataset_id from data_filerecord f2 join data_datarepository r2 on r2.id = f2.data_repository_id
+                              where f2.exists = false and r2.globus_is_personal = false and r2.name ilike '%flatiron%')
+        and (r.globus_is_personal = true or (fr.json is not null and jsonb_typeof(fr.json) = 'object' and fr.json ? 'transfer_pending'))
+      order by fr.relative_path`)) as unknown as { rows: Array<{ relative_path: string }> };
+    return rows.rows.map((r) => r.relative_path);
+  });
+  app.post('/sync-file-status', async () => {
+    await services.db.transaction((tx) => checkFiles(tx, services.config));
+    return 'ok';
+  });
+
+  // ONE cache tables
+  const info = async (tag: string | null, request: FastifyRequest) => {
+    const dir = cacheDir(tablesRoot(services), tag);
+    const file = path.join(dir, 'cache_info.json');
+    if (!fs.existsSync(file)) await buildCache(services, tag);
+    const content = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    if (tag && !content.location) content.location = `${baseUrlOf(request)}/cache.zip?tag=${encodeURIComponent(tag)}`;
+    return content;
+  };
+  const tagInfo = async (request: FastifyRequest<{ Params: { tag: string } }>, reply: import('fastify').FastifyReply) => {
+    const tag = request.params.tag;
+    if (!/^\w+$/.test(tag) || !(await tagExists(services, tag))) {
+      return reply.code(404).type('text/html; charset=utf-8').send('Tag matching query does not exist.');
+    }
+    return info(tag, request);
+  };
+  app.get('/cache/info/', async (request) => info(null, request));
+  app.get('/cache/info', async (request) => info(null, request));
+  app.get('/cache/info/:tag/', tagInfo);
+  app.get('/cache/info/:tag', tagInfo);
+  app.get('/cache.zip', async (request, reply) => {
+    const tag = new URLSearchParams((request.raw.url ?? '').split('?')[1] ?? '').get('tag');
+    if (tag && (!/^\w+$/.test(tag) || !(await tagExists(services, tag)))) {
+      return reply.code(404).type('text/html; charset=utf-8').send('Tag matching query does not exist.');
+    }
+    const file = path.join(cacheDir(tablesRoot(services), tag), 'cache.zip');
+    if (!fs.existsSync(file)) await buildCache(services, tag);
+    const stat = fs.statSync(file);
+    reply.header('content-disposition', 'attachment; filename="cache.zip"');
+    return sendFile(request, reply, file, stat, 'application/zip');
+  });
+}
