@@ -42,7 +42,18 @@ export class FieldValidationError extends Error {
 
 export const invalid = (message: string) => new FieldValidationError([message]);
 
-export function errorBody(err: ApiError): Record<string, unknown> {
+/**
+ * 400 for a list body (bulk create): one error object per item, `{}` for valid items, as DRF's
+ * ListSerializer reports them. The body is the list itself (no room for `status_code`).
+ */
+export class BulkValidationError extends ApiError {
+  constructor(public readonly items: Array<Record<string, unknown>>) {
+    super(400, { detail: 'Invalid items in the list.' });
+  }
+}
+
+export function errorBody(err: ApiError): Record<string, unknown> | Array<Record<string, unknown>> {
+  if (err instanceof BulkValidationError) return err.items;
   return { ...err.body, status_code: err.statusCode };
 }
 

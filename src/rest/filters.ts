@@ -131,9 +131,11 @@ export function columnFilter(table: PgTable, fieldName: string): Filter | null {
   if (fk) {
     return filter(
       async (v, ctx) => {
-        const id = normalizeUuid(v);
-        if (!id) throw fieldError(ctx.name, SELECT_VALID);
         const tcols = getTableColumns(fk.target) as Record<string, Column>;
+        // targets with an integer primary key (e.g. brain regions) take integers, others UUIDs
+        const intKey = ['int', 'bigint'].includes(columnKind(tcols.id));
+        const id = intKey ? (/^\s*-?\d+\s*$/.test(v) ? Number(v) : null) : normalizeUuid(v);
+        if (id === null || (intKey && !Number.isSafeInteger(id))) throw fieldError(ctx.name, SELECT_VALID);
         const found = await ctx.db.select({ id: tcols.id }).from(fk.target).where(eq(tcols.id, id)).limit(1);
         if (found.length === 0) throw fieldError(ctx.name, SELECT_VALID);
         return eq(col, id);

@@ -6,7 +6,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
 import { modelOf } from '../db/models.ts';
 import type { Tx } from '../db/client.ts';
-import { ApiError, FieldValidationError, notFound, nonFieldError, validationError, type FieldErrors } from './errors.ts';
+import { ApiError, BulkValidationError, FieldValidationError, notFound, nonFieldError, validationError, type FieldErrors } from './errors.ts';
 import type { Field, Row, JsonSchema } from './fields.ts';
 import type { RequestContext } from './context.ts';
 import { autoFilters, type Filter, type FilterContext } from './filters.ts';
@@ -47,6 +47,12 @@ export interface ResourceSpec<T extends PgTable = PgTable> {
   detailFields?: string[];
   /** which field set the create response uses (upstream varies per endpoint) */
   createResponse?: 'list' | 'detail';
+  /**
+   * POST also accepts a JSON list: every item is created in one transaction (all or nothing) and
+   * the answer is the list of created objects; invalid items give a 400 whose body is the list
+   * of per-item errors (`{}` for valid items).
+   */
+  bulkCreate?: boolean;
   /** declared filters, by query parameter name */
   filters?: Record<string, Filter>;
   /**
@@ -83,6 +89,8 @@ export interface Resource<T extends PgTable = PgTable> extends ResourceSpec<T> {
   list(ctx: RequestContext, query: URLSearchParams): Promise<Page>;
   retrieve(ctx: RequestContext, lookupValue: string): Promise<Row>;
   create(ctx: RequestContext, body: Record<string, unknown>, isForm: boolean): Promise<Row>;
+  /** present when `bulkCreate`: creates a list of objects in one transaction */
+  createMany?(ctx: RequestContext, items: unknown[], isForm: boolean): Promise<Row[]>;
   update(ctx: RequestContext, lookupValue: string, body: Record<string, unknown>, partial: boolean, isForm: boolean): Promise<Row>;
   destroy(ctx: RequestContext, lookupValue: string): Promise<void>;
   /** renders rows with the given field set (batched per field) */
@@ -236,6 +244,49 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
     }
   }
 
+  async function writeIn(
+    tx: Tx,
+    ctx: RequestContext,
+    body: Record<string, unknown>,
+    isForm: boolean,
+    action: WriteState['action'],
+    lookupValue: string | null,
+  ): Promise<Row> {
+    const tctx = { ...ctx, db: tx } as RequestContext & { db: Tx };
+    const instance = lookupValue === null ? null : await fetchByLookup(tctx, lookupValue);
+    const data = await parseBody(tctx, body, isForm, action, instance);
+    const state: WriteState = { action, instance, data, raw: body };
+    await spec.validate?.(state, tctx);
+    const values = columnValues(data);
+    await spec.beforeWrite?.(values, state, tctx);
+    await checkUniqueness(tctx, values, instance);
+    let row: Row;
+    if (instance === null) {
+      [row] = (await tx.insert(spec.table as PgTable).values(values as never).returning()) as Row[];
+    } else if (Object.keys(values).length) {
+      [row] = (await tx
+        .update(spec.table as PgTable)
+        .set(values as never)
+        .where(eq(idCol, instance.id as string))
+        .returning()) as Row[];
+    } else {
+      row = instance;
+    }
+    for (const [name, value] of Object.entries(data)) {
+      const field = spec.fields[name];
+      if (field?.save) await field.save(row.id, value, tx, tctx);
+    }
+    await spec.afterWrite?.(row, state, tctx);
+    // re-read: hooks may have changed the row
+    const [fresh] = (await tx
+      .select()
+      .from(spec.table as PgTable)
+      .where(eq(idCol, row.id as string))) as Row[];
+    const names = action === 'create' && spec.createResponse === 'list' ? listFields : detailFields;
+    const [out] = await serialize([fresh], names, tctx);
+    return out;
+  }
+
   async function write(
     ctx: RequestContext,
     body: Record<string, unknown>,
@@ -243,39 +294,27 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
     action: WriteState['action'],
     lookupValue: string | null,
   ): Promise<Row> {
+    return ctx.services.db.transaction((tx) => writeIn(tx, ctx, body, isForm, action, lookupValue));
+  }
+
+  /** Creates every item in one transaction; validation errors are collected per item. */
+  async function createMany(ctx: RequestContext, items: unknown[], isForm: boolean): Promise<Row[]> {
     return ctx.services.db.transaction(async (tx) => {
-      const tctx = { ...ctx, db: tx } as RequestContext & { db: Tx };
-      const instance = lookupValue === null ? null : await fetchByLookup(tctx, lookupValue);
-      const data = await parseBody(tctx, body, isForm, action, instance);
-      const state: WriteState = { action, instance, data, raw: body };
-      await spec.validate?.(state, tctx);
-      const values = columnValues(data);
-      await spec.beforeWrite?.(values, state, tctx);
-      await checkUniqueness(tctx, values, instance);
-      let row: Row;
-      if (instance === null) {
-        [row] = (await tx.insert(spec.table as PgTable).values(values as never).returning()) as Row[];
-      } else if (Object.keys(values).length) {
-        [row] = (await tx
-          .update(spec.table as PgTable)
-          .set(values as never)
-          .where(eq(idCol, instance.id as string))
-          .returning()) as Row[];
-      } else {
-        row = instance;
+      const out: Row[] = [];
+      const errors: Array<Record<string, unknown>> = [];
+      let failed = false;
+      for (const item of items) {
+        try {
+          out.push(await writeIn(tx, ctx, item as Record<string, unknown>, isForm, 'create', null));
+          errors.push({});
+        } catch (e) {
+          // a 4xx raised before the database refused anything: report it and check the others
+          if (!(e instanceof ApiError) || e.statusCode !== 400) throw e;
+          failed = true;
+          errors.push(e.body);
+        }
       }
-      for (const [name, value] of Object.entries(data)) {
-        const field = spec.fields[name];
-        if (field?.save) await field.save(row.id, value, tx, tctx);
-      }
-      await spec.afterWrite?.(row, state, tctx);
-      // re-read: hooks may have changed the row
-      const [fresh] = (await tx
-        .select()
-        .from(spec.table as PgTable)
-        .where(eq(idCol, row.id as string))) as Row[];
-      const names = action === 'create' && spec.createResponse === 'list' ? listFields : detailFields;
-      const [out] = await serialize([fresh], names, tctx);
+      if (failed) throw new BulkValidationError(errors);
       return out;
     });
   }
@@ -312,6 +351,7 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
       return out;
     },
     create: (ctx, body, isForm) => write(ctx, body, isForm, 'create', null),
+    ...(spec.bulkCreate ? { createMany } : {}),
     update: (ctx, lookupValue, body, partial, isForm) =>
       write(ctx, body, isForm, partial ? 'partial_update' : 'update', lookupValue),
     async destroy(ctx, lookupValue) {

@@ -70,6 +70,10 @@ export function registerResource(app: FastifyInstance, resource: Resource, servi
         const page = await resource.list(ctx, queryOf(request));
         return envelope(page, absoluteUrl(request));
       }
+      if (request.method === 'POST' && has('create') && resource.createMany && Array.isArray(request.body)) {
+        const created = await resource.createMany(ctx, request.body, request.isForm ?? false);
+        return reply.code(201).send(created);
+      }
       if (request.method === 'POST' && has('create')) {
         const created = await resource.create(ctx, bodyOf(request), request.isForm ?? false);
         return reply.code(201).send(created);

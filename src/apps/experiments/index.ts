@@ -1,4 +1,10 @@
 import type { AlyxApp } from '../../rest/app.ts';
+import { experimentsResources } from './resources.ts';
+import { seedExperiments } from './seed.ts';
 
-const app: AlyxApp = { name: 'experiments', resources: [] };
+const app: AlyxApp = {
+  name: 'experiments',
+  resources: experimentsResources,
+  seed: seedExperiments,
+};
 export default app;

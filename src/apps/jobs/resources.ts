@@ -1,0 +1,68 @@
+// /tasks and /tasks/<uuid> (spec-data §5.1): processing tasks of the task graph, created and
+// updated by workers (ibllib) with a token.
+import { asc, desc, sql } from 'drizzle-orm';
+import { query } from '../../db/client.ts';
+import { column, many, related } from '../../rest/fields.ts';
+import { filter } from '../../rest/filters.ts';
+import { nonFieldError } from '../../rest/errors.ts';
+import { defineResource } from '../../rest/resource.ts';
+import { nowInZone } from '../../rest/values.ts';
+import { sessions } from '../actions/tables.ts';
+import { dataRepositories } from '../data/tables.ts';
+import { enumLabel, enumLabelFilter, sessionStart } from '../experiments/shared.ts';
+import { tasks } from './tables.ts';
+import { DEFAULT_STATUS, TASK_STATUSES } from './status.ts';
+
+const small = { min: -32768, max: 32767 };
+
+export const taskResource = defineResource({
+  path: 'tasks',
+  table: tasks,
+  description: 'Processing tasks: status, graph, dependencies (parents), resources and log.',
+  fields: {
+    id: column(tasks.id, { readOnly: true }),
+    parents: many(tasks, 'parents'),
+    session: related(tasks.session, sessions, { required: true, nullable: true }),
+    data_repository: related(tasks.data_repository, dataRepositories, { slug: 'name', nullable: false }),
+    status: enumLabel('status', 'status', TASK_STATUSES, { default: DEFAULT_STATUS }),
+    name: column(tasks.name),
+    priority: column(tasks.priority, small),
+    io_charge: column(tasks.io_charge, small),
+    level: column(tasks.level, small),
+    gpu: column(tasks.gpu, small),
+    cpu: column(tasks.cpu, small),
+    ram: column(tasks.ram, small),
+    time_out_secs: column(tasks.time_out_secs, small),
+    time_elapsed_secs: column(tasks.time_elapsed_secs),
+    executable: column(tasks.executable),
+    graph: column(tasks.graph),
+    log: column(tasks.log),
+    version: column(tasks.version),
+    datetime: column(tasks.datetime, { readOnly: true }),
+    arguments: column(tasks.arguments),
+  },
+  autoFilters: { exclude: ['status'] },
+  filters: {
+    lab: filter((v) => sql`${tasks.session} in (select s.id from actions_session s join misc_lab l on l.id = s.lab_id where l.name = ${v})`, {
+      help: 'lab name of the session',
+    }),
+    status: enumLabelFilter(tasks.status, 'status', TASK_STATUSES),
+  },
+  ordering: (t) => [asc(t.level), desc(t.priority), desc(sessionStart(t.session))],
+  async validate(state, ctx) {
+    const m = { ...(state.instance ?? {}), ...state.data };
+    // unique (name, session, arguments) when none is null, arguments compared as JSON
+    if (m.name === null || m.name === undefined || !m.session || m.arguments === null || m.arguments === undefined) return;
+    if (!['name', 'session', 'arguments'].some((k) => k in state.data)) return;
+    const rows = await query(
+      ctx.db,
+      sql`select 1 from jobs_task where name = ${m.name as string} and session_id = ${m.session as string}
+          and arguments = ${JSON.stringify(m.arguments)}::jsonb
+          and id <> ${(state.instance?.id as string) ?? '00000000-0000-0000-0000-000000000000'} limit 1`,
+    );
+    if (rows.length) throw nonFieldError('The fields name, session, arguments must make a unique set.');
+  },
+  beforeWrite(values, _state, ctx) {
+    values.datetime = nowInZone(ctx.config.timeZone);
+  },
+});
