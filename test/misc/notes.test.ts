@@ -158,6 +158,18 @@ describe('/notes', () => {
   });
 });
 
+describe('seeds', () => {
+  it('are idempotent', async () => {
+    const { apps } = await import('../../src/apps/index.ts');
+    for (const a of apps) if (a.name === 'subjects') await a.seed!(t.services);
+    for (const a of apps) if (a.name === 'subjects') await a.seed!(t.services);
+    expect((await t.get('/cage-types')).body.count).toBe(4);
+    expect((await t.get('/enrichments')).body.count).toBe(5);
+    expect((await t.get('/sources')).body.count).toBe(4);
+    expect((await t.get('/species')).body.count).toBe(1);
+  });
+});
+
 describe('misc reference resources', () => {
   it('has the seeded housing reference data', async () => {
     let r = await t.get('/cage-types');
@@ -205,6 +217,26 @@ describe('misc reference resources', () => {
     expect(r.body.subjects).toEqual(['note_subject']);
     r = await t.get('/subjects?django=housings__cage_name,C1');
     expect(r.body.count).toBe(1);
+    const c2 = await t.post('/housings', { cage_name: 'C2' });
+    r = await t.post('/housing-subjects', { subject: 'note_subject', housing: c2.body.id, start_datetime: '2024-02-01T08:00:00' });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ subject: 'note_subject', housing: c2.body.id, start_datetime: '2024-02-01T08:00:00', end_datetime: null });
+    r = await t.get('/housing-subjects?subject=note_subject');
+    expect(r.body.results.map((l: { start_datetime: string; end_datetime: string | null }) => [l.start_datetime, l.end_datetime])).toEqual([
+      ['2024-01-01T00:00:00', '2024-02-01T08:00:00'],
+      ['2024-02-01T08:00:00', null],
+    ]);
+    expect((await t.get('/housing-subjects?subject=note_subject&current=true')).body.count).toBe(1);
+    r = await t.post('/housing-subjects', { subject: 'note_subject', housing: c2.body.id, start_datetime: '2024-03-01T00:00:00', end_datetime: '2024-02-01T00:00:00' });
+    expect(r.status).toBe(400);
+    expect(r.body.end_datetime).toEqual(['The end must not precede the start.']);
+    r = await t.post('/housing-subjects', { subject: 'note_subject', housing: 'not-a-uuid', start_datetime: 'yesterday' });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({
+      housing: ['“not-a-uuid” is not a valid UUID.'],
+      start_datetime: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'],
+      status_code: 400,
+    });
     r = await t.post('/housings', { cage_name: 'C2', light_cycle: 5 });
     expect(r.status).toBe(400);
     expect(r.body.light_cycle).toEqual(['"5" is not a valid choice.']);

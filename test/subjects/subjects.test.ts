@@ -333,6 +333,21 @@ describe('GET/PUT/PATCH/DELETE /subjects/<nickname>', () => {
     expect((await t.get('/subjects', { token: null })).status).toBe(403);
   });
 
+  it('answers 400 (not 500) for a detail nickname shared by two labs', async () => {
+    expect((await t.post('/subjects', { nickname: 'twin', lab: 'cortexlab' })).status).toBe(201);
+    expect((await t.post('/subjects', { nickname: 'twin', lab: 'otherlab', responsible_user: 'zmanning' })).status).toBe(201);
+    const r = await t.get('/subjects/twin');
+    expect(r.status).toBe(400);
+    expect(r.body.detail).toMatch(/^Several Subject objects have nickname=twin/);
+    expect((await t.get('/subjects?nickname=twin')).body.count).toBe(2);
+    const z = await t.post('/zygosities', { subject: 'twin', allele: 'x', zygosity: 1 });
+    expect(z.status).toBe(400);
+    expect(z.body.subject).toEqual(['Several objects have nickname=twin; it does not identify one.']);
+    const [a, b] = (await t.get('/subjects?nickname=twin')).body.results;
+    expect((await t.del(`/subjects/twin`)).status).toBe(400);
+    expect(a.lab).not.toBe(b.lab);
+  });
+
   it('deletes', async () => {
     const r = await t.post('/subjects', { nickname: 'to_delete', lab: 'cortexlab' });
     expect(r.status).toBe(201);

@@ -3,7 +3,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { asc, eq, getTableColumns, type Column } from 'drizzle-orm';
+import { asc, eq, getTableColumns } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { FastifyInstance } from 'fastify';
 import { contentTypeLabel, modelByContentType } from '../../db/models.ts';
 import type { Services } from '../../rest/app.ts';
@@ -118,7 +119,7 @@ export const noteResource = defineResource({
     if (!('content_type' in state.data) && !('object_id' in state.data)) return;
     const m = modelByContentType(String(merged.content_type));
     if (!m || m === 'ambiguous') return;
-    const cols = getTableColumns(m.table) as Record<string, Column>;
+    const cols = getTableColumns(m.table) as Record<string, AnyPgColumn>;
     const found = await ctx.db.select({ id: cols.id }).from(m.table).where(eq(cols.id, merged.object_id as string)).limit(1);
     if (found.length === 0) {
       throw validationError({ object_id: [`Object with id=${String(merged.object_id)} does not exist in ${contentTypeLabel(m)}.`] });

@@ -437,6 +437,42 @@ export const housingResource = defineResource({
   ordering: (t) => [asc(t.cage_name)],
 });
 
+/**
+ * Subject <-> housing links (4.13): a new open link (no end) closes the subject's other open links
+ * at its start.
+ */
+export const housingSubjectResource = defineResource({
+  path: 'housing-subjects',
+  table: housingSubjects,
+  description: 'Periods during which a subject lives in a housing; a new open period ends the open one.',
+  fields: {
+    id: id(housingSubjects.id),
+    subject: related(housingSubjects.subject, subjects, { slug: 'nickname', required: true }),
+    housing: related(housingSubjects.housing, housings, { required: true }),
+    start_datetime: column(housingSubjects.start_datetime, { required: true }),
+    end_datetime: column(housingSubjects.end_datetime),
+    json: column(housingSubjects.json),
+  },
+  filters: {
+    subject: bySlug(housingSubjects.subject, subjects, 'nickname', { help: 'subject nickname' }),
+    current: nullBoolean((v) => (v ? isNull(housingSubjects.end_datetime) : sql`${housingSubjects.end_datetime} is not null`)),
+  },
+  ordering: (t) => [asc(t.start_datetime)],
+  validate(state) {
+    const merged = { ...(state.instance ?? {}), ...state.data };
+    if (merged.end_datetime && merged.start_datetime && String(merged.end_datetime) < String(merged.start_datetime)) {
+      throw fieldError('end_datetime', 'The end must not precede the start.');
+    }
+  },
+  async afterWrite(row, state, ctx) {
+    if (state.action !== 'create' || row.end_datetime !== null || !row.subject) return;
+    await ctx.db
+      .update(housingSubjects)
+      .set({ end_datetime: row.start_datetime as string })
+      .where(and(eq(housingSubjects.subject, row.subject as string), isNull(housingSubjects.end_datetime), sql`${housingSubjects.id} <> ${row.id}`));
+  },
+});
+
 export const referenceResources = [
   speciesResource,
   strainResource,
@@ -450,4 +486,5 @@ export const referenceResources = [
   genotypeTestResource,
   zygosityResource,
   housingResource,
+  housingSubjectResource,
 ];
