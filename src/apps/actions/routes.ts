@@ -1,0 +1,87 @@
+// Custom endpoints of the actions app: `/water-requirement/<nickname>` (the daily water table),
+// and `/water-type/<name>`, which upstream serves with the list/create view (a trap clients see).
+import type { FastifyInstance } from 'fastify';
+import { eq } from 'drizzle-orm';
+import type { Services } from '../../rest/app.ts';
+import { contextOf } from '../../rest/context.ts';
+import { ApiError, methodNotAllowed, notFound, validationError } from '../../rest/errors.ts';
+import { envelope } from '../../rest/pagination.ts';
+import { absoluteUrl, queryOf } from '../../rest/routes.ts';
+import { parseDateInput, DATE_FORMAT_ERROR } from '../../rest/values.ts';
+import { subjects } from '../subjects/tables.ts';
+import { waterTypeResource } from './resources.ts';
+import { WaterDataError, naiveMs } from './water.ts';
+import { waterControls } from './water-data.ts';
+
+export async function actionRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/water-type/:name',
+    schema: {
+      description: 'Same as /water-type: GET lists every water type (the name is ignored), POST creates one (upstream behaviour).',
+      params: { type: 'object', properties: { name: { type: 'string' } } },
+    },
+    handler: async (request, reply) => {
+      const ctx = contextOf(request, services);
+      if (request.method === 'GET') return envelope(await waterTypeResource.list(ctx, queryOf(request)), absoluteUrl(request));
+      if (request.method === 'POST') {
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        return reply.code(201).send(await waterTypeResource.create(ctx, body, request.isForm ?? false));
+      }
+      throw methodNotAllowed(request.method);
+    },
+  });
+
+  app.get('/water-requirement/:nickname', {
+    schema: {
+      description:
+        'Daily water-control table of a subject: weight, reference/expected/minimum weight, water given and required, ' +
+        'from start_date to end_date (YYYY-MM-DD; default: first weighing or water administration, and today).',
+      params: { type: 'object', properties: { nickname: { type: 'string' } } },
+      querystring: {
+        type: 'object',
+        properties: { start_date: { type: 'string' }, end_date: { type: 'string' } },
+      },
+    },
+    handler: async (request) => {
+      const ctx = contextOf(request, services);
+      const { nickname } = request.params as { nickname: string };
+      const q = queryOf(request);
+      const errors: Record<string, string[]> = {};
+      const dates: Record<'start_date' | 'end_date', string | null> = { start_date: null, end_date: null };
+      for (const key of ['start_date', 'end_date'] as const) {
+        const raw = q.get(key);
+        if (raw === null || raw === '') continue;
+        const d = parseDateInput(raw);
+        if (!d) errors[key] = [DATE_FORMAT_ERROR];
+        else dates[key] = d;
+      }
+      if (Object.keys(errors).length) throw validationError(errors);
+      if (dates.start_date && dates.end_date && dates.end_date < dates.start_date) {
+        throw validationError({ end_date: ['end_date must not be before start_date.'] });
+      }
+      const rows = await ctx.db
+        .select({ id: subjects.id, nickname: subjects.nickname, birth_date: subjects.birth_date, sex: subjects.sex, lab: subjects.lab })
+        .from(subjects)
+        .where(eq(subjects.nickname, nickname))
+        .limit(2);
+      if (rows.length === 0) throw notFound('Subject');
+      if (rows.length > 1) throw new ApiError(400, { detail: `Several subjects have nickname=${nickname}.` });
+      try {
+        const wc = (await waterControls(ctx.db, rows, { serverTimeZone: ctx.config.timeZone, strict: true })).get(rows[0].id)!;
+        const records = wc.records(dates.start_date, dates.end_date);
+        const implant = wc.referenceImplantWeightAt(dates.start_date ? naiveMs(dates.start_date) : undefined);
+        return {
+          subject: nickname,
+          implant_weight: implant,
+          reference_weight_pct: wc.rwPct,
+          zscore_weight_pct: wc.zwPct,
+          records,
+        };
+      } catch (e) {
+        if (e instanceof WaterDataError) throw new ApiError(400, { detail: e.message });
+        throw e;
+      }
+    },
+  });
+}

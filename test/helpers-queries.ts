@@ -1,0 +1,64 @@
+// Counts the SQL statements the server sends while a test runs a request, on either driver: the
+// PGlite instance's `query` is wrapped, or node-postgres' Client#query (which every pooled query
+// goes through). Used to check that list endpoints do not run a query per row.
+import pg from 'pg';
+import type { TestApp } from './helpers.ts';
+
+export interface QueryCounter {
+  /** statements seen since the last reset */
+  readonly count: number;
+  /** the statements themselves (SQL text), for failure messages */
+  readonly statements: string[];
+  reset(): void;
+  stop(): void;
+}
+
+export function countQueries(t: TestApp): QueryCounter {
+  const statements: string[] = [];
+  const record = (q: unknown) => statements.push(typeof q === 'string' ? q : String((q as { text?: string })?.text ?? q));
+  const lite = t.services.handle.pglite as unknown as Record<string, (...a: unknown[]) => unknown> | null;
+  let stop: () => void;
+  if (lite) {
+    const original = lite.query;
+    lite.query = function (this: unknown, ...args: unknown[]) {
+      record(args[0]);
+      return original.apply(this, args);
+    };
+    stop = () => {
+      lite.query = original;
+    };
+  } else {
+    const proto = pg.Client.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const original = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      record(args[0]);
+      return original.apply(this, args);
+    };
+    stop = () => {
+      proto.query = original;
+    };
+  }
+  return {
+    get count() {
+      return statements.length;
+    },
+    get statements() {
+      return [...statements];
+    },
+    reset() {
+      statements.length = 0;
+    },
+    stop,
+  };
+}
+
+/** Statements run by one request. */
+export async function queriesOf(t: TestApp, run: () => Promise<unknown>): Promise<string[]> {
+  const counter = countQueries(t);
+  try {
+    await run();
+    return counter.statements;
+  } finally {
+    counter.stop();
+  }
+}
