@@ -3,6 +3,7 @@ import { serveCommand } from './serve.ts';
 import { migrateCommand } from './migrate.ts';
 import { userCreateCommand, userPasswordCommand } from './user.ts';
 import { appCommands } from './app-commands.ts';
+import { importCommand } from './import.ts';
 
 export interface Command {
   name: string;
@@ -11,7 +12,7 @@ export interface Command {
   run(args: string[]): Promise<void>;
 }
 
-export const commands: Command[] = [serveCommand, migrateCommand, userCreateCommand, userPasswordCommand, ...appCommands];
+export const commands: Command[] = [serveCommand, migrateCommand, userCreateCommand, userPasswordCommand, importCommand, ...appCommands];
 
 export function printHelp(): void {
   console.log('Usage: alyx <command> [options]\n\nCommands:');

@@ -1,0 +1,58 @@
+// `alyx import DUMP.json[.gz]`: loads an upstream Alyx `manage.py dumpdata` export.
+import { DumpFormatError, readDumpFile } from '../db/import/read.ts';
+import { ImportError, importDump, type ImportReport } from '../db/import/importer.ts';
+import { CliError, parseArgs, progress } from './args.ts';
+import { withServices } from './context.ts';
+import type { Command } from './index.ts';
+
+export function formatReport(report: ImportReport): string {
+  const lines: string[] = [];
+  const models = Object.entries(report.models);
+  const w = Math.max(5, ...models.map(([m]) => m.length));
+  lines.push(`${'model'.padEnd(w)}  ${'rows'.padStart(7)}  ${'new'.padStart(7)}  ${report.replace ? 'overwritten' : 'existing (skipped)'}  matched by unique key`);
+  for (const [m, c] of models) {
+    lines.push(`${m.padEnd(w)}  ${String(c.rows).padStart(7)}  ${String(c.inserted).padStart(7)}  ${String(c.existing).padStart(report.replace ? 11 : 18)}  ${c.matched}`);
+  }
+  const links = Object.entries(report.links);
+  if (links.length) lines.push(`many-to-many links written: ${links.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  const skipped = Object.entries(report.skippedModels);
+  if (skipped.length) {
+    lines.push(`skipped models (${skipped.reduce((n, [, s]) => n + s.rows, 0)} rows):`);
+    for (const [m, s] of skipped) lines.push(`  ${m}: ${s.rows} rows (${s.reason})`);
+  }
+  const ignored = Object.entries(report.ignoredFields);
+  if (ignored.length) lines.push(`ignored fields (no column here): ${ignored.map(([k, n]) => `${k} (${n} rows)`).join(', ')}`);
+  return lines.join('\n');
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  usage: 'DUMP.json[.gz] [--replace]',
+  describe: 'load a "manage.py dumpdata" export of an upstream Alyx (one transaction; existing pks are skipped, or overwritten with --replace)',
+  async run(argv) {
+    const args = parseArgs(argv, ['replace']);
+    const file = args.positionals[0];
+    if (!file) throw new CliError('give the dump file: alyx import DUMP.json[.gz]');
+    let dump;
+    try {
+      dump = readDumpFile(file);
+    } catch (e) {
+      if (e instanceof DumpFormatError) throw new CliError(`${file}: ${e.message}`, 1);
+      throw e;
+    }
+    await withServices(async ({ db }) => {
+      const bar = progress('importing', dump.length);
+      try {
+        const report = await importDump(db, dump, { replace: args.flags.replace === true, onProgress: (d) => bar.tick(d) });
+        bar.done();
+        console.log(formatReport(report));
+        const inserted = Object.values(report.models).reduce((n, c) => n + c.inserted, 0);
+        console.log(`imported ${inserted} new rows from ${file}`);
+      } catch (e) {
+        bar.done();
+        if (e instanceof ImportError) throw new CliError(`nothing was imported (the whole import is rolled back): ${e.message}`, 1);
+        throw e;
+      }
+    });
+  },
+};
