@@ -1,7 +1,7 @@
 // Welfare notifications (spec-core §4.3): rows in actions_notification with their recipients,
 // created by the weighing check and by the scheduled water/weighing checks, and e-mailed through
 // SMTP when it is configured. Without SMTP they are still recorded (status `to-send`) and visible.
-import { and, asc, desc, eq, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Queryable } from '../../db/client.ts';
 import { labMemberships, users } from '../misc/tables.ts';
@@ -291,3 +291,27 @@ export async function checkWaterRestrictedSubjects(env: NotifyEnv): Promise<numb
   return rows.length;
 }
 
+
+/**
+ * A subject's responsible user changed: tell the old and the new one. Upstream fails (500) when
+ * there was no previous user; we skip the missing user instead.
+ */
+export async function responsibleUserChanged(
+  env: NotifyEnv,
+  subject: { id: string; nickname: string },
+  oldUser: string | null,
+  newUser: string | null,
+): Promise<void> {
+  const ids = [oldUser, newUser].filter((u): u is string => !!u);
+  if (!ids.length) return;
+  const names = new Map(
+    (await env.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids))).map((u) => [u.id, u.username]),
+  );
+  const name = (u: string | null) => (u ? (names.get(u) ?? 'None') : 'None');
+  await createNotification(env, {
+    type: 'responsible_user_change',
+    message: `Responsible user of ${subject.nickname} changed from ${name(oldUser)} to ${name(newUser)}`,
+    subject: subject.id,
+    users: ids,
+  });
+}

@@ -13,6 +13,7 @@ import { waterAdministrationResource, weighingResource } from './resources.ts';
 import { waterAdministrations, waterRestrictions, weighings } from './tables.ts';
 import { DAY_MS, naiveMs, isoDate } from './water.ts';
 import { waterControls, type SubjectLike } from './water-data.ts';
+import { responsibleUserChanged } from './notifications.ts';
 import { nowInZone } from '../../rest/values.ts';
 
 const NO_WATER: SubjectWaterInfo = { reference_weight: 0, last_water_restriction: null, expected_water: 0, remaining_water: 0 };
@@ -67,6 +68,15 @@ export function registerSubjectHooks(): void {
         rows,
         ctx,
       ),
+    async afterSubjectWrite(subject, previous, ctx) {
+      if (!previous || previous.responsible_user === subject.responsible_user || !subject.responsible_user) return;
+      await responsibleUserChanged(
+        { db: ctx.db, config: ctx.config },
+        { id: subject.id as string, nickname: subject.nickname as string },
+        (previous.responsible_user as string | null) ?? null,
+        subject.responsible_user as string,
+      );
+    },
   });
 }
 
