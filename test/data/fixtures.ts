@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { labs } from '../../src/apps/misc/tables.ts';
 import { subjects } from '../../src/apps/subjects/tables.ts';
 import { sessions } from '../../src/apps/actions/tables.ts';
@@ -14,7 +15,8 @@ export function tempDir(prefix: string): string {
 }
 
 export async function makeLab(t: TestApp, name: string) {
-  const [lab] = await t.services.db.insert(labs).values({ name }).returning();
+  await t.services.db.insert(labs).values({ name }).onConflictDoNothing();
+  const [lab] = await t.services.db.select().from(labs).where(eq(labs.name, name));
   return lab;
 }
 

@@ -377,6 +377,10 @@ export async function registerFiles(ctx: RequestContext, body: Body): Promise<un
     }
 
     // create the new datasets (one insert), update the existing ones (one statement)
+    // within one request the last file of a (collection, name) is the default one, as if registered in turn
+    const lastOfName = new Map<string, number>();
+    files.forEach((f, i) => lastOfName.set(JSON.stringify([f.collection, f.filename]), i));
+    const isDefault = (i: number) => input.isDefault && lastOfName.get(JSON.stringify([files[i].collection, files[i].filename])) === i;
     const datasetIdOf = new Array<string>(files.length);
     const patched = new Array<boolean>(files.length);
     const toInsert: Array<{ index: number; values: typeof datasets.$inferInsert }> = [];
@@ -389,7 +393,7 @@ export async function registerFiles(ctx: RequestContext, body: Body): Promise<un
       if (ex) {
         datasetIdOf[i] = ex.id;
         patched[i] = !(hash !== '' && ex.hash !== '' && ex.hash === hash);
-        updates.set(ex.id, { id: ex.id, def: input.isDefault, qc: input.qcs[i], cb: input.user.id, version, hash, fs: size });
+        updates.set(ex.id, { id: ex.id, def: isDefault(i), qc: input.qcs[i], cb: input.user.id, version, hash, fs: size });
         if (hash !== '') ex.hash = hash;
       } else {
         const pending = toInsert.find((p) => identity(p.values.collection!, p.values.name!, p.values.dataset_type, p.values.data_format, p.values.revision ?? null) === keys[i]);
@@ -398,6 +402,7 @@ export async function registerFiles(ctx: RequestContext, body: Body): Promise<un
           pending.values.hash = hash || pending.values.hash;
           pending.values.version = version || pending.values.version;
           if (size !== null) pending.values.file_size = size;
+          pending.values.default_dataset = isDefault(i);
           patched[i] = true;
           datasetIdOf[i] = `pending:${pending.index}`;
           return;
@@ -417,7 +422,7 @@ export async function registerFiles(ctx: RequestContext, body: Body): Promise<un
             created_by: input.user.id,
             created_datetime: now,
             auto_datetime: now,
-            default_dataset: input.isDefault,
+            default_dataset: isDefault(i),
             qc: input.qcs[i],
             hash,
             version,
