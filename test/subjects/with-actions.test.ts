@@ -69,6 +69,33 @@ describe('subjects and actions', () => {
     expect(cull.date).toBe('2020-01-05');
   });
 
+  it('nests weighings and water administrations in the detail view (§6.3 shapes)', async () => {
+    let r = await t.post('/weighings', { subject: 'WR_2', weight: 21.0, date_time: '2024-03-11T08:55:00' });
+    expect(r.status).toBe(201);
+    r = await t.post('/weighings', { subject: 'WR_2', weight: 19.8, date_time: '2024-03-10T10:00:00' });
+    expect(r.status).toBe(201);
+    r = await t.post('/water-administrations', { subject: 'WR_2', water_administered: 0.6, date_time: '2024-03-12T17:00:00' });
+    expect(r.status).toBe(201);
+    const d = await t.get('/subjects/WR_2');
+    expect(d.body.weighings.map((w: Record<string, unknown>) => Object.keys(w))).toEqual([
+      ['subject', 'date_time', 'weight', 'user', 'url'],
+      ['subject', 'date_time', 'weight', 'user', 'url'],
+    ]);
+    expect(d.body.weighings.map((w: { weight: number }) => w.weight)).toEqual([19.8, 21.0]);
+    expect(d.body.weighings[0]).toMatchObject({ subject: 'WR_2', date_time: '2024-03-10T10:00:00', user: 'test_admin' });
+    expect(d.body.weighings[0].url).toMatch(/\/weighings\/[0-9a-f-]{36}$/);
+    expect(d.body.water_administrations).toHaveLength(1);
+    expect(Object.keys(d.body.water_administrations[0])).toEqual([
+      'subject', 'date_time', 'water_administered', 'water_type', 'user', 'url', 'session', 'adlib',
+    ]);
+    expect(d.body.water_administrations[0]).toMatchObject({ subject: 'WR_2', water_administered: 0.6, session: null, adlib: false });
+    for (const key of ['reference_weight', 'expected_water', 'remaining_water']) expect(typeof d.body[key]).toBe('number');
+    // the list view has no nested lists
+    const l = await t.get('/subjects?nickname=WR_2');
+    expect(Object.keys(l.body.results[0])).not.toContain('weighings');
+    expect((await t.get('/subjects/WR_1')).body.weighings).toEqual([]);
+  });
+
   it('deleting a subject cascades to its actions', async () => {
     expect((await t.del('/subjects/WR_1')).status).toBe(204);
     const left = await t.services.db.select().from(sessions).where(eq(sessions.subject, ids.WR_1));
