@@ -45,7 +45,12 @@ export async function taskSummary(db: Services['db'], sessionId: string): Promis
 }
 
 export async function jobsRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  app.get('/tasks-summary/:session', async (request) => {
+  const schema = {
+    description:
+      'Tasks of one session counted by status label (all labels present) and by graph, with the time of the last task update.',
+    params: { type: 'object', properties: { session: { type: 'string', description: 'session UUID' } } },
+  };
+  app.get('/tasks-summary/:session', { schema }, async (request) => {
     const id = normalizeUuid((request.params as { session: string }).session);
     if (!id) throw notFound('Session');
     const summary = await taskSummary(services.db, id);
