@@ -237,6 +237,23 @@ describe('misc reference resources', () => {
       start_datetime: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'],
       status_code: 400,
     });
+    // changing the conditions of an inhabited housing keeps the old conditions in a copy (4.13)
+    r = await t.patch(`/housings/${c2.body.id}`, { food: 'Envigo 2914', name: 'renamed' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: c2.body.id, cage_name: 'C2', food: 'Envigo 2914', name: 'renamed', subjects: ['note_subject'] });
+    const all = (await t.get('/housings?name=C2')).body.results;
+    expect(all).toHaveLength(2);
+    const old = all.find((h: { id: string }) => h.id !== c2.body.id);
+    expect(old).toMatchObject({ cage_name: 'C2', food: null, name: '', subjects: [] });
+    const links = (await t.get('/housing-subjects?subject=note_subject')).body.results;
+    expect(links.map((l: { housing: string; end_datetime: string | null }) => [l.housing, l.end_datetime === null])).toEqual([
+      [(await t.get('/housings?name=C1')).body.results[0].id, false],
+      [old.id, false],
+      [c2.body.id, true],
+    ]);
+    // a name change alone is in place
+    r = await t.patch(`/housings/${c2.body.id}`, { name: 'again' });
+    expect((await t.get('/housings?name=C2')).body.count).toBe(2);
     r = await t.post('/housings', { cage_name: 'C2', light_cycle: 5 });
     expect(r.status).toBe(400);
     expect(r.body.light_cycle).toEqual(['"5" is not a valid choice.']);

@@ -6,10 +6,10 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
 import { fieldError, invalid } from '../../rest/errors.ts';
-import { column, computed, many, related, type Field } from '../../rest/fields.ts';
+import { column, computed, many, related, type Field, type Row } from '../../rest/fields.ts';
 import { bySlug, filter, nullBoolean, escapeLike, type Filter } from '../../rest/filters.ts';
 import { defineResource, type WriteState } from '../../rest/resource.ts';
-import { todayInZone } from '../../rest/values.ts';
+import { nowInZone, todayInZone } from '../../rest/values.ts';
 import { cageTypes, enrichments, foods, housings, labs, users } from '../misc/tables.ts';
 import {
   LIGHT_CYCLE_CHOICES,
@@ -435,7 +435,37 @@ export const housingResource = defineResource({
   },
   filters: { name: nameFilter(housings.cage_name, housings.name) },
   ordering: (t) => [asc(t.cage_name)],
+  beforeWrite: keepHousingHistory,
 });
+
+const HOUSING_TRACKED = ['cage_name', 'cage_type', 'enrichment', 'food', 'cage_cleaning_frequency_days', 'light_cycle'];
+
+/**
+ * 4.13: housing conditions are historical. When tracked fields of a housing that has subjects
+ * change, its former values are kept in a copy that takes over every existing link (all ended
+ * now), and the subjects that were current continue from now on the edited housing. Upstream
+ * puts the new values in the copy instead; keeping the edited row at its id lets the response
+ * and the URL stay those of the housing being edited. Without subjects, the edit is in place.
+ */
+async function keepHousingHistory(values: Row, state: WriteState, ctx: RequestContext & { db: Queryable }): Promise<void> {
+  const before = state.instance;
+  if (!before || !HOUSING_TRACKED.some((k) => k in values && values[k] !== before[k])) return;
+  const links = await ctx.db.select().from(housingSubjects).where(eq(housingSubjects.housing, before.id as string));
+  if (links.length === 0) return;
+  const { id: _id, ...old } = before;
+  const [copy] = await ctx.db.insert(housings).values(old as typeof housings.$inferInsert).returning({ id: housings.id });
+  const now = nowInZone(ctx.config.timeZone);
+  await ctx.db
+    .update(housingSubjects)
+    .set({ housing: copy.id, end_datetime: now })
+    .where(eq(housingSubjects.housing, before.id as string));
+  const current = links.filter((l) => l.end_datetime === null && l.subject);
+  if (current.length) {
+    await ctx.db
+      .insert(housingSubjects)
+      .values(current.map((l) => ({ subject: l.subject, housing: before.id as string, start_datetime: now })));
+  }
+}
 
 /**
  * Subject <-> housing links (4.13): a new open link (no end) closes the subject's other open links
