@@ -4,6 +4,8 @@ import { migrateCommand } from './migrate.ts';
 import { userCreateCommand, userPasswordCommand } from './user.ts';
 import { appCommands } from './app-commands.ts';
 import { importCommand } from './import.ts';
+import { backupCommand } from './backup.ts';
+import { restoreCommand } from './restore.ts';
 
 export interface Command {
   name: string;
@@ -12,7 +14,7 @@ export interface Command {
   run(args: string[]): Promise<void>;
 }
 
-export const commands: Command[] = [serveCommand, migrateCommand, userCreateCommand, userPasswordCommand, importCommand, ...appCommands];
+export const commands: Command[] = [serveCommand, migrateCommand, userCreateCommand, userPasswordCommand, importCommand, backupCommand, restoreCommand, ...appCommands];
 
 export function printHelp(): void {
   console.log('Usage: alyx <command> [options]\n\nCommands:');
