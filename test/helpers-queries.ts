@@ -20,12 +20,26 @@ export function countQueries(t: TestApp): QueryCounter {
   let stop: () => void;
   if (lite) {
     const original = lite.query;
+    const originalTx = lite.transaction;
     lite.query = function (this: unknown, ...args: unknown[]) {
       record(args[0]);
       return original.apply(this, args);
     };
+    // statements inside a transaction go through the transaction object, not lite.query
+    lite.transaction = function (this: unknown, ...args: unknown[]) {
+      const callback = args[0] as (tx: Record<string, (...a: unknown[]) => unknown>) => unknown;
+      return originalTx.call(this, (tx: Record<string, (...a: unknown[]) => unknown>) => {
+        const txQuery = tx.query;
+        tx.query = function (this: unknown, ...a: unknown[]) {
+          record(a[0]);
+          return txQuery.apply(this, a);
+        };
+        return callback(tx);
+      });
+    };
     stop = () => {
       lite.query = original;
+      lite.transaction = originalTx;
     };
   } else {
     const proto = pg.Client.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;

@@ -95,7 +95,7 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
       return id;
     });
     const projectNames = [...new Set((listish(body.projects) ?? []).map((v) => String(v).trim()).filter(Boolean))];
-    return services.db.transaction(async (tx) => {
+    const out = await services.db.transaction(async (tx) => {
       const uniq = [...new Set(ids)];
       const found = await tx.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, uniq));
       if (found.length !== uniq.length) {
@@ -125,8 +125,10 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
           .onConflictDoNothing();
       }
       const byDataset = new Map(rows.map((r) => [r.dataset, r]));
-      return reply.code(201).send({ download: ids.map((id) => byDataset.get(id)!.id), count: ids.map((id) => byDataset.get(id)!.count) });
+      return { download: ids.map((id) => byDataset.get(id)!.id), count: ids.map((id) => byDataset.get(id)!.count) };
     });
+    // answer once committed, so that the client's next request sees the counts
+    return reply.code(201).send(out);
   });
 
   // Upstream's Globus maintenance hook. GET lists what a sync would look at; POST checks the
