@@ -403,19 +403,33 @@ describe('lines, automatic names and genotypes', () => {
     expect(seq.status).toBe(201);
     const line = (await t.get('/lines?name=KHA')).body.results[0];
     const allele = (await t.get('/alleles?name=Ai95')).body.results[0];
-    // a rule: SeqA present -> Ai95 homozygous (the table has no REST resource; insert directly)
-    const { zygosityRules } = await import('../../src/apps/subjects/tables.ts');
-    await t.services.db.insert(zygosityRules).values({
-      line: line.id,
-      allele: allele.id,
-      sequence0: seq.body.id,
-      sequence0_result: 1,
-      zygosity: 2,
-    });
-    const r = await t.post('/genotype-tests', { subject: 'KHA_0001', sequence: 'SeqA', test_result: 1 });
+    expect(line.nickname).toBe('KHA');
+    expect(allele.nickname).toBe('Ai95');
+    // a rule: SeqA present -> Ai95 homozygous
+    const rule = { line: 'Ai95 x Vglut1-Cre', allele: 'Ai95', sequence0: 'SeqA', sequence0_result: 1, zygosity: 2 };
+    let r = await t.post('/zygosity-rules', rule);
     expect(r.status).toBe(201);
-    const detail = await t.get('/subjects/KHA_0001');
+    // like upstream, the unique set only applies when none of its fields is null
+    const full = { ...rule, sequence1: 'SeqA', sequence1_result: 0, zygosity: 0 };
+    expect((await t.post('/zygosity-rules', full)).status).toBe(201);
+    r = await t.post('/zygosity-rules', full);
+    expect(r.status).toBe(400);
+    expect(r.body.non_field_errors[0]).toMatch(/must make a unique set/);
+    r = await t.post('/genotype-tests', { subject: 'KHA_0001', sequence: 'SeqA', test_result: 1 });
+    expect(r.status).toBe(201);
+    let detail = await t.get('/subjects/KHA_0001');
     expect(detail.body.genotype).toContainEqual({ allele: 'Ai95', zygosity: 2 });
+    // changing the rule recomputes the line's subjects
+    const ruleId = (await t.get('/zygosity-rules?line=Ai95 x Vglut1-Cre')).body.results.find(
+      (x: { sequence1: string | null }) => x.sequence1 === null,
+    ).id;
+    r = await t.patch(`/zygosity-rules/${ruleId}`, { zygosity: 3 });
+    expect(r.status).toBe(200);
+    detail = await t.get('/subjects/KHA_0001');
+    expect(detail.body.genotype).toContainEqual({ allele: 'Ai95', zygosity: 3 });
+    r = await t.post('/genotype-tests', { subject: 'KHA_0001', sequence: 'SeqA', test_result: 7 });
+    expect(r.status).toBe(400);
+    expect(r.body.test_result).toEqual(['"7" is not a valid choice.']);
   });
 
   it('auto-names litters and breeding pairs and checks parent sex', async () => {

@@ -380,6 +380,48 @@ export const genotypeTestResource = defineResource({
   },
 });
 
+/** Re-applies a line's rules to each of its subjects (after a rule of that line changed). */
+async function applyLineRules(db: Queryable, lineId: string | null | undefined): Promise<void> {
+  if (!lineId) return;
+  const members = await db.select({ id: subjects.id }).from(subjects).where(eq(subjects.line, lineId));
+  for (const m of members) await applyZygosityRules(db, m.id);
+}
+
+export const zygosityRuleResource = defineResource({
+  path: 'zygosity-rules',
+  table: zygosityRules,
+  description:
+    "Rules giving a line's allele zygosity from genotype test results; saving one recomputes the zygosities of the line's subjects.",
+  fields: {
+    id: id(zygosityRules.id),
+    line: related(zygosityRules.line, lines, { slug: 'name' }),
+    allele: related(zygosityRules.allele, alleles, { slug: 'nickname' }),
+    sequence0: related(zygosityRules.sequence0, sequences, { slug: 'name' }),
+    sequence0_result: column(zygosityRules.sequence0_result, { choices: TEST_RESULT_CHOICES }),
+    sequence1: related(zygosityRules.sequence1, sequences, { slug: 'name' }),
+    sequence1_result: column(zygosityRules.sequence1_result, { choices: TEST_RESULT_CHOICES }),
+    zygosity: column(zygosityRules.zygosity, { choices: ZYGOSITY_CHOICES, required: true }),
+    json: column(zygosityRules.json),
+  },
+  filters: { line: bySlug(zygosityRules.line, lines, 'name'), allele: bySlug(zygosityRules.allele, alleles, 'nickname') },
+  uniqueTogether: [
+    {
+      fields: ['line', 'allele', 'sequence0', 'sequence0_result', 'sequence1', 'sequence1_result'],
+      message: 'The fields line, allele, sequence0, sequence0_result, sequence1, sequence1_result must make a unique set.',
+    },
+  ],
+  ordering: (t) => [asc(t.line), asc(t.allele)],
+  async afterWrite(row, state, ctx) {
+    await applyLineRules(ctx.db, row.line as string | null);
+    if (state.instance && state.instance.line !== row.line) await applyLineRules(ctx.db, state.instance.line as string | null);
+  },
+  async beforeDelete(row, ctx) {
+    // recompute without the rule: delete it first, then re-apply the remaining ones
+    await ctx.db.delete(zygosityRules).where(eq(zygosityRules.id, row.id as string));
+    await applyLineRules(ctx.db, row.line as string | null);
+  },
+});
+
 export const zygosityResource = defineResource({
   path: 'zygosities',
   table: zygosities,
@@ -515,6 +557,7 @@ export const referenceResources = [
   subjectRequestResource,
   genotypeTestResource,
   zygosityResource,
+  zygosityRuleResource,
   housingResource,
   housingSubjectResource,
 ];
