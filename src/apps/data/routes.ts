@@ -143,9 +143,9 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
       order by fr.relative_path`)) as unknown as { rows: Array<{ relative_path: string }> };
     return rows.rows.map((r) => r.relative_path);
   });
-  app.post('/sync-file-status', async () => {
+  app.post('/sync-file-status', async (_request, reply) => {
     await services.db.transaction((tx) => checkFiles(tx, services.config));
-    return 'ok';
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify('ok'));
   });
 
   // ONE cache tables
