@@ -23,6 +23,7 @@ import { dataFormats, dataRepositories, datasets, datasetTypes, fileRecords, lab
 const argv = process.argv.slice(2);
 const KEEP = argv.includes('--keep');
 const RUNS = Math.min(100, Math.max(3, Number(argv[argv.indexOf('--runs') + 1]) || 15));
+const TRACE_MS = Number(process.env.BENCH_TRACE) || 0;
 const N_SUBJECTS = 300;
 const WEIGHINGS_PER_SUBJECT = 30;
 const WATER_PER_SUBJECT = 10;
@@ -35,6 +36,15 @@ const FILES_PER_REGISTER = 10;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataDir = path.join(os.tmpdir(), `alyx-bench-${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
 
+interface Timing {
+  ms: number;
+  note?: string;
+  rate?: number;
+  /** SQL statements and time spent in them, per request */
+  queries?: number;
+  dbMs?: number;
+}
+
 interface Row {
   name: string;
   upstream: string;
@@ -45,6 +55,7 @@ interface Row {
   measured?: string;
   value?: number;
   note?: string;
+  sql?: string;
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 19);
@@ -57,6 +68,24 @@ async function main() {
   const config = { ...loadConfig({ ALYX_DATA_DIR: dataDir, ALYX_LAB: 'benchlab', ALYX_TIME_ZONE: 'Europe/London' } as NodeJS.ProcessEnv), throttleBurstPerMinute: 0, schedulerIntervalSeconds: 0 };
   console.log(`bench: embedded database in ${path.join(dataDir, 'db')}`);
   const services = await openServices(config);
+  // count SQL statements and their time, to show where a request spends it
+  const stats = { queries: 0, ms: 0 };
+  const pgl = services.handle.pglite as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  for (const m of ['query', 'exec']) {
+    const orig = pgl[m].bind(pgl);
+    pgl[m] = async (...a: unknown[]) => {
+      const s = performance.now();
+      try {
+        return await orig(...a);
+      } finally {
+        const ms = performance.now() - s;
+        stats.queries++;
+        stats.ms += ms;
+        // BENCH_TRACE=<ms>: print the statements slower than that, to find what to index or batch
+        if (TRACE_MS && ms >= TRACE_MS) console.log(`  [${ms.toFixed(1)} ms] ${String(a[0]).replace(/\s+/g, ' ').slice(0, 400)}`);
+      }
+    };
+  }
   const t0 = performance.now();
   await seedAll(services);
   const { db } = services;
@@ -163,7 +192,7 @@ async function main() {
     await r.text();
     return r.status !== 404 && r.status !== 405;
   };
-  const timeGet = async (url: string, check: (body: any) => string | null): Promise<{ ms: number; note?: string }> => { // eslint-disable-line
+  const timeGet = async (url: string, check: (body: any) => string | null): Promise<Timing> => { // eslint-disable-line
     const first = await fetch(base + url, { headers });
     const body = await first.json().catch(() => null);
     if (first.status !== 200) return { ms: NaN, note: `answered ${first.status}` };
@@ -171,13 +200,14 @@ async function main() {
     if (problem) return { ms: NaN, note: problem };
     await (await fetch(base + url, { headers })).text(); // warm-up
     const times: number[] = [];
+    const before = { ...stats };
     for (let i = 0; i < RUNS; i++) {
       const s = performance.now();
       const r = await fetch(base + url, { headers });
       await r.arrayBuffer();
       times.push(performance.now() - s);
     }
-    return { ms: median(times) };
+    return { ms: median(times), queries: (stats.queries - before.queries) / RUNS, dbMs: (stats.ms - before.ms) / RUNS };
   };
 
   const rows: Row[] = [
@@ -188,12 +218,13 @@ async function main() {
   ];
   const sid = sessionIds[N_SESSIONS - 1];
 
-  const run = async (row: Row, method: string, probe: string, fn: () => Promise<{ ms: number; note?: string; rate?: number }>) => {
+  const run = async (row: Row, method: string, probe: string, fn: () => Promise<Timing>) => {
     if (!(await exists(method, probe))) {
       row.note = `skipped: ${method} ${probe.split('?')[0]} does not exist yet`;
       return;
     }
     const r = await fn();
+    if (r.queries !== undefined) row.sql = `${r.queries.toFixed(1)} / ${r.dbMs!.toFixed(1)} ms`;
     if (r.note) row.note = `skipped: ${r.note}`;
     else if (row.rate) {
       row.value = r.rate!;
@@ -232,13 +263,19 @@ async function main() {
     const firstBody = await first.text();
     if (first.status !== 201) return { ms: NaN, note: `POST /register-file answered ${first.status}: ${firstBody.slice(0, 200)}` };
     const s = performance.now();
+    const before = { ...stats };
     for (let k = 1; k <= REGISTER_REQUESTS; k++) {
       const r = await post(k);
       const text = await r.text();
       if (r.status !== 201) return { ms: NaN, note: `POST /register-file answered ${r.status}: ${text.slice(0, 200)}` };
     }
     const secs = (performance.now() - s) / 1000;
-    return { ms: (secs * 1000) / REGISTER_REQUESTS, rate: (REGISTER_REQUESTS * names.length) / secs };
+    return {
+      ms: (secs * 1000) / REGISTER_REQUESTS,
+      rate: (REGISTER_REQUESTS * names.length) / secs,
+      queries: (stats.queries - before.queries) / REGISTER_REQUESTS,
+      dbMs: (stats.ms - before.ms) / REGISTER_REQUESTS,
+    };
   });
 
   await app.close();
@@ -248,12 +285,14 @@ async function main() {
   // --- report ---------------------------------------------------------------------------------
   const ok = (r: Row) => (r.value === undefined ? '' : r.rate ? (r.value >= r.targetValue ? 'yes' : 'no') : r.value <= r.targetValue ? 'yes' : 'no');
   const table = [
-    '| endpoint | upstream Alyx | target | measured (median) | meets target |',
-    '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.upstream} | ${r.target} | ${r.measured ?? r.note ?? ''} | ${ok(r)} |`),
+    '| endpoint | upstream Alyx | target | measured (median) | meets target | SQL statements / DB time per request |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.upstream} | ${r.target} | ${r.measured ?? r.note ?? ''} | ${ok(r)} | ${r.sql ?? ''} |`),
   ].join('\n');
   console.log('\n' + table + '\n');
   const cpus = os.cpus();
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+  console.log(`bench: load average ${load} on ${cpus.length} CPUs (other processes slow the figures down)`);
   const md = [
     '# Benchmark results',
     '',
@@ -267,7 +306,8 @@ async function main() {
     '',
     table,
     '',
-    'The machine is shared with other work while the figures are taken, so they vary from run to run.',
+    `Load average when the run ended (1 / 5 / 15 min): ${load} on ${cpus.length} CPUs. The figures scale with the machine's load: ` +
+      'rerun `npm run bench` on an idle machine for comparable numbers. `BENCH_TRACE=20 npm run bench` prints the SQL statements slower than 20 ms.',
     '',
   ].join('\n');
   fs.writeFileSync(path.join(here, 'RESULTS.md'), md);
