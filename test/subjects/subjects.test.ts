@@ -462,6 +462,23 @@ describe('lines, automatic names and genotypes', () => {
   });
 });
 
+describe('delegation (4.12)', () => {
+  it('filters the subjects a user may act on', async () => {
+    const a = await t.createUser('deleg_a');
+    const b = await t.createUser('deleg_b');
+    expect((await t.post('/subjects', { nickname: 'of_a', lab: 'cortexlab', responsible_user: 'deleg_a' })).status).toBe(201);
+    expect((await t.post('/subjects', { nickname: 'of_b', lab: 'cortexlab', responsible_user: 'deleg_b' })).status).toBe(201);
+    // B.allowed_users = {A}: A may act on B's subjects, not the reverse
+    expect((await t.patch('/users/deleg_b', { allowed_users: ['deleg_a'] })).status).toBe(200);
+    const names = async (q: string) => (await t.get(`/subjects?${q}`)).body.results.map((s: { nickname: string }) => s.nickname);
+    expect(await names('allowed_for=deleg_a')).toEqual(['of_a', 'of_b']);
+    expect(await names('allowed_for=deleg_b')).toEqual(['of_b']);
+    expect((await names('allowed_for=stocky')).length).toBe((await t.get('/subjects')).body.count);
+    expect(await names('allowed_for=nobody')).toEqual([]);
+    expect(a.id).not.toBe(b.id);
+  });
+});
+
 describe('/projects', () => {
   it('lists with the §6.12 shape', async () => {
     const r = await t.get('/projects');

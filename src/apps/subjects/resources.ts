@@ -9,7 +9,7 @@ import { column, computed, many, related, selfUrl, type Field, type JsonSchema, 
 import { bySlug, filter, nullBoolean, type Filter } from '../../rest/filters.ts';
 import { defineResource, type Resource, type WriteState } from '../../rest/resource.ts';
 import { nowInZone, todayInZone } from '../../rest/values.ts';
-import { labs, users } from '../misc/tables.ts';
+import { labs, userAllowedUsers, users } from '../misc/tables.ts';
 import { NO_WATER_INFO, subjectActions, type SubjectWaterInfo } from './extensions.ts';
 import {
   NICKNAME_MESSAGE,
@@ -254,6 +254,21 @@ function waterRestrictedFilter(): Filter {
   }, 'true: subjects with an open water restriction; false: without. Both drop dead subjects.');
 }
 
+/**
+ * Subjects a user may act on (4.12): all for superusers and stock managers, else those whose
+ * responsible user is the user or one who lists the user in `allowed_users`. Used by the web UI's
+ * forms; REST itself is not restricted by it.
+ */
+export async function actionableSubjectsSql(db: Queryable, userId: string): Promise<SQL> {
+  const [u] = await db
+    .select({ is_superuser: users.is_superuser, is_stock_manager: users.is_stock_manager })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!u) return sql`false`;
+  if (u.is_superuser || u.is_stock_manager) return sql`true`;
+  return sql`(${subjects.responsible_user} = ${userId} or ${subjects.responsible_user} in (select ${userAllowedUsers.from_labmember} from ${userAllowedUsers} where ${userAllowedUsers.to_labmember} = ${userId}))`;
+}
+
 const subjectFilters: Record<string, Filter> = {
   alive: nullBoolean(
     (value, ctx) => (value ? aliveSql(ctx) : sql`${subjects.death_date} <= ${today(ctx)}::date`),
@@ -273,6 +288,13 @@ const subjectFilters: Record<string, Filter> = {
     (v) =>
       sql`${subjects.id} in (select ${subjectProjects.subject} from ${subjectProjects} inner join ${projects} on ${projects.id} = ${subjectProjects.project} where ${projects.name} = ${v})`,
     { help: 'name of one of the subject projects' },
+  ),
+  allowed_for: filter(
+    async (v, ctx) => {
+      const [u] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.username, v));
+      return u ? actionableSubjectsSql(ctx.db, u.id) : sql`false`;
+    },
+    { help: 'username: only subjects this user may act on (own, delegated to them, or all for stock managers)' },
   ),
   sex: choiceFilter(subjects.sex, SEX_CHOICES),
   protocol_number: choiceFilter(subjects.protocol_number, PROTOCOL_CHOICES),
