@@ -142,7 +142,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
 
   const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/admin/', decorateReply: false, wildcard: true });
+    // the UI's files are public (the login page is one of them): mark every route of this scope public
+    await app.register(async (scope) => {
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), public: true };
+      });
+      await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/admin/', decorateReply: false, wildcard: true });
+    });
   }
   app.get('/', { config: { public: true } }, async (request, reply) => {
     const accept = String(request.headers.accept ?? '');

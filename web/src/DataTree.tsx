@@ -138,7 +138,7 @@ export default function DataTree() {
       <CardContent>
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mb: 1 }}>
           <Typography variant="h6">Subjects → sessions → datasets</Typography>
-          <TextField size="small" label="Subject" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <TextField size="small" label="Subject" sx={{ width: 240 }} value={search} onChange={(e) => setSearch(e.target.value)} />
           {data ? (
             <Typography variant="body2" color="text.secondary">
               {data.rows.length < data.count ? `first ${data.rows.length} of ${data.count}` : `${data.count} subjects`}

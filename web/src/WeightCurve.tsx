@@ -79,7 +79,7 @@ export default function WeightCurve({ nickname }: { nickname: string }) {
           <LineChart data={data.points} margin={{ top: 10, right: 30, bottom: 10, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tick} />
-            <YAxis unit=" g" domain={['auto', 'auto']} />
+            <YAxis unit=" g" width={64} domain={["auto", "auto"]} />
             <Tooltip labelFormatter={(t) => tick(Number(t))} />
             <Legend />
             <Line name="weight" dataKey="weight" stroke="#1565c0" strokeWidth={2} connectNulls isAnimationActive={false} />

@@ -203,7 +203,13 @@ export function FieldInput({ name, meta, creating }: { name: string; meta: Field
     );
   }
   if (s.enum) {
-    return <SelectInput {...common} choices={s.enum.map((v) => ({ id: v as string, name: String(v) }))} emptyValue={null} />;
+    return (
+      <SelectInput
+        {...common}
+        choices={s.enum.map((v) => ({ id: v as string, name: String(v) }))}
+        parse={(v: unknown) => (v === '' ? (meta.nullable ? null : '') : v)}
+      />
+    );
   }
   if (s.type === 'boolean') return meta.nullable ? <NullableBooleanInput {...common} /> : <BooleanInput {...common} />;
   if (s.type === 'integer' || s.type === 'number') return <NumberInput {...common} step={s.type === 'integer' ? 1 : 'any'} />;

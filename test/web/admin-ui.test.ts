@@ -1,0 +1,212 @@
+// The web UI in a real browser: Debian's chromium driven by playwright-core against the real
+// server (listening on a free port, serving dist/web at /admin/) on a fresh test database.
+// Chromium must start: this test fails (never skips) when it cannot.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { eq } from 'drizzle-orm';
+import { buildServer, WEB_DIST } from '../../src/server.ts';
+import { hashPassword } from '../../src/rest/auth.ts';
+import { ensureWebBuilt } from '../../src/cli/web-build.ts';
+import { users } from '../../src/apps/misc/tables.ts';
+import { startTestApp, type TestApp } from '../helpers.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'correct horse battery';
+const SCREENSHOT_DIR = '/tmp';
+
+let t: TestApp;
+let server: FastifyInstance;
+let browser: Browser;
+let page: Page;
+let base: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  // builds dist/web when it is missing or older than web/ (what `alyx serve` does)
+  await ensureWebBuilt();
+  expect(fs.existsSync(path.join(WEB_DIST, 'index.html'))).toBe(true);
+  t = await startTestApp();
+  await t.services.db.update(users).set({ password: await hashPassword(PASSWORD) }).where(eq(users.id, t.adminId));
+
+  // a subject with a few weighings for the subject page
+  // a reference-weight lab: expected weight = 100% and minimum weight = 80% of the reference weight
+  expect((await t.post('/labs', { name: 'weblab', reference_weight_pct: 0.8 })).status).toBe(201);
+  const subject = await t.post('/subjects', { nickname: 'WEB_001', lab: 'weblab', sex: 'F', birth_date: '2024-01-10', responsible_user: 'test_admin' });
+  expect(subject.status).toBe(201);
+  // weighings over the last nine days, under a water restriction that started eight days ago
+  const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+  for (const [ago, weight] of [
+    [9, 21.5],
+    [6, 20.8],
+    [3, 20.1],
+    [0, 20.6],
+  ] as const) {
+    const w = await t.post('/weighings', { subject: 'WEB_001', weight, date_time: `${day(ago)}T08:00:00` });
+    expect(w.status).toBe(201);
+  }
+  const restriction = await t.post('/water-restrictions', { subject: 'WEB_001', start_time: `${day(8)}T09:00:00` });
+  expect(restriction.status).toBe(201);
+  expect(restriction.body.reference_weight).toBe(21.5);
+  const session = await t.post('/sessions', { subject: 'WEB_001', start_time: `${day(3)}T10:00:00`, number: 1, lab: 'weblab', task_protocol: 'webtask' });
+  expect(session.status).toBe(201);
+
+  server = await buildServer(t.services, { serveWeb: true });
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(20_000);
+});
+
+// a failing step leaves a screenshot of what the browser showed
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && page) {
+    const name = context.task.name.replace(/\W+/g, '-').slice(0, 40);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `alyx-web-failed-${name}.png`), fullPage: true }).catch(() => undefined);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await t?.close();
+});
+
+async function login(p: Page) {
+  await p.goto(`${base}/admin/`);
+  await p.locator('input[name="username"]').fill('test_admin');
+  await p.locator('input[name="password"]').fill(PASSWORD);
+  await p.locator('button[type="submit"]').click();
+  await p.getByText('Welcome to Alyx-local').waitFor();
+}
+
+describe('admin UI in chromium', () => {
+  it('serves the built UI at /admin/ and redirects / there', async () => {
+    const root = await fetch(`${base}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/admin/');
+    const html = await fetch(`${base}/admin/`);
+    expect(html.status).toBe(200);
+    expect(await html.text()).toContain('<div id="root"></div>');
+  });
+
+  it('refuses a wrong password on the login page and stays logged out', async () => {
+    await page.goto(`${base}/admin/`);
+    await page.locator('input[name="username"]').fill('test_admin');
+    await page.locator('input[name="password"]').fill('wrong');
+    await page.locator('button[type="submit"]').click();
+    await page.getByText('Unable to log in with provided credentials.').waitFor();
+    const me = await page.evaluate(async () => (await fetch('/auth/me')).status);
+    expect(me).toBe(403);
+  });
+
+  it('logs in with the session cookie', async () => {
+    await login(page);
+    const me = await page.evaluate(async () => (await fetch('/auth/me')).json());
+    expect(me.username).toBe('test_admin');
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'alyx_session');
+    expect(session?.httpOnly).toBe(true);
+    // the menu is generated from /api/ui-meta
+    await expect(page.getByRole('menuitem', { name: 'Labs', exact: true }).count()).resolves.toBe(1);
+    await expect(page.getByRole('menuitem', { name: 'Subjects', exact: true }).count()).resolves.toBe(1);
+  });
+
+  it('creates a lab through the generated form and lists it', async () => {
+    await page.goto(`${base}/admin/#/labs/create`);
+    await page.locator('input[name="name"]').fill('ui_lab');
+    await page.locator('input[name="institution"]').fill('Web Institute');
+    await page.getByRole('button', { name: 'Save' }).first().click();
+    // redirected to the new lab's page
+    await page.waitForURL(/#\/labs\/ui_lab\/show$/);
+    await page.getByText('Web Institute').waitFor();
+    const api = await t.get('/labs/ui_lab');
+    expect(api.status).toBe(200);
+    expect(api.body.institution).toBe('Web Institute');
+
+    await page.goto(`${base}/admin/#/labs`);
+    const row = page.locator('tr', { hasText: 'ui_lab' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Web Institute');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-labs.png') });
+  });
+
+  it('edits the lab through the generated form (PATCH of the changed field)', async () => {
+    await page.goto(`${base}/admin/#/labs/ui_lab`);
+    const institution = page.locator('input[name="institution"]');
+    await expect(institution.inputValue()).resolves.toBe('Web Institute');
+    await institution.fill('Renamed Institute');
+    await page.getByRole('button', { name: 'Save' }).first().click();
+    await page.waitForURL(/#\/labs\/ui_lab\/show$/);
+    await page.getByText('Renamed Institute').waitFor();
+    const api = await t.get('/labs/ui_lab');
+    expect(api.body.institution).toBe('Renamed Institute');
+    expect(api.body.timezone).toBe('Europe/London');
+  });
+
+  it('shows a server validation error next to the field', async () => {
+    await page.goto(`${base}/admin/#/labs/create`);
+    await page.locator('input[name="name"]').fill('bad name!');
+    await page.getByRole('button', { name: 'Save' }).first().click();
+    await page.getByText('Lab name must only contain letters, numbers, and underscores.').waitFor();
+    expect((await t.get('/labs?name=bad%20name!')).body.count).toBe(0);
+  });
+
+  it('searches the subject list', async () => {
+    await page.goto(`${base}/admin/#/subjects`);
+    await page.locator('tr', { hasText: 'WEB_001' }).waitFor();
+    await page.locator('input[name="q"]').fill('zzz_nothing');
+    await page.getByText('found using the current filters').waitFor();
+    expect(await page.locator('tr', { hasText: 'WEB_001' }).count()).toBe(0);
+    await page.locator('input[name="q"]').fill('web_0');
+    await page.locator('tr', { hasText: 'WEB_001' }).waitFor();
+  });
+
+  it('opens the subject page with its weight curve', async () => {
+    await page.goto(`${base}/admin/#/subjects/WEB_001/show`);
+    await page.getByTestId('weight-curve').waitFor();
+    // one dot per weighing on the weight line, and the expected/minimum curves of the restriction
+    await page.locator('.recharts-line-dots circle').first().waitFor();
+    expect(await page.locator('.recharts-line-dots circle').count()).toBe(4);
+    expect(await page.locator('.recharts-line path.recharts-line-curve').count()).toBe(3);
+    // relations are links: the lab leads to the lab's page
+    await page.locator('a[href="#/labs/weblab/show"]').first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-subject.png'), fullPage: true });
+    // its edit form: relations are pickers holding the current values
+    await page.goto(`${base}/admin/#/subjects/WEB_001`);
+    await expect(page.locator('input[name="nickname"]').inputValue()).resolves.toBe('WEB_001');
+    await page.locator('input[value="weblab"]').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-subject-edit.png'), fullPage: true });
+  });
+
+  it('browses subject → session in the data tree and shows the water-control page', async () => {
+    await page.goto(`${base}/admin/#/data-tree`);
+    await page.getByTestId('tree-subject').filter({ hasText: 'WEB_001' }).click();
+    await page.getByTestId('tree-session').filter({ hasText: 'webtask' }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-tree.png') });
+    await page.goto(`${base}/admin/#/water-control`);
+    const row = page.getByTestId('water-control').locator('tr', { hasText: 'WEB_001' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('21.5 g');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-water.png') });
+  });
+
+  it('logs out', async () => {
+    await page.goto(`${base}/admin/#/`);
+    await page.getByLabel('Profile').click();
+    await page.getByText('Logout').click();
+    await page.locator('input[name="username"]').waitFor();
+    const me = await page.evaluate(async () => (await fetch('/auth/me')).status);
+    expect(me).toBe(403);
+    expect(pageErrors).toEqual([]);
+  });
+});
