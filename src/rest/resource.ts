@@ -50,9 +50,10 @@ export interface ResourceSpec<T extends PgTable = PgTable> {
   /**
    * POST also accepts a JSON list: every item is created in one transaction (all or nothing) and
    * the answer is the list of created objects; invalid items give a 400 whose body is the list
-   * of per-item errors (`{}` for valid items).
+   * of per-item errors (`{}` for valid items). A function replaces the item-by-item writes with
+   * a batched one (it runs inside the transaction and throws BulkValidationError itself).
    */
-  bulkCreate?: boolean;
+  bulkCreate?: boolean | ((items: unknown[], ctx: RequestContext & { db: Tx }) => Promise<Row[]>);
   /** declared filters, by query parameter name */
   filters?: Record<string, Filter>;
   /**
@@ -153,6 +154,8 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
   async function fetchByLookup(ctx: RequestContext, value: string): Promise<Row> {
     let v: string | null = value;
     if (columnIsUuid(lookupCol)) v = normalizeUuid(value);
+    // integer keys (e.g. brain regions): anything else cannot match, as Django's <int:pk> route
+    if (columnIsInteger(lookupCol) && !/^\d{1,15}$/.test(value)) v = null;
     if (v === null) throw notFound(info.name);
     const base = spec.baseWhere?.(ctx);
     const rows = (await ctx.db
@@ -300,6 +303,7 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
   /** Creates every item in one transaction; validation errors are collected per item. */
   async function createMany(ctx: RequestContext, items: unknown[], isForm: boolean): Promise<Row[]> {
     return ctx.services.db.transaction(async (tx) => {
+      if (typeof spec.bulkCreate === 'function') return spec.bulkCreate(items, { ...ctx, db: tx });
       const out: Row[] = [];
       const errors: Array<Record<string, unknown>> = [];
       let failed = false;
@@ -387,4 +391,8 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
 
 function columnIsUuid(col: Column): boolean {
   return col.columnType === 'PgUUID';
+}
+
+function columnIsInteger(col: Column): boolean {
+  return ['PgInteger', 'PgSmallInt', 'PgSerial', 'PgBigInt53', 'PgBigInt64', 'PgBigSerial53'].includes(col.columnType);
 }

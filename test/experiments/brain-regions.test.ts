@@ -86,5 +86,9 @@ describe('/brain-regions', () => {
     expect((await t.get('/brain-regions?description=VENTRAL')).body.count).toBe(1);
     expect((await t.post('/brain-regions', { id: 5, acronym: 'x', name: 'y' })).status).toBe(405);
     expect((await t.del('/brain-regions/886')).status).toBe(405);
+    const missing = await t.get('/brain-regions/abc');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ detail: 'No BrainRegion matches the given query.', status_code: 404 });
+    expect((await t.get('/brain-regions/99999999')).status).toBe(404);
   });
 });

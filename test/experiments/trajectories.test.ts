@@ -98,6 +98,18 @@ describe('/trajectories', () => {
   });
 
   describe('/channels', () => {
+    it('creates a whole probe (384 channels) in one request', async () => {
+      const pid2 = (await t.post('/insertions', { session: f.sessionId, name: 'probe_01' })).body.id;
+      const traj = (await t.post('/trajectories', { probe_insertion: pid2, x: 0, y: 0, depth: 0, theta: 0, phi: 0, provenance: 'Planned' })).body.id;
+      const items = Array.from({ length: 384 }, (_, i) => ({ trajectory_estimate: traj, axial: 20 * Math.floor(i / 2), lateral: 16 + 32 * (i % 2), brain_region: 687 }));
+      const r = await t.post('/channels', items);
+      expect(r.status).toBe(201);
+      expect(r.body.map((c: { axial: number; lateral: number }) => [c.axial, c.lateral])).toEqual(items.map((c) => [c.axial, c.lateral]));
+      expect((await t.get(`/channels?probe_insertion=${pid2}&limit=1`)).body.count).toBe(384);
+      expect((await t.del(`/insertions/${pid2}`)).status).toBe(204);
+      expect((await t.get(`/channels?trajectory_estimate=${traj}`)).status).toBe(400);
+    });
+
     it('creates a list of channels in one request', async () => {
       const before = (await t.get(`/trajectories/${aligned}`)).body.datetime;
       const r = await t.post('/channels', [
@@ -137,6 +149,21 @@ describe('/trajectories', () => {
       ]);
       expect(dupInList.status).toBe(400);
       expect(dupInList.body[1]).toEqual({ non_field_errors: ['The fields axial, lateral, trajectory_estimate must make a unique set.'] });
+      const refs = await t.post('/channels', [
+        { trajectory_estimate: '00000000-0000-4000-8000-000000000000', axial: 1, lateral: 1, brain_region: 424242 },
+        'channel',
+        { trajectory_estimate: aligned, axial: 'deep', lateral: 1, name: 'x'.repeat(300) },
+      ]);
+      expect(refs.status).toBe(400);
+      expect(refs.body).toEqual([
+        {
+          trajectory_estimate: ['Object with id=00000000-0000-4000-8000-000000000000 does not exist.'],
+          brain_region: ['Object with id=424242 does not exist.'],
+        },
+        { non_field_errors: ['Invalid data. Expected a dictionary, but got string.'] },
+        { name: ['Ensure this field has no more than 255 characters.'], axial: ['A valid number is required.'] },
+      ]);
+      expect((await t.post('/channels', [])).body).toEqual([]);
       expect((await t.get(`/channels?trajectory_estimate=${aligned}`)).body.count).toBe(3);
     });
 

@@ -1,14 +1,16 @@
 // REST resources of the experiments app (spec-data §4): /insertions, /trajectories, /channels,
 // /brain-regions, /chronic-insertions, /fields-of-view, /fov-location, /imaging-stack.
 import { asc, desc, sql, type Column, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { query } from '../../db/client.ts';
 import { column, computed, custom, many, related, type Field, type Row } from '../../rest/fields.ts';
 import { fieldError, invalid, nonFieldError } from '../../rest/errors.ts';
 import { filter, type Filter } from '../../rest/filters.ts';
-import { defineResource, type WriteState } from '../../rest/resource.ts';
+import { defineResource, type Resource, type WriteState } from '../../rest/resource.ts';
 import type { RequestContext } from '../../rest/context.ts';
 import { normalizeUuid, nowInZone, parseDateInput } from '../../rest/values.ts';
 import { addUuidToPath } from '../data/alf.ts';
+import { channelBulkCreate } from './channels-bulk.ts';
 import { subjects } from '../subjects/tables.ts';
 import { labs } from '../misc/tables.ts';
 import { sessions } from '../actions/tables.ts';
@@ -422,11 +424,15 @@ const regionField = (): Field => {
 
 const channelPath = sql`(select pi.session_id from experiments_trajectoryestimate te join experiments_probeinsertion pi on pi.id = te.probe_insertion_id where te.id = ${channels.trajectory_estimate})`;
 
-export const channelResource = defineResource({
+export const channelResource: Resource = defineResource<PgTable>({
   path: 'channels',
   table: channels,
   description: 'Channels of a trajectory estimate with their brain region. POST accepts one object or a list.',
-  bulkCreate: true,
+  bulkCreate: channelBulkCreate(
+    (): Record<string, Field> => channelResource.fields,
+    (): string[] => Object.keys(channelResource.fields),
+    (rows: Row[], names: string[], ctx: RequestContext): Promise<Row[]> => channelResource.serialize(rows, names, ctx),
+  ),
   fields: {
     id: column(channels.id, { readOnly: true }),
     trajectory_estimate: related(channels.trajectory_estimate, trajectoryEstimates, { required: true, nullable: false }),
@@ -454,7 +460,7 @@ export const channelResource = defineResource({
     subject: filter((v) => sql`${channelPath} in (${sessionsWhere.subject(v)})`),
     lab: filter((v) => sql`${channelPath} in (${sessionsWhere.lab(v)})`),
   },
-  ordering: (t) => [asc(t.trajectory_estimate), asc(t.axial), asc(t.lateral)],
+  ordering: () => [asc(channels.trajectory_estimate), asc(channels.axial), asc(channels.lateral)],
   uniqueTogether: [
     { fields: ['axial', 'lateral', 'trajectory_estimate'], message: 'The fields axial, lateral, trajectory_estimate must make a unique set.' },
   ],
