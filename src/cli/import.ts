@@ -35,7 +35,7 @@ export const importCommand: Command = {
     if (!file) throw new CliError('give the dump file: alyx import DUMP.json[.gz]');
     let dump;
     try {
-      dump = readDumpFile(file);
+      dump = await readDumpFile(file);
     } catch (e) {
       if (e instanceof DumpFormatError) throw new CliError(`${file}: ${e.message}`, 1);
       throw e;

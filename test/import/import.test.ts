@@ -1,5 +1,9 @@
 // `alyx import`: the upstream sample dump into a fresh database (both dump forms), read back over
 // REST; re-runs, --replace, unknown models and a dump that breaks a constraint.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inArray, sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../helpers.ts';
@@ -9,7 +13,7 @@ import { allModels, contentTypeLabel } from '../../src/db/models.ts';
 import { labs } from '../../src/apps/misc/tables.ts';
 import { SAMPLE, withoutNaturalKeys } from './dump-forms.ts';
 
-const sample = readDumpFile(SAMPLE);
+const sample = await readDumpFile(SAMPLE);
 const dumpCounts = countByModel(sample);
 
 /** How many of the dump's rows of each model are in the database (merged rows under their new pk). */
@@ -207,9 +211,44 @@ describe('import errors', () => {
     expect(err.message).toBe('misc.note pk 0a05c3ad-4274-414e-8287-00000000beef: no misc.labmember with natural key ["nobody"] in the dump or the database');
   });
 
-  it('refuses files that are not dumpdata exports', () => {
+  it('refuses files that are not dumpdata exports', async () => {
     expect(() => parseDump('{"model": "x"}')).toThrow('a dumpdata export is a JSON list of objects');
     expect(() => parseDump('[{"pk": 1}]')).toThrow('item 0 has no "model" label');
     expect(() => parseDump(Buffer.from('not json'))).toThrow(/^not valid JSON/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alyx-dump-'));
+    try {
+      const write = (name: string, text: string) => {
+        fs.writeFileSync(path.join(dir, name), text);
+        return path.join(dir, name);
+      };
+      await expect(readDumpFile(write('a.json', '{"model": "x"}'))).rejects.toThrow('a dumpdata export is a JSON list of objects');
+      await expect(readDumpFile(write('b.json', '[{"model": "misc.lab", "pk": "x", "fields": {}}, {"model": "misc.l'))).rejects.toThrow('the file ends in the middle of the list (truncated?)');
+      await expect(readDumpFile(write('c.json', '[{"pk": 1}]'))).rejects.toThrow('item 0 has no "model" label');
+      await expect(readDumpFile(write('d.json', '[{"model": "misc.lab", "pk": 1, "fields": {"a": }}]'))).rejects.toThrow(/^not valid JSON in item 0/);
+      await expect(readDumpFile(write('e.json', ''))).rejects.toThrow('the file is empty');
+      await expect(readDumpFile(path.join(dir, 'missing.json'))).rejects.toThrow(/does not exist$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('streams a dump file into the same rows as parseDump reads whole', async () => {
+    const whole = parseDump(fs.readFileSync(SAMPLE));
+    expect(sample).toEqual(whole);
+    expect(sample.length).toBe(3460);
+    // the sample spans many read chunks; strings may hold brackets, quotes, escapes and multi-byte characters
+    const tricky = [
+      { model: 'misc.note', pk: 'a', fields: { text: 'brackets } ] { [ and "quotes" and \\ backslash \\" end', json: { nested: [1, { x: '}' }] } } },
+      { model: 'Misc.Lab', pk: 'b', fields: { name: 'Zürich 研究室 🧠' } },
+    ];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alyx-dump-'));
+    try {
+      const file = path.join(dir, 'tricky.json.gz');
+      fs.writeFileSync(file, zlib.gzipSync(Buffer.from(`\ufeff [\n${tricky.map((r) => JSON.stringify(r, null, 2)).join(',\n')}\n]\n`)));
+      const rows = await readDumpFile(file);
+      expect(rows).toEqual([tricky[0], { ...tricky[1], model: 'misc.lab' }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

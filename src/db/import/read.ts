@@ -1,5 +1,7 @@
 // Reading a Django `manage.py dumpdata` export: a JSON list of {model, pk, fields}, plain or gzipped.
+// Files are streamed object by object (dumps may exceed the largest JavaScript string).
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
 export interface DumpRow {
@@ -28,21 +30,92 @@ export function parseDump(data: Buffer | string): DumpRow[] {
     throw new DumpFormatError(`not valid JSON: ${(e as Error).message}`);
   }
   if (!Array.isArray(parsed)) throw new DumpFormatError('a dumpdata export is a JSON list of objects');
-  parsed.forEach((r, i) => {
-    const row = r as Partial<DumpRow> | null;
-    if (!row || typeof row !== 'object' || typeof row.model !== 'string' || !row.model.includes('.')) {
-      throw new DumpFormatError(`item ${i} has no "model" label such as "subjects.subject"`);
-    }
-    if (row.fields === undefined) row.fields = {};
-    if (typeof row.fields !== 'object' || row.fields === null || Array.isArray(row.fields)) {
-      throw new DumpFormatError(`item ${i} (${row.model}) has no "fields" object`);
-    }
-    row.model = row.model.toLowerCase();
-  });
-  return parsed as DumpRow[];
+  return parsed.map(checkRow);
 }
 
-export function readDumpFile(file: string): DumpRow[] {
+function checkRow(r: unknown, i: number): DumpRow {
+  const row = r as Partial<DumpRow> | null;
+  if (!row || typeof row !== 'object' || typeof row.model !== 'string' || !row.model.includes('.')) {
+    throw new DumpFormatError(`item ${i} has no "model" label such as "subjects.subject"`);
+  }
+  if (row.fields === undefined) row.fields = {};
+  if (typeof row.fields !== 'object' || row.fields === null || Array.isArray(row.fields)) {
+    throw new DumpFormatError(`item ${i} (${row.model}) has no "fields" object`);
+  }
+  row.model = row.model.toLowerCase();
+  return row as DumpRow;
+}
+
+/**
+ * Reads a dump file (plain or gzipped) as a stream, one object of the top-level list at a time, so
+ * that dumps larger than the biggest JavaScript string (about 512 MB) load too.
+ */
+export async function readDumpFile(file: string): Promise<DumpRow[]> {
   if (!fs.existsSync(file)) throw new DumpFormatError(`${file} does not exist`);
-  return parseDump(fs.readFileSync(file));
+  const head = Buffer.alloc(2);
+  const fd = fs.openSync(file, 'r');
+  fs.readSync(fd, head, 0, 2, 0);
+  fs.closeSync(fd);
+  const gz = head[0] === 0x1f && head[1] === 0x8b;
+  const source: Readable = gz ? fs.createReadStream(file).pipe(zlib.createGunzip()) : fs.createReadStream(file);
+  source.setEncoding('utf8');
+  const rows: DumpRow[] = [];
+  let state: 'before' | 'between' | 'object' | 'after' = 'before';
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let pending = '';
+  try {
+    for await (const chunk of source as AsyncIterable<string>) {
+      let start = state === 'object' ? 0 : -1;
+      for (let i = 0; i < chunk.length; i++) {
+        const ch = chunk[i];
+        if (state === 'object') {
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (ch === '\\') escaped = true;
+            else if (ch === '"') inString = false;
+          } else if (ch === '"') inString = true;
+          else if (ch === '{' || ch === '[') depth++;
+          else if (ch === '}' || ch === ']') {
+            depth--;
+            if (depth === 0) {
+              const text = pending + chunk.slice(start, i + 1);
+              pending = '';
+              let obj: unknown;
+              try {
+                obj = JSON.parse(text);
+              } catch (e) {
+                throw new DumpFormatError(`not valid JSON in item ${rows.length}: ${(e as Error).message}`);
+              }
+              rows.push(checkRow(obj, rows.length));
+              state = 'between';
+              start = -1;
+            }
+          }
+          continue;
+        }
+        if (ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t' || ch === '\ufeff') continue;
+        if (state === 'before') {
+          if (ch !== '[') throw new DumpFormatError('a dumpdata export is a JSON list of objects');
+          state = 'between';
+        } else if (state === 'between') {
+          if (ch === ',') continue;
+          if (ch === ']') state = 'after';
+          else if (ch === '{') {
+            state = 'object';
+            depth = 1;
+            start = i;
+          } else throw new DumpFormatError(`item ${rows.length} is not an object`);
+        } else throw new DumpFormatError('unexpected text after the end of the list');
+      }
+      if (state === 'object') pending += chunk.slice(start);
+    }
+  } catch (e) {
+    if (e instanceof DumpFormatError) throw e;
+    throw new DumpFormatError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const end = state as string;
+  if (end !== 'after') throw new DumpFormatError(end === 'before' ? 'the file is empty' : 'the file ends in the middle of the list (truncated?)');
+  return rows;
 }
