@@ -53,6 +53,14 @@ beforeAll(async () => {
   expect(restriction.body.reference_weight).toBe(21.5);
   const session = await t.post('/sessions', { subject: 'WEB_001', start_time: `${day(3)}T10:00:00`, number: 1, lab: 'weblab', task_protocol: 'webtask' });
   expect(session.status).toBe(201);
+  const dataset = await t.post('/datasets', {
+    name: '_ibl_trials.probabilityLeft.npy',
+    dataset_type: 'trials.probabilityLeft',
+    session: session.body.url,
+    collection: 'alf',
+    file_size: 2_500_000,
+  });
+  expect(dataset.status).toBe(201);
 
   server = await buildServer(t.services, { serveWeb: true });
   await server.listen({ port: 0, host: '127.0.0.1' });
@@ -191,7 +199,9 @@ describe('admin UI in chromium', () => {
   it('browses subject → session in the data tree and shows the water-control page', async () => {
     await page.goto(`${base}/admin/#/data-tree`);
     await page.getByTestId('tree-subject').filter({ hasText: 'WEB_001' }).click();
-    await page.getByTestId('tree-session').filter({ hasText: 'webtask' }).waitFor();
+    await page.getByTestId('tree-session').filter({ hasText: 'webtask' }).click();
+    await page.getByText('alf/_ibl_trials.probabilityLeft.npy').waitFor();
+    await page.getByText('trials.probabilityLeft · 2.5 MB').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-tree.png') });
     await page.goto(`${base}/admin/#/water-control`);
     const row = page.getByTestId('water-control').locator('tr', { hasText: 'WEB_001' });
