@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { startTestApp, type TestApp } from '../helpers.ts';
 import { readZip } from '../../src/apps/data/zip.ts';
+import { buildCacheTables } from '../../src/apps/data/cache-tables.ts';
 import { hashPassword } from '../../src/rest/auth.ts';
 import { makeLab, makeRepository, makeSession, makeSubject, tempDir } from './fixtures.ts';
 
@@ -244,6 +245,29 @@ describe('ONE flow', () => {
     expect(revRow).toMatchObject({ eid, rel_path: 'alf/#2024-01-01#/_ibl_wheel.position.npy', qc: 'NOT_SET', exists: true, default_revision: true, hash: md5(content(FILES[9])) });
     expect(Number(revRow.file_size)).toBe(content(FILES[9]).length);
     expect(JSON.parse(members.get('cache_info.json')!.toString()).tables.datasets.nrecs).toBe(10);
+  });
+
+  it('writes qc as an ordered dictionary whatever the values of each row group', async () => {
+    const labels = ['PASS', 'CRITICAL', 'FAIL', 'WARNING'];
+    for (const [i, qc] of labels.entries()) expect((await t.patch(`/datasets/${registered[i].id}`, { qc })).status).toBe(200);
+    const dest = tempDir('qc');
+    const info = await buildCacheTables(t.services.db, { destination: dest, origin: 'x', timeZone: 'UTC', batchSize: 3, compress: false });
+    expect(info.tables.datasets.nrecs).toBe(10);
+    const file = fs.readFileSync(path.join(dest, 'datasets.pqt'));
+    const ab = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+    const meta = parquetMetadata(ab);
+    expect(meta.row_groups).toHaveLength(4);
+    for (const g of meta.row_groups) {
+      expect(g.columns.map((c) => c.meta_data!.path_in_schema[0])).toEqual(['file_size', 'hash', 'default_revision', 'qc', 'exists', 'rel_path', 'eid', 'id']);
+    }
+    const kv = Object.fromEntries((meta.key_value_metadata ?? []).map((x) => [x.key, x.value]));
+    expect(JSON.parse(kv.pandas!).columns.find((c: any) => c.name === 'qc')).toMatchObject({ pandas_type: 'categorical', metadata: { num_categories: 5, ordered: true } });
+    expect(kv['ARROW:schema']).toBeTruthy();
+    const rows = await parquetReadObjects({ file: ab });
+    const byId = new Map(rows.map((r) => [r.id, r.qc]));
+    labels.forEach((qc, i) => expect(byId.get(registered[i].id)).toBe(qc));
+    expect(rows.filter((r) => r.qc === 'NOT_SET')).toHaveLength(6);
+    fs.rmSync(dest, { recursive: true, force: true });
   });
 
   it('embeds the datasets in the session detail when the actions app serves it', async () => {

@@ -9,7 +9,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 import { query, type Queryable } from '../../db/client.ts';
-import { qcLabel } from './alf.ts';
+import { QC_CATEGORIES, qcLabel } from './alf.ts';
+import { arrowSchemaBase64, type ArrowField } from './arrow-schema.ts';
+import { writeDictionaryPage } from 'hyparquet-writer/src/dictionary.js';
+import { writeDataPageV2 } from 'hyparquet-writer/src/datapage.js';
+import { unconvert } from 'hyparquet-writer/src/unconvert.js';
+import type { Writer } from 'hyparquet-writer/src/types.js';
 import { writeZip } from './zip.ts';
 
 export const MIN_API_VERSION = '2.10';
@@ -67,13 +72,29 @@ export const EXPORTED_REPOSITORY = sql`(coalesce(r.data_url, '') <> '' or r.name
 interface Column {
   name: string;
   element: SchemaElement;
+  arrow: ArrowField;
   pandas: Record<string, unknown>;
 }
 
-const str = (name: string, nullable = true): Column => ({
+const pandasCol = (name: string, pandas_type: string, numpy_type: string, metadata: unknown = null) => ({
   name,
-  element: { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: nullable ? 'OPTIONAL' : 'REQUIRED' },
-  pandas: { name, field_name: name, pandas_type: 'unicode', numpy_type: 'object', metadata: null },
+  field_name: name,
+  pandas_type,
+  numpy_type,
+  metadata,
+});
+
+const str = (name: string): Column => ({
+  name,
+  element: { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+  arrow: { name, type: { kind: 'utf8' }, nullable: true },
+  pandas: pandasCol(name, 'unicode', 'object'),
+});
+const bool = (name: string): Column => ({
+  name,
+  element: { name, type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
+  arrow: { name, type: { kind: 'bool' }, nullable: true },
+  pandas: pandasCol(name, 'bool', 'bool'),
 });
 
 const SESSION_COLUMNS: Column[] = [
@@ -82,47 +103,39 @@ const SESSION_COLUMNS: Column[] = [
   {
     name: 'date',
     element: { name: 'date', type: 'INT32', converted_type: 'DATE', repetition_type: 'OPTIONAL' },
-    pandas: { name: 'date', field_name: 'date', pandas_type: 'date', numpy_type: 'object', metadata: null },
+    arrow: { name: 'date', type: { kind: 'date32' }, nullable: true },
+    pandas: pandasCol('date', 'date', 'object'),
   },
   {
     name: 'number',
     element: { name: 'number', type: 'INT32', converted_type: 'UINT_16', repetition_type: 'OPTIONAL' },
-    pandas: { name: 'number', field_name: 'number', pandas_type: 'uint16', numpy_type: 'uint16', metadata: null },
+    arrow: { name: 'number', type: { kind: 'int', bitWidth: 16, signed: false }, nullable: true },
+    pandas: pandasCol('number', 'uint16', 'uint16'),
   },
   str('task_protocol'),
   str('projects'),
   str('id'),
 ];
 
+/** The `qc` column: an ordered dictionary whose dictionary is always the five QC labels in QC order. */
+const QC_COLUMN: Column = {
+  name: 'qc',
+  element: { name: 'qc', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+  arrow: { name: 'qc', type: { kind: 'utf8' }, nullable: true, dictionary: { id: 0, indexBitWidth: 8, ordered: true } },
+  pandas: pandasCol('qc', 'categorical', 'int8', { num_categories: QC_CATEGORIES.length, ordered: true }),
+};
+
 const DATASET_COLUMNS: Column[] = [
   {
     name: 'file_size',
-    element: {
-      name: 'file_size',
-      type: 'INT64',
-      converted_type: 'UINT_64',
-      logical_type: { type: 'INTEGER', bitWidth: 64, isSigned: false },
-      repetition_type: 'OPTIONAL',
-    },
-    pandas: { name: 'file_size', field_name: 'file_size', pandas_type: 'uint64', numpy_type: 'UInt64', metadata: null },
+    element: { name: 'file_size', type: 'INT64', converted_type: 'UINT_64', repetition_type: 'OPTIONAL' },
+    arrow: { name: 'file_size', type: { kind: 'int', bitWidth: 64, signed: false }, nullable: true },
+    pandas: pandasCol('file_size', 'uint64', 'UInt64'),
   },
   str('hash'),
-  {
-    name: 'default_revision',
-    element: { name: 'default_revision', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
-    pandas: { name: 'default_revision', field_name: 'default_revision', pandas_type: 'bool', numpy_type: 'bool', metadata: null },
-  },
-  {
-    name: 'qc',
-    element: { name: 'qc', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
-    // Stored as plain strings: see the README note on the qc column (no Arrow dictionary type).
-    pandas: { name: 'qc', field_name: 'qc', pandas_type: 'unicode', numpy_type: 'object', metadata: null },
-  },
-  {
-    name: 'exists',
-    element: { name: 'exists', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
-    pandas: { name: 'exists', field_name: 'exists', pandas_type: 'bool', numpy_type: 'bool', metadata: null },
-  },
+  bool('default_revision'),
+  QC_COLUMN,
+  bool('exists'),
   str('rel_path'),
   str('eid'),
   str('id'),
@@ -136,21 +149,92 @@ function kvMetadata(columns: Column[], index: string[], meta: Record<string, unk
     creator: { library: 'alyx-local', version: '1' },
     pandas_version: '2.2.3',
   };
-  const oneMetadata = JSON.stringify(meta);
-  return [
-    { key: 'one_metadata', value: oneMetadata },
-    { key: 'pandas', value: JSON.stringify(pandas) },
+  const kv: Array<[string, string]> = [
+    ['one_metadata', JSON.stringify(meta)],
+    ['pandas', JSON.stringify(pandas)],
   ];
+  return [...kv.map(([key, value]) => ({ key, value })), { key: 'ARROW:schema', value: arrowSchemaBase64(columns.map((c) => c.arrow), kv) }];
+}
+
+type Chunk = { meta_data?: { total_compressed_size: bigint; total_uncompressed_size: bigint } };
+interface RowGroupLike {
+  columns: Chunk[];
+  total_byte_size: bigint;
+  total_compressed_size?: bigint;
+}
+
+/**
+ * Writes one `qc` column chunk: a dictionary page holding the five QC labels in QC order (all of
+ * them, used or not, as pyarrow writes a pandas ordered categorical) and one RLE_DICTIONARY data
+ * page of indices. hyparquet-writer builds dictionaries in order of first appearance, which
+ * would give pandas categories in the wrong order, so this chunk is written here with its page
+ * writers.
+ */
+function writeQcChunk(writer: Writer, root: SchemaElement, labels: string[], compressors: Record<string, unknown>) {
+  const element = QC_COLUMN.element;
+  const column = {
+    columnName: 'qc',
+    element,
+    schemaPath: [root, element],
+    codec: 'SNAPPY' as const,
+    compressors: compressors as never,
+    stats: false,
+    pageSize: 0,
+    columnIndex: false,
+    offsetIndex: false,
+  };
+  const offsetStart = writer.offset;
+  const dictionaryOffset = BigInt(writer.offset);
+  let uncompressed = writeDictionaryPage(writer, column, unconvert(element, [...QC_CATEGORIES]) as never);
+  const dataOffset = BigInt(writer.offset);
+  const indexes = labels.map((l) => {
+    const i = (QC_CATEGORIES as readonly string[]).indexOf(l);
+    return i < 0 ? 0 : i;
+  });
+  const pageValues = indexes;
+  uncompressed += writeDataPageV2({
+    writer,
+    column,
+    encoding: 'RLE_DICTIONARY',
+    pageData: { values: pageValues, definitionLevels: labels.map(() => 1), repetitionLevels: [], maxDefinitionLevel: 1 },
+  });
+  return {
+    meta_data: {
+      type: 'BYTE_ARRAY' as const,
+      encodings: ['PLAIN', 'RLE_DICTIONARY'] as Array<'PLAIN' | 'RLE_DICTIONARY'>,
+      path_in_schema: ['qc'],
+      codec: 'SNAPPY' as const,
+      num_values: BigInt(labels.length),
+      total_compressed_size: BigInt(writer.offset - offsetStart),
+      total_uncompressed_size: BigInt(uncompressed),
+      data_page_offset: dataOffset,
+      dictionary_page_offset: dictionaryOffset,
+    },
+    file_offset: BigInt(offsetStart),
+  };
 }
 
 /** Opens a streaming parquet file; returns a writer of batches and a finisher giving the footer size. */
 function openParquet(file: string, columns: Column[], index: string[], meta: Record<string, unknown>) {
-  const schema: SchemaElement[] = [{ name: 'schema', num_children: columns.length }, ...columns.map((c) => c.element)];
-  const writer = new ParquetWriter({ writer: fileWriter(file), schema, kvMetadata: kvMetadata(columns, index, meta), createdBy: 'alyx-local' });
+  const root: SchemaElement = { name: 'schema', num_children: columns.length };
+  const schema: SchemaElement[] = [root, ...columns.map((c) => c.element)];
+  const out = fileWriter(file);
+  const writer = new ParquetWriter({ writer: out, schema, kvMetadata: kvMetadata(columns, index, meta), createdBy: 'alyx-local' });
+  const internals = writer as unknown as { row_groups: RowGroupLike[]; compressors: Record<string, unknown> };
+  const qcAt = columns.indexOf(QC_COLUMN);
   return {
     write(data: Record<string, unknown[]>, rows: number) {
       if (rows === 0) return;
-      void writer.write({ columnData: columns.map((c) => ({ name: c.name, data: data[c.name] as never })), rowGroupSize: rows });
+      const plain = columns.filter((c) => c !== QC_COLUMN);
+      void writer.write({ columnData: plain.map((c) => ({ name: c.name, data: data[c.name] as never })), rowGroupSize: rows });
+      if (qcAt >= 0) {
+        // insert the qc chunk of this row group at its schema position
+        const group = internals.row_groups[internals.row_groups.length - 1];
+        const chunk = writeQcChunk(out, root, data.qc as string[], internals.compressors);
+        group.columns.splice(qcAt, 0, chunk as never);
+        group.total_byte_size += chunk.meta_data.total_uncompressed_size;
+        if (group.total_compressed_size !== undefined) group.total_compressed_size += chunk.meta_data.total_compressed_size;
+      }
     },
     finish(): number {
       void writer.finish();
