@@ -76,6 +76,10 @@ describe('imaging', () => {
     expect((await t.get('/fields-of-view?atlas_acronym=MB')).body.count).toBe(1);
     expect((await t.get('/fields-of-view?atlas_acronym=CTX')).body.count).toBe(1);
     expect((await t.get('/fields-of-view?atlas_acronym=CB')).body.count).toBe(0);
+    expect((await t.get('/sessions?atlas_acronym=MB')).body.results.map((s: { id: string }) => s.id)).toEqual([f.sessionId]);
+    const detail = await t.get(`/sessions/${f.sessionId}`);
+    expect(detail.body.field_of_view.map((x: { name: string }) => x.name)).toEqual(['FOV_00']);
+    expect(Object.keys(detail.body.field_of_view[0])).toEqual(FOV_KEYS);
     expect((await t.get('/fields-of-view?imaging_type=meso&subject=KS_img&lab=LAB_IMG')).body.count).toBe(1);
     expect((await t.get('/fov-location?provenance=histology')).body.count).toBe(1);
     expect((await t.get('/fov-location?n_xyz=512&x=3')).body.count).toBe(1);

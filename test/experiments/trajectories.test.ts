@@ -187,6 +187,14 @@ describe('/trajectories', () => {
     const bad = await t.get('/insertions?atlas_id=abc');
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ atlas_id: ['Enter a number.'], status_code: 400 });
+    // sessions too (the actions app delegates atlas_* to us)
+    const sessions = await t.get('/sessions?atlas_acronym=RSP');
+    expect(sessions.status).toBe(200);
+    expect(sessions.body.results.map((s: { id: string }) => s.id)).toEqual([f.sessionId]);
+    expect((await t.get('/sessions?atlas_id=385')).body.count).toBe(0);
+    const detail = await t.get(`/sessions/${f.sessionId}`);
+    expect(detail.body.probe_insertion.map((p: { name: string }) => p.name)).toEqual(['probe_00']);
+    expect(Object.keys(detail.body.probe_insertion[0])).toEqual(['id', 'session', 'model', 'session_info', 'name', 'json', 'serial', 'auto_datetime', 'datasets', 'chronic_insertion']);
     // a micro-manipulator trajectory's channels do not count
     await t.post('/channels', { trajectory_estimate: micro, axial: 20, lateral: 40, brain_region: 385 });
     expect(await q('atlas_id=385')).toEqual([]);

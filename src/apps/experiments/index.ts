@@ -1,6 +1,7 @@
 import type { AlyxApp } from '../../rest/app.ts';
 import { experimentsResources } from './resources.ts';
 import { seedExperiments } from './seed.ts';
+import './session-hooks.ts';
 
 const app: AlyxApp = {
   name: 'experiments',
