@@ -2,6 +2,7 @@
 // `cli` entries ({ name, describe, run(services, args) → exit code }); here they become `alyx`
 // subcommands that open the database (refusing while a server owns the embedded data dir).
 import { cli as jobsCli } from '../apps/jobs/cli.ts';
+import { cli as subjectsCli } from '../apps/subjects/zygosity-update.ts';
 import type { Services } from '../rest/app.ts';
 import { withServices } from './context.ts';
 import type { Command } from './index.ts';
@@ -23,4 +24,4 @@ function wrap(c: AppCliCommand): Command {
   };
 }
 
-export const appCommands: Command[] = [...jobsCli].map(wrap);
+export const appCommands: Command[] = [...jobsCli, ...subjectsCli].map(wrap);
