@@ -5,12 +5,14 @@
 // bench/RESULTS.md. Bounded: a fixed number of requests per endpoint, loopback only.
 //
 //   npm run bench [-- --keep] [-- --runs 15]
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   (PostgreSQL)
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openServices, seedAll } from '../src/db/setup.ts';
 import { buildServer } from '../src/server.ts';
@@ -24,6 +26,10 @@ const argv = process.argv.slice(2);
 const KEEP = argv.includes('--keep');
 const RUNS = Math.min(100, Math.max(3, Number(argv[argv.indexOf('--runs') + 1]) || 15));
 const TRACE_MS = Number(process.env.BENCH_TRACE) || 0;
+/** BENCH_DATABASE_URL=postgres://...: run against a fresh database on that PostgreSQL server instead */
+const PG_URL = process.env.BENCH_DATABASE_URL || null;
+const PG_DB = `alyx_bench_${process.pid}`;
+const withDatabase = (url: string, db: string) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
 const N_SUBJECTS = 300;
 const WEIGHINGS_PER_SUBJECT = 30;
 const WATER_PER_SUBJECT = 10;
@@ -65,13 +71,21 @@ const median = (xs: number[]) => {
 };
 
 async function main() {
-  const config = { ...loadConfig({ ALYX_DATA_DIR: dataDir, ALYX_LAB: 'benchlab', ALYX_TIME_ZONE: 'Europe/London' } as NodeJS.ProcessEnv), throttleBurstPerMinute: 0, schedulerIntervalSeconds: 0 };
-  console.log(`bench: embedded database in ${path.join(dataDir, 'db')}`);
+  const base0 = loadConfig({ ALYX_DATA_DIR: dataDir, ALYX_LAB: 'benchlab', ALYX_TIME_ZONE: 'Europe/London' } as NodeJS.ProcessEnv);
+  const config = { ...base0, databaseUrl: null as string | null, throttleBurstPerMinute: 0, schedulerIntervalSeconds: 0 };
+  if (PG_URL) {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`create database ${PG_DB}`);
+    await admin.end();
+    config.databaseUrl = withDatabase(PG_URL, PG_DB);
+    console.log(`bench: PostgreSQL database ${PG_DB}`);
+  } else console.log(`bench: embedded database in ${path.join(dataDir, 'db')}`);
   const services = await openServices(config);
-  // count SQL statements and their time, to show where a request spends it
+  // count SQL statements and their time (embedded database only), to show where a request spends it
   const stats = { queries: 0, ms: 0 };
-  const pgl = services.handle.pglite as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-  for (const m of ['query', 'exec']) {
+  const pgl = (services.handle.pglite ?? {}) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  for (const m of services.handle.pglite ? ['query', 'exec'] : []) {
     const orig = pgl[m].bind(pgl);
     pgl[m] = async (...a: unknown[]) => {
       const s = performance.now();
@@ -224,7 +238,7 @@ async function main() {
       return;
     }
     const r = await fn();
-    if (r.queries !== undefined) row.sql = `${r.queries.toFixed(1)} / ${r.dbMs!.toFixed(1)} ms`;
+    if (r.queries !== undefined && !PG_URL) row.sql = `${r.queries.toFixed(1)} / ${r.dbMs!.toFixed(1)} ms`;
     if (r.note) row.note = `skipped: ${r.note}`;
     else if (row.rate) {
       row.value = r.rate!;
@@ -280,12 +294,12 @@ async function main() {
 
   await app.close();
   await services.handle.close();
-  if (!KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
+  await cleanup();
 
   // --- report ---------------------------------------------------------------------------------
   const ok = (r: Row) => (r.value === undefined ? '' : r.rate ? (r.value >= r.targetValue ? 'yes' : 'no') : r.value <= r.targetValue ? 'yes' : 'no');
   const table = [
-    '| endpoint | upstream Alyx | target | measured (median) | meets target | SQL statements / DB time per request |',
+    '| endpoint | upstream Alyx | target | measured (median) | meets target | SQL statements / DB time per request (embedded only) |',
     '|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.name} | ${r.upstream} | ${r.target} | ${r.measured ?? r.note ?? ''} | ${ok(r)} | ${r.sql ?? ''} |`),
   ].join('\n');
@@ -293,11 +307,12 @@ async function main() {
   const cpus = os.cpus();
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
   console.log(`bench: load average ${load} on ${cpus.length} CPUs (other processes slow the figures down)`);
-  const md = [
-    '# Benchmark results',
+  const heading = PG_URL ? '## PostgreSQL' : '## Embedded database (PGlite)';
+  const section = [
+    heading,
     '',
-    `Measured by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: Node ${process.version}, ` +
-      `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, embedded database (PGlite) in a data dir under ${os.tmpdir()}, ` +
+    `Measured by \`${PG_URL ? 'BENCH_DATABASE_URL=... ' : ''}npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: Node ${process.version}, ` +
+      `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${PG_URL ? 'a fresh database on the PostgreSQL server of BENCH_DATABASE_URL' : `embedded database (PGlite) in a data dir under ${os.tmpdir()}`}, ` +
       `HTTP on loopback (\`app.listen\` on 127.0.0.1, Node's fetch as the client, one request at a time).`,
     '',
     `Data generated through the tables: ${counts.subjects} subjects with ${WEIGHINGS_PER_SUBJECT} weighings and ${WATER_PER_SUBJECT} water administrations each, ` +
@@ -310,12 +325,31 @@ async function main() {
       'rerun `npm run bench` on an idle machine for comparable numbers. `BENCH_TRACE=20 npm run bench` prints the SQL statements slower than 20 ms.',
     '',
   ].join('\n');
-  fs.writeFileSync(path.join(here, 'RESULTS.md'), md);
+  // RESULTS.md keeps one section per database; this run replaces its own
+  const file = path.join(here, 'RESULTS.md');
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const sections = new Map<string, string>();
+  for (const part of old.split(/^(?=## )/m)) if (part.startsWith('## ')) sections.set(part.split('\n')[0], part.trimEnd() + '\n');
+  sections.set(heading, section);
+  const order = ['## Embedded database (PGlite)', '## PostgreSQL'];
+  const md = ['# Benchmark results', '', ...order.filter((h) => sections.has(h)).map((h) => sections.get(h)!)].join('\n');
+  fs.writeFileSync(file, md);
   console.log(`bench: wrote ${path.join(here, 'RESULTS.md')}`);
 }
 
-main().catch((e) => {
+async function cleanup() {
+  if (KEEP) return;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (PG_URL) {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${PG_DB} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch(async (e) => {
   console.error(e);
-  if (!KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
+  await cleanup().catch(() => undefined);
   process.exit(1);
 });
