@@ -67,6 +67,18 @@ export const taskParents = pgTable(
   (t) => [primaryKey({ columns: [t.from_task, t.to_task] }), index().on(t.to_task)],
 );
 
+/**
+ * Tasks already sent to the Celery queue (ours, no upstream counterpart): the dispatcher sends a
+ * Waiting task once, after its creation is committed, and records it here.
+ */
+export const taskDispatches = pgTable('jobs_taskdispatch', {
+  task: uuid('task_id')
+    .primaryKey()
+    .references(() => tasks.id, { onDelete: 'cascade' }),
+  queue: varchar('queue', { length: 255 }).notNull(),
+  dispatched_at: timestamp('dispatched_at', { mode: 'string' }).notNull().defaultNow(),
+});
+
 model(tasks, {
   name: 'Task',
   app: 'jobs',
@@ -75,3 +87,4 @@ model(tasks, {
     parents: { through: taskParents, from: taskParents.from_task, to: taskParents.to_task, target: tasks, reverseName: 'children' },
   },
 });
+model(taskDispatches, { name: 'TaskDispatch', app: 'jobs', relatedNames: { task: 'dispatch' } });

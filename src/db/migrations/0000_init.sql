@@ -872,6 +872,12 @@ CREATE TABLE "experiments_trajectoryestimate" (
 	"json" jsonb
 );
 --> statement-breakpoint
+CREATE TABLE "jobs_taskdispatch" (
+	"task_id" uuid PRIMARY KEY NOT NULL,
+	"queue" varchar(255) NOT NULL,
+	"dispatched_at" timestamp DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "jobs_task_parents" (
 	"from_task_id" uuid NOT NULL,
 	"to_task_id" uuid NOT NULL,
@@ -1056,6 +1062,7 @@ ALTER TABLE "experiments_probeinsertion" ADD CONSTRAINT "experiments_probeinsert
 ALTER TABLE "experiments_trajectoryestimate" ADD CONSTRAINT "experiments_trajectoryestimate_probe_insertion_id_experiments_probeinsertion_id_fk" FOREIGN KEY ("probe_insertion_id") REFERENCES "public"."experiments_probeinsertion"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "experiments_trajectoryestimate" ADD CONSTRAINT "experiments_trajectoryestimate_chronic_insertion_id_experiments_chronicinsertion_id_fk" FOREIGN KEY ("chronic_insertion_id") REFERENCES "public"."experiments_chronicinsertion"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "experiments_trajectoryestimate" ADD CONSTRAINT "experiments_trajectoryestimate_coordinate_system_id_experiments_coordinatesystem_id_fk" FOREIGN KEY ("coordinate_system_id") REFERENCES "public"."experiments_coordinatesystem"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jobs_taskdispatch" ADD CONSTRAINT "jobs_taskdispatch_task_id_jobs_task_id_fk" FOREIGN KEY ("task_id") REFERENCES "public"."jobs_task"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs_task_parents" ADD CONSTRAINT "jobs_task_parents_from_task_id_jobs_task_id_fk" FOREIGN KEY ("from_task_id") REFERENCES "public"."jobs_task"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs_task_parents" ADD CONSTRAINT "jobs_task_parents_to_task_id_jobs_task_id_fk" FOREIGN KEY ("to_task_id") REFERENCES "public"."jobs_task"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs_task" ADD CONSTRAINT "jobs_task_session_id_actions_session_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."actions_session"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
