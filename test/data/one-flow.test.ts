@@ -270,13 +270,25 @@ describe('ONE flow', () => {
     fs.rmSync(dest, { recursive: true, force: true });
   });
 
-  it('embeds the datasets in the session detail when the actions app serves it', async () => {
+  it('embeds the datasets in the session detail and filters sessions by their datasets', async () => {
     const r = await t.get(`/sessions/${eid}`);
-    if (r.status !== 200 || !('data_dataset_session_related' in r.body)) return; // sessions resource not wired yet
+    expect(r.status).toBe(200);
     const list = r.body.data_dataset_session_related;
     expect(list).toHaveLength(10);
     expect(Object.keys(list[0])).toEqual(['id', 'name', 'dataset_type', 'data_url', 'url', 'file_size', 'hash', 'version', 'collection', 'revision', 'default_revision', 'qc']);
-    expect(list.every((x: any) => typeof x.data_url === 'string')).toBe(true);
+    expect(list.every((x: any) => typeof x.data_url === 'string' && x.data_url.startsWith('http://localhost:80/cortexlab/Subjects/'))).toBe(true);
     expect(new Set(list.map((x: any) => x.default_revision))).toEqual(new Set(['True', 'False']));
+    const rev = list.find((x: any) => x.id === registered[9].id);
+    expect(rev.revision).toMatch(/^[0-9a-f-]{36}$/);
+    const n = async (qs: string) => (await t.get(`/sessions?${qs}`)).body.count;
+    expect(await n('dataset_types=spikes.times,trials.table')).toBe(1);
+    expect(await n('dataset_types=spikes.times,spikes.amps')).toBe(0);
+    // the trials table has qc PASS (set above): within the default dataset_qc_lte (FAIL), not within NOT_SET
+    expect(await n('datasets=_ibl_trials.table.pqt,spikes.times.npy')).toBe(1);
+    expect(await n('datasets=_ibl_trials.table.pqt&dataset_qc_lte=NOT_SET')).toBe(0);
+    expect(await n('datasets=_ibl_trials.table.pqt&dataset_qc_lte=PASS')).toBe(1);
+    expect(await n('datasets=nothing.npy')).toBe(0);
+    expect(await n('dataset_qc_lte=10')).toBe(1);
+    expect(await n('tag=nothing')).toBe(0);
   });
 });
