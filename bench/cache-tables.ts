@@ -80,13 +80,31 @@ async function main() {
         peak = { rss: Math.max(peak.rss, m.rss), heapUsed: Math.max(peak.heapUsed, m.heapUsed), external: Math.max(peak.external, m.external + m.arrayBuffers) };
       }, 10);
       const t1 = Date.now();
-      const info = await buildCacheTables(db, { destination: path.join(work, 'tables'), origin: 'bench', timeZone: 'UTC', batchSize: BATCH });
+      let queryMs = 0;
+      let writeMs = 0;
+      const retained: number[] = [];
+      const gc = (globalThis as { gc?: () => void }).gc;
+      const info = await buildCacheTables(db, {
+        destination: path.join(work, 'tables'),
+        origin: 'bench',
+        timeZone: 'UTC',
+        batchSize: BATCH,
+        onBatch: (table, _rows, q, w) => {
+          queryMs += q;
+          writeMs += w;
+          if (table === 'datasets' && gc) {
+            gc();
+            retained.push(process.memoryUsage().heapUsed);
+          }
+        },
+      });
       clearInterval(timer);
       const zip = fs.statSync(path.join(work, 'tables', 'cache.zip')).size;
       console.log(
         `build ${info.tables.datasets.nrecs} datasets / ${info.tables.sessions.nrecs} sessions: ${((Date.now() - t1) / 1000).toFixed(1)} s, ` +
           `zip ${MB(zip)}; heapUsed ${MB(base.heapUsed)} -> peak ${MB(peak.heapUsed)}, external+buffers peak ${MB(peak.external)}, ` +
-          `rss ${MB(base.rss)} -> peak ${MB(peak.rss)} (batch ${BATCH})`,
+          `rss ${MB(base.rss)} -> peak ${MB(peak.rss)} (batch ${BATCH}); queries ${(queryMs / 1000).toFixed(1)} s, parquet ${(writeMs / 1000).toFixed(1)} s; ` +
+          `heap retained after each batch (gc): first ${MB(retained[0] ?? 0)}, max ${MB(Math.max(0, ...retained))}, last ${MB(retained[retained.length - 1] ?? 0)}`,
       );
     }
   } finally {

@@ -33,6 +33,8 @@ export interface CacheBuildOptions {
   /** write cache.zip (and cache_info.json next to it); default true */
   compress?: boolean;
   now?: Date;
+  /** called after each batch is written (benchmarks: timing, memory) */
+  onBatch?: (table: 'sessions' | 'datasets', rows: number, queryMs: number, writeMs: number) => void;
 }
 
 export interface CacheInfo {
@@ -270,6 +272,7 @@ async function writeSessions(db: Queryable, file: string, meta: Record<string, u
     const cursor: SQL = after
       ? sql`and (s.start_time::date, subj.nickname, s.number, s.id) < (${after.d}::date, ${after.nick}, ${after.num}, ${after.id}::uuid)`
       : sql``;
+    const q0 = Date.now();
     type SessionRow = { id: string; lab: string; subject: string; date: string; number: number; task_protocol: string | null; projects: string | null };
     const rows: SessionRow[] = await query<SessionRow>(
       db,
@@ -285,6 +288,7 @@ async function writeSessions(db: Queryable, file: string, meta: Record<string, u
           limit ${batch}`,
     );
     if (rows.length === 0) break;
+    const w0 = Date.now();
     pq.write(
       {
         lab: rows.map((r) => r.lab),
@@ -298,6 +302,7 @@ async function writeSessions(db: Queryable, file: string, meta: Record<string, u
       rows.length,
     );
     nrecs += rows.length;
+    opts.onBatch?.('sessions', rows.length, w0 - q0, Date.now() - w0);
     const last = rows[rows.length - 1]!;
     after = { d: last.date, nick: last.subject, num: Number(last.number), id: last.id };
     if (rows.length < batch) break;
@@ -311,6 +316,7 @@ async function writeDatasets(db: Queryable, file: string, meta: Record<string, u
   let after: { eid: string; id: string } | null = null;
   for (;;) {
     const cursor: SQL = after ? sql`and (d.session_id, d.id) > (${after.eid}::uuid, ${after.id}::uuid)` : sql``;
+    const q0 = Date.now();
     type DatasetRow = { eid: string; id: string; file_size: number | null; hash: string; default_dataset: boolean; qc: number; collection: string; revision: string | null; name: string };
     const rows: DatasetRow[] = await query<DatasetRow>(
       db,
@@ -326,6 +332,7 @@ async function writeDatasets(db: Queryable, file: string, meta: Record<string, u
           limit ${batch}`,
     );
     if (rows.length === 0) break;
+    const w0 = Date.now();
     pq.write(
       {
         file_size: rows.map((r) => (r.file_size === null ? null : BigInt(r.file_size))),
@@ -340,6 +347,7 @@ async function writeDatasets(db: Queryable, file: string, meta: Record<string, u
       rows.length,
     );
     nrecs += rows.length;
+    opts.onBatch?.('datasets', rows.length, w0 - q0, Date.now() - w0);
     const last = rows[rows.length - 1]!;
     after = { eid: last.eid, id: last.id };
     if (rows.length < batch) break;
