@@ -80,6 +80,20 @@ describe('POST /sessions', () => {
     });
     expect((await t.get('/sessions')).body.count).toBe(before);
   });
+
+  it('refuses a second session with the same subject, day and number', async () => {
+    const r = await t.post('/sessions', { subject: 'ZM_1745', number: 1, start_time: '2024-03-12T20:00:00' });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ number: ['Session number 1 already exists for ZM_1745 on 2024-03-12.'], status_code: 400 });
+    // another day, another subject, or the same row again are fine
+    const other = await t.post('/sessions', { subject: 'ZM_1746', number: 1, start_time: '2024-03-12T20:00:00' });
+    expect(other.status).toBe(201);
+    expect((await t.patch(`/sessions/${ids.s1}`, { number: 1, start_time: '2024-03-12T16:20:31.528' })).status).toBe(200);
+    expect((await t.patch(`/sessions/${ids.s2}`, { number: 1, start_time: '2024-03-12T08:00:00' })).body).toEqual({
+      number: ['Session number 1 already exists for ZM_1745 on 2024-03-12.'], status_code: 400,
+    });
+    expect((await t.del(`/sessions/${other.body.id}`)).status).toBe(204);
+  });
 });
 
 describe('GET /sessions', () => {

@@ -1,7 +1,8 @@
 // Weighings, water administrations, restrictions, types and the water-control endpoints
 // (spec-core §2.8, §2.10–2.14, §4.15, §4.16, §6.9–6.12), with the worked example of §6.11.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { surgeries } from '../../src/apps/actions/tables.ts';
+import { eq } from 'drizzle-orm';
+import { surgeries, waterRestrictions } from '../../src/apps/actions/tables.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
 
 let t: TestApp;
@@ -96,7 +97,30 @@ describe('water numbers on subjects', () => {
     });
   });
 
+  it('computes the same numbers from the weighings around today as from the whole history', async () => {
+    const day = (offset: number, time = '08:00:00') => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10) + 'T' + time;
+    expect((await t.post('/subjects', { nickname: 'LONG_1', lab: 'cortexlab', sex: 'M', birth_date: day(-300).slice(0, 10) })).status).toBe(201);
+    for (let d = -120; d <= -3; d += 1) await t.post('/weighings', { subject: 'LONG_1', weight: 30 - d / 100, date_time: day(d) });
+    await t.post('/weighings', { subject: 'LONG_1', weight: 99, date_time: day(3) }); // in the future: ignored today
+    expect((await t.post('/water-restrictions', { subject: 'LONG_1', start_time: day(-60, '12:00:00'), end_time: day(-40) })).status).toBe(201);
+    expect((await t.post('/water-restrictions', { subject: 'LONG_1', start_time: day(-20, '12:00:00') })).status).toBe(201);
+    await t.post('/water-administrations', { subject: 'LONG_1', water_administered: 0.25 });
+    // imported data may keep 0 (derive it from the weighings): make both restrictions so
+    await t.services.db.update(waterRestrictions).set({ reference_weight: 0 });
+    const { waterControlOf } = await import('../../src/apps/actions/water-data.ts');
+    const full = (await waterControlOf(t.services.db, (await t.get('/subjects/LONG_1')).body.id, { serverTimeZone: t.config.timeZone }))!.subjectSummary();
+    const shown = (await t.get('/subjects?nickname=LONG_1')).body.results[0];
+    // reference: the weighing of the last restriction's start day (20 days ago): 30 + 20/100
+    expect(full.reference_weight).toBeCloseTo(30.2, 10);
+    expect({
+      reference_weight: shown.reference_weight, last_water_restriction: shown.last_water_restriction,
+      expected_water: shown.expected_water, remaining_water: shown.remaining_water,
+    }).toEqual(full);
+    expect(shown.remaining_water).toBeCloseTo(full.expected_water - 0.25, 12);
+  });
+
   it('lists restrictions on the singular path, active first (§2.13)', async () => {
+    await t.services.db.update(waterRestrictions).set({ reference_weight: 21 }).where(eq(waterRestrictions.start_time, '2024-03-11 09:00:00'));
     const r = await t.get('/water-restriction?subject=zm_1745');
     expect(r.body.results).toEqual([
       { subject: 'ZM_1745', start_time: '2024-03-11T09:00:00', end_time: null, water_type: 'Water 10% Sucrose', reference_weight: 21.0 },

@@ -23,8 +23,13 @@ export async function subjectWaterInfo(rows: Row[], ctx: RequestContext): Promis
   const out = new Map<string, SubjectWaterInfo>();
   if (!rows.length) return out;
   // only today's administrations matter; two days of margin cover any lab time zone
-  const since = isoDate(naiveMs(nowInZone(ctx.config.timeZone)) - 2 * DAY_MS);
-  const wcs = await waterControls(ctx.db, rows as unknown as SubjectLike[], { serverTimeZone: ctx.config.timeZone, administrationsSince: since });
+  const today = nowInZone(ctx.config.timeZone).slice(0, 10);
+  const since = isoDate(naiveMs(today) - 2 * DAY_MS);
+  const wcs = await waterControls(ctx.db, rows as unknown as SubjectLike[], {
+    serverTimeZone: ctx.config.timeZone,
+    administrationsSince: since,
+    summaryOn: today,
+  });
   for (const r of rows) {
     const wc = wcs.get(r.id as string);
     out.set(r.id as string, wc ? wc.subjectSummary() : NO_WATER);

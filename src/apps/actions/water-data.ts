@@ -26,6 +26,37 @@ export interface LoadOptions {
   administrationsSince?: string | null;
   /** throw WaterDataError for unusable data (else that subject is left out of the result) */
   strict?: boolean;
+  /**
+   * Only today's numbers will be asked for (server-local date "YYYY-MM-DD"): load the weighings
+   * around today and around the start of each restriction without a stored reference weight,
+   * plus the last one before each, instead of the whole history (see relevantWeighings).
+   */
+  summaryOn?: string;
+}
+
+/**
+ * The weighings today's water numbers can depend on: for each anchor day (today, and the start
+ * day of every restriction whose reference weight must be derived), those within [day - 1, day + 2)
+ * in server time, which covers any lab time-zone offset, and the last one before that window.
+ */
+async function relevantWeighings(db: Queryable, ids: string[], today: string) {
+  const result = (await db.execute(sql`
+    with anchors as (
+      select ${subjects.id} as subject, ${today}::timestamp as t from ${subjects} where ${inArray(subjects.id, ids)}
+      union
+      select ${waterRestrictions.subject}, date_trunc('day', ${waterRestrictions.start_time}) from ${waterRestrictions}
+      where ${inArray(waterRestrictions.subject, ids)} and ${waterRestrictions.reference_weight} = 0 and ${waterRestrictions.start_time} is not null
+    )
+    select distinct w.id, w.subject_id::text as subject, w.date_time::text as date_time, w.weight
+    from anchors a cross join lateral (
+      (select x.id, x.subject_id, x.date_time, x.weight from actions_weighing x
+        where x.subject_id = a.subject and x.date_time < a.t - interval '1 day' order by x.date_time desc limit 1)
+      union all
+      (select x.id, x.subject_id, x.date_time, x.weight from actions_weighing x
+        where x.subject_id = a.subject and x.date_time >= a.t - interval '1 day' and x.date_time < a.t + interval '2 day')
+    ) w
+    order by date_time`)) as unknown as { rows: Array<{ subject: string; date_time: string; weight: number }> };
+  return result.rows.map((r) => ({ subject: r.subject, date_time: r.date_time, weight: Number(r.weight) }));
 }
 
 function groupBy<T extends { subject: string }>(rows: T[]): Map<string, T[]> {
@@ -86,11 +117,13 @@ export async function waterControls(db: Queryable, rows: SubjectLike[], opts: Lo
           : inArray(waterAdministrations.subject, ids),
       )
       .orderBy(asc(waterAdministrations.date_time)),
-    db
-      .select({ subject: weighings.subject, date_time: weighings.date_time, weight: weighings.weight })
-      .from(weighings)
-      .where(inArray(weighings.subject, ids))
-      .orderBy(asc(weighings.date_time)),
+    opts.summaryOn
+      ? relevantWeighings(db, ids, opts.summaryOn)
+      : db
+          .select({ subject: weighings.subject, date_time: weighings.date_time, weight: weighings.weight })
+          .from(weighings)
+          .where(inArray(weighings.subject, ids))
+          .orderBy(asc(weighings.date_time)),
   ]);
   const labById = new Map(labRows.map((l) => [l.id, l]));
   const [sBy, rBy, aBy, wBy] = [groupBy(srg), groupBy(wrs), groupBy(was), groupBy(wgs)];
