@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers.ts';
 import { makeFixtures, type Fixtures } from './fixtures.ts';
+import { sql } from 'drizzle-orm';
+import { query } from '../../src/db/client.ts';
 
 let t: TestApp;
 let f: Fixtures;
@@ -121,6 +123,13 @@ describe('/insertions', () => {
     expect(await q('datasets=spikes.times.npy&dataset_qc_lte=WARNING')).toEqual([]);
     expect(await q('dataset_qc_lte=PASS')).toEqual(['probe00']);
     expect(await q('django=name__icontains,01')).toEqual(['probe01']);
+    await query(t.services.db, sql`insert into data_tag (id, name) values (gen_random_uuid(), 'RepeatedSite')`);
+    await query(
+      t.services.db,
+      sql`insert into data_dataset_tags (dataset_id, tag_id) select ${f.datasetIds.sync}::uuid, id from data_tag where name = 'RepeatedSite'`,
+    );
+    expect(await q('tag=repeated')).toEqual(['probe00']);
+    expect(await q('tag=brainwide')).toEqual([]);
     const bad = await t.get('/insertions?session=nope');
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ session: ['Enter a valid UUID.'], status_code: 400 });

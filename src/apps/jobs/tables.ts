@@ -48,6 +48,8 @@ export const tasks = pgTable(
     index().on(t.status),
     index().on(t.data_repository),
     index().on(t.graph),
+    index().on(t.executable),
+    index().on(t.version),
     index().on(t.datetime),
     index().on(t.level, t.priority),
   ],

@@ -1259,5 +1259,7 @@ CREATE INDEX "jobs_task_session_id_index" ON "jobs_task" USING btree ("session_i
 CREATE INDEX "jobs_task_status_index" ON "jobs_task" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "jobs_task_data_repository_id_index" ON "jobs_task" USING btree ("data_repository_id");--> statement-breakpoint
 CREATE INDEX "jobs_task_graph_index" ON "jobs_task" USING btree ("graph");--> statement-breakpoint
+CREATE INDEX "jobs_task_executable_index" ON "jobs_task" USING btree ("executable");--> statement-breakpoint
+CREATE INDEX "jobs_task_version_index" ON "jobs_task" USING btree ("version");--> statement-breakpoint
 CREATE INDEX "jobs_task_datetime_index" ON "jobs_task" USING btree ("datetime");--> statement-breakpoint
 CREATE INDEX "jobs_task_level_priority_index" ON "jobs_task" USING btree ("level","priority");
