@@ -120,6 +120,52 @@ describe('/notes', () => {
     expect(again.body.image).toMatch(new RegExp(`/img\\.${subjectId}_[0-9a-f]{7}\\.png$`));
   });
 
+  it('resizes PNGs to 800 px wide by default, to `width`, or keeps them with width=orig', async () => {
+    const { decodePng } = await import('../../src/apps/misc/png-resize.ts');
+    const zlib = await import('node:zlib');
+    // a 1000x20 RGB PNG built by hand
+    const w = 1000, h = 20;
+    const raw = Buffer.alloc((w * 3 + 1) * h, 90);
+    for (let y = 0; y < h; y++) raw[y * (w * 3 + 1)] = 0;
+    const chunk = (type: string, data: Buffer) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(data.length, 0);
+      head.write(type, 4, 'latin1');
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
+      return Buffer.concat([head, data, crc]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(w, 0);
+    ihdr.writeUInt32BE(h, 4);
+    ihdr[8] = 8;
+    ihdr[9] = 2;
+    const big = Buffer.concat([PNG.subarray(0, 8), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+    const upload = async (width?: string) => {
+      const fields: Record<string, string> = { user: 'test_admin', content_type: 'subject', object_id: subjectId };
+      if (width !== undefined) fields.width = width;
+      const { payload, headers } = multipart(fields, { name: 'image', filename: 'big.png', type: 'image/png', data: big });
+      return t.request('POST', '/notes', payload, { headers });
+    };
+    const stored = (url: string) => fs.readFileSync(path.join(t.config.mediaDir, url.replace(/^.*\/uploaded\//, '')));
+    let r = await upload();
+    expect(r.status).toBe(201);
+    let img = decodePng(stored(r.body.image))!;
+    expect([img.width, img.height]).toEqual([800, 16]);
+    expect(img.pixels[0]).toBe(90);
+    r = await upload('100');
+    img = decodePng(stored(r.body.image))!;
+    expect([img.width, img.height]).toEqual([100, 2]);
+    r = await upload('orig');
+    expect(stored(r.body.image)).toEqual(big);
+    const before = (await t.get('/notes')).body.count;
+    r = await upload('wide');
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ width: ['Enter "orig" or a positive whole number of pixels.'], status_code: 400 });
+    expect((await t.get('/notes')).body.count).toBe(before);
+    for (const n of (await t.get('/notes?django=image__icontains,big')).body.results) expect((await t.del(`/notes/${n.id}`)).status).toBe(204);
+  });
+
   it('refuses a file that is not an image', async () => {
     const { payload, headers } = multipart(
       { user: 'test_admin', content_type: 'subject', object_id: subjectId },

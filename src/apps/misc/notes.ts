@@ -12,6 +12,7 @@ import { invalid, notFound, validationError } from '../../rest/errors.ts';
 import { column, custom, related, type Row } from '../../rest/fields.ts';
 import { defineResource } from '../../rest/resource.ts';
 import { nowInZone, todayInZone } from '../../rest/values.ts';
+import { resizePng } from './png-resize.ts';
 import { notes, users } from './tables.ts';
 
 /** App labels a note may be attached to (upstream's limit on Note.content_type). */
@@ -64,6 +65,18 @@ const MIME: Record<string, string> = {
   '.tiff': 'image/tiff',
 };
 
+/** UPLOADED_IMAGE_WIDTH of upstream. */
+export const DEFAULT_IMAGE_WIDTH = 800;
+
+/** The `width` form field: a target width, null for "orig", undefined when invalid. */
+export function imageWidth(raw: unknown): number | null | undefined {
+  if (raw === undefined || raw === null || raw === '') return DEFAULT_IMAGE_WIDTH;
+  const v = String(raw).trim();
+  if (v === 'orig') return null;
+  if (!/^\d+$/.test(v) || Number(v) <= 0 || Number(v) > 100_000) return undefined;
+  return Number(v);
+}
+
 function isUpload(v: unknown): v is Upload {
   return typeof v === 'object' && v !== null && Buffer.isBuffer((v as Upload).data);
 }
@@ -115,6 +128,9 @@ export const noteResource = defineResource({
   },
   ordering: (t) => [asc(t.date_time)],
   async validate(state, ctx) {
+    if (state.data.image && imageWidth(state.raw.width) === undefined) {
+      throw validationError({ width: ['Enter "orig" or a positive whole number of pixels.'] });
+    }
     const merged = { ...(state.instance ?? {}), ...state.data } as Row;
     if (!('content_type' in state.data) && !('object_id' in state.data)) return;
     const m = modelByContentType(String(merged.content_type));
@@ -131,8 +147,12 @@ export const noteResource = defineResource({
   async afterWrite(row, state, ctx) {
     const upload = state.data.image;
     if (!isUpload(upload)) return;
-    // upstream resizes to 800 px wide here; we keep the original (no image library in the stack)
     const ext = imageExtension(upload.data) ?? '';
+    // as upstream: 800 px wide unless `width` says otherwise ("orig" keeps the size); never
+    // upscaled. Only PNGs are resized (no image library in the stack); other formats stay as sent.
+    const width = imageWidth(state.raw.width);
+    let data = upload.data;
+    if (typeof width === 'number' && ext === '.png') data = resizePng(upload.data, width) ?? upload.data;
     let rel = notePath(upload.filename ?? 'image', String(row.object_id), todayInZone(ctx.config.timeZone), ext);
     const media = path.resolve(ctx.config.mediaDir);
     if (fs.existsSync(path.join(media, rel))) {
@@ -141,7 +161,7 @@ export const noteResource = defineResource({
     }
     const abs = path.join(media, rel);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, upload.data);
+    fs.writeFileSync(abs, data);
     await ctx.db.update(notes).set({ image: rel }).where(eq(notes.id, row.id as string));
   },
 });
