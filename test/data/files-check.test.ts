@@ -12,9 +12,11 @@ import { makeLab, makeRepository, makeSession, makeSubject, tempDir } from './fi
 
 let t: TestApp;
 let share: string;
+let dataDir: string;
 beforeAll(async () => {
   share = tempDir('check');
   t = await startTestApp({ dataDir: tempDir('checkdata'), repositoryDirs: { srv: share } });
+  dataDir = t.config.dataDir;
   const lab = await makeLab(t, 'checklab');
   const s = await makeSubject(t, 'KS005', lab.id);
   await makeSession(t, s.id, lab.id, '2019-04-01T10:00:00', 1);
@@ -31,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   fs.rmSync(share, { recursive: true, force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 const existsOn = async (repo: string) =>

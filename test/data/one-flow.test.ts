@@ -14,6 +14,7 @@ import { makeLab, makeRepository, makeSession, makeSubject, tempDir } from './fi
 
 let t: TestApp;
 let share: string;
+let dataDir: string;
 let eid: string;
 const SESSION_DIR = 'ZM_1085/2019-02-12/002';
 const FILES = [
@@ -33,7 +34,8 @@ const md5 = (b: Buffer) => crypto.createHash('md5').update(b).digest('hex');
 
 beforeAll(async () => {
   share = tempDir('share');
-  t = await startTestApp({ dataDir: tempDir('data'), repositoryDirs: { cortexlab_server: share } });
+  dataDir = tempDir('data');
+  t = await startTestApp({ dataDir, repositoryDirs: { cortexlab_server: share } });
   const lab = await makeLab(t, 'cortexlab');
   const subject = await makeSubject(t, 'ZM_1085', lab.id);
   const s = await makeSession(t, subject.id, lab.id, '2019-02-12T10:00:00', 2, { task_protocol: 'ephysChoiceWorld' });
@@ -59,7 +61,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
-  fs.rmSync(share, { recursive: true, force: true });
+  for (const d of [share, dataDir, path.join(path.dirname(share), 'secret.txt')]) fs.rmSync(d, { recursive: true, force: true });
 });
 
 describe('ONE flow', () => {

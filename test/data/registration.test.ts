@@ -1,17 +1,20 @@
 // register-file and check-protected details (spec-data §3.10–3.11): errors, protection, revisions,
 // re-registration, form bodies, aggregates; POST/DELETE /datasets; /new-download; query counts.
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers.ts';
 import { queriesOf } from '../helpers-queries.ts';
 import { makeLab, makeRepository, makeSession, makeSubject, tempDir } from './fixtures.ts';
 
 let t: TestApp;
+let dataDir: string;
 let eid: string;
 let subjectId: string;
 const PATH = 'ZM_1085/2018-01-01/002';
 
 beforeAll(async () => {
-  t = await startTestApp({ dataDir: tempDir('reg') });
+  dataDir = tempDir('reg');
+  t = await startTestApp({ dataDir });
   const lab = await makeLab(t, 'laba');
   await makeLab(t, 'labb');
   const subject = await makeSubject(t, 'ZM_1085', lab.id);
@@ -35,7 +38,10 @@ beforeAll(async () => {
     await t.post('/data-formats', { name, file_extension });
   }
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 const reg = (body: Record<string, unknown>, opts = {}) => t.post('/register-file', { created_by: 'test_admin', path: PATH, name: 'laba_local', ...body }, opts);
 
@@ -185,7 +191,22 @@ describe('register-file behaviour', () => {
   });
 });
 
-describe('POST /datasets, /new-download', () => {
+describe('POST /datasets, /files, /new-download', () => {
+  it('file records: unique (repository, path), dataset URL input, path validation', async () => {
+    const d = (await t.get('/datasets?collection=form')).body.results[0];
+    const before = d.auto_datetime;
+    const r = await t.post('/files', { dataset: d.url, data_repository: 'laba_local', relative_path: 'extra/copy.e1' });
+    expect(r.status).toBe(201);
+    expect(Object.keys(r.body)).toEqual(['url', 'dataset', 'data_repository', 'name', 'json', 'relative_path', 'exists']);
+    expect(r.body.exists).toBe(false);
+    expect((await t.get(d.url.replace('http://localhost:80', ''))).body.auto_datetime >= before).toBe(true);
+    const dup = await t.post('/files', { dataset: d.url, data_repository: 'laba_local', relative_path: 'extra/copy.e1' });
+    expect(dup.body).toEqual({ non_field_errors: ['The fields data_repository, relative_path must make a unique set.'], status_code: 400 });
+    const bad = await t.post('/files', { dataset: d.url, data_repository: 'laba_local', relative_path: 'C:\\x' });
+    expect(bad.body).toEqual({ relative_path: ['Invalid path'], status_code: 400 });
+    expect((await t.get('/files?lab=laba&relative_path=extra/copy.e1')).body.count).toBe(1);
+  });
+
   it('creates by subject/date/number with the upstream quirks, flips the default', async () => {
     const r = await t.post('/datasets', { name: 'some-dataset', dataset_type: 'a.b', data_format: 'e1', subject: 'ZM_1085', date: '2018-01-01', number: 2, collection: 'test_path', qc: 'PASS' });
     expect(r.status).toBe(201);

@@ -127,6 +127,8 @@ export function fileServer(services: Services) {
           const json = (r.json ?? {}) as Record<string, unknown>;
           return { name: r.name, prefix, dir: dirs[r.name], auth: json.http_auth !== false };
         })
+        // a data_url at the server root would shadow the whole API: such a repository is not served
+        .filter((r) => r.prefix !== '/')
         .sort((a, b) => b.prefix.length - a.prefix.length);
     }
     cache = { at: Date.now(), repos };
