@@ -249,6 +249,21 @@ describe('ONE flow', () => {
     expect(JSON.parse(members.get('cache_info.json')!.toString()).tables.datasets.nrecs).toBe(10);
   });
 
+  it('serves tagged cache tables', async () => {
+    expect((await t.post('/tags', { name: 'release_2024', public: true })).status).toBe(201);
+    expect((await t.patch(`/datasets/${registered[3].id}`, { tags: ['release_2024'] })).status).toBe(200);
+    const info = await t.get('/cache/info/release_2024/');
+    expect(info.status).toBe(200);
+    expect(info.body).toMatchObject({ database_tags: ['release_2024'], tables: { sessions: { nrecs: 1 }, datasets: { nrecs: 1 } } });
+    expect(info.body.location).toBe('http://localhost:80/cache.zip?tag=release_2024');
+    const zip = await t.app.inject({ method: 'GET', url: '/cache.zip?tag=release_2024', headers: { authorization: `Token ${t.adminToken}` } });
+    expect(zip.statusCode).toBe(200);
+    const members = readZip(zip.rawPayload);
+    expect(JSON.parse(members.get('cache_info.json')!.toString()).database_tags).toEqual(['release_2024']);
+    expect((await t.get('/cache.zip?tag=nope')).status).toBe(404);
+    expect((await t.get('/datasets?public=True')).body.count).toBe(1);
+  });
+
   it('writes qc as an ordered dictionary whatever the values of each row group', async () => {
     const labels = ['PASS', 'CRITICAL', 'FAIL', 'WARNING'];
     for (const [i, qc] of labels.entries()) expect((await t.patch(`/datasets/${registered[i].id}`, { qc })).status).toBe(200);

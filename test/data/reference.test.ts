@@ -67,7 +67,9 @@ describe('writes', () => {
     const filtered = await t.get('/data-repository?globus_is_personal=false');
     expect(filtered.body.results.map((x: { name: string }) => x.name)).toEqual(['aws_cortexlab']);
     const lab = await t.post('/labs', { name: 'repolab', repositories: ['aws_cortexlab'] });
-    if (lab.status === 201) expect(lab.body.repositories).toEqual(['aws_cortexlab']);
+    expect(lab.status).toBe(201);
+    expect(lab.body.repositories).toEqual(['aws_cortexlab']);
+    expect((await t.get('/labs/repolab')).body.repositories).toEqual(['aws_cortexlab']);
   });
   it('validates format extensions and lower-cases dataset type patterns', async () => {
     const f = await t.post('/data-formats', { name: 'weird', file_extension: 'npy' });
