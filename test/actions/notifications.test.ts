@@ -11,6 +11,7 @@ import {
   deleteExpiredNotifications,
   sendPendingNotifications,
 } from '../../src/apps/actions/notifications.ts';
+import { cli } from '../../src/apps/actions/cli.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
 
 interface Received {
@@ -199,6 +200,12 @@ describe('scheduled checks and sending', () => {
       const qenv = { db: quiet.services.db, config: quiet.config };
       expect(await sendPendingNotifications(qenv)).toEqual({ sent: 0, failed: 0 });
       expect(await deleteExpiredNotifications(qenv, 30, undefined, true)).toBe(0);
+      const lines: string[] = [];
+      const run = (args: string[]) => cli[0].run(quiet.services, args, (l) => lines.push(l));
+      expect(await run(['delete-expired', '--n-days-old', '0', '--status', 'sent', '--dry-run'])).toBe(0);
+      expect(await run(['delete-expired', '--bogus'])).toBe(2);
+      expect(await run(['send'])).toBe(0);
+      expect(lines).toEqual(['Dry run: 0 notifications found with status "sent"', 'error: unexpected argument --bogus', 'Sent 0 notifications, 0 failed']);
       expect(await deleteExpiredNotifications({ ...qenv, nowEpoch: Date.now() + 31 * 86_400_000 }, 30)).toBe(1);
       expect((await quiet.get('/notifications')).body.count).toBe(0);
     } finally {

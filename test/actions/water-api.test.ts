@@ -2,7 +2,7 @@
 // (spec-core §2.8, §2.10–2.14, §4.15, §4.16, §6.9–6.12), with the worked example of §6.11.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { surgeries, waterRestrictions } from '../../src/apps/actions/tables.ts';
+import { surgeries, waterRestrictions, weighings } from '../../src/apps/actions/tables.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
 
 let t: TestApp;
@@ -100,7 +100,10 @@ describe('water numbers on subjects', () => {
   it('computes the same numbers from the weighings around today as from the whole history', async () => {
     const day = (offset: number, time = '08:00:00') => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10) + 'T' + time;
     expect((await t.post('/subjects', { nickname: 'LONG_1', lab: 'cortexlab', sex: 'M', birth_date: day(-300).slice(0, 10) })).status).toBe(201);
-    for (let d = -120; d <= -3; d += 1) await t.post('/weighings', { subject: 'LONG_1', weight: 30 - d / 100, date_time: day(d) });
+    const longId = (await t.get('/subjects/LONG_1')).body.id;
+    const rows = [];
+    for (let d = -120; d <= -3; d += 1) rows.push({ subject: longId, weight: 30 - d / 100, date_time: day(d).replace('T', ' ') });
+    await t.services.db.insert(weighings).values(rows);
     await t.post('/weighings', { subject: 'LONG_1', weight: 99, date_time: day(3) }); // in the future: ignored today
     expect((await t.post('/water-restrictions', { subject: 'LONG_1', start_time: day(-60, '12:00:00'), end_time: day(-40) })).status).toBe(201);
     expect((await t.post('/water-restrictions', { subject: 'LONG_1', start_time: day(-20, '12:00:00') })).status).toBe(201);
@@ -201,6 +204,25 @@ describe('water restrictions (web UI writes, §4.15)', () => {
     expect(Object.keys(late.body)).toEqual(['reference_weight', 'status_code']);
     expect((await t.post('/water-restrictions', { subject: 'ZM_1746', start_time: '2026-01-05T09:00:00', end_time: '2026-01-04T09:00:00', reference_weight: 20 })).body).toEqual({
       end_time: ['The end of a water restriction must come after its start.'], status_code: 400,
+    });
+    expect((await t.post('/water-restrictions', { subject: 'ZM_1746', start_time: null, reference_weight: 20 })).body).toEqual({
+      start_time: ['This field may not be null.'], status_code: 400,
+    });
+  });
+
+  it('allows one restriction at a time, and none after death', async () => {
+    const open = (await t.get('/water-restrictions?nickname=ZM_1746')).body.results[0];
+    const twice = await t.post('/water-restrictions', { subject: 'ZM_1746', start_time: '2026-02-01T09:00:00', reference_weight: 25 });
+    expect(twice.body).toEqual({
+      start_time: ['ZM_1746 is already under water restriction from 2026-01-01T09:00:00 to now (still open); end that restriction first.'], status_code: 400,
+    });
+    expect((await t.patch(`/water-restrictions/${open.id}`, { end_time: '2026-01-20T09:00:00' })).status).toBe(200);
+    const before = await t.post('/water-restrictions', { subject: 'ZM_1746', start_time: '2025-12-31T09:00:00', end_time: '2026-01-02T09:00:00', reference_weight: 25 });
+    expect(before.body.start_time[0]).toMatch(/^ZM_1746 is already under water restriction from 2026-01-01T09:00:00 to 2026-01-20T09:00:00/);
+    const next = await t.post('/water-restrictions', { subject: 'ZM_1746', start_time: '2026-02-01T09:00:00', reference_weight: 25 });
+    expect(next.status).toBe(201);
+    expect((await t.post('/water-restrictions', { subject: 'DEAD_1', start_time: '2024-03-05T09:00:00', reference_weight: 20 })).body).toEqual({
+      start_time: ['DEAD_1 died on 2024-03-01; a water restriction cannot start after that.'], status_code: 400,
     });
   });
 });

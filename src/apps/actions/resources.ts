@@ -496,7 +496,7 @@ export const waterRestrictionAdminResource = defineResource({
   fields: {
     id: column(waterRestrictions.id, { readOnly: true }),
     ...restrictionFields(false),
-    start_time: column(waterRestrictions.start_time, { default: now }),
+    start_time: column(waterRestrictions.start_time, { default: now, nullable: false }),
     users: many(waterRestrictions, 'users', { slug: 'username' }),
     procedures: many(waterRestrictions, 'procedures', { slug: 'name' }),
     lab: related(waterRestrictions.lab, labs, { slug: 'name' }),
@@ -518,6 +518,28 @@ export const waterRestrictionAdminResource = defineResource({
     }
     if (merged.end_time && merged.start_time && String(merged.end_time) < String(merged.start_time)) {
       throw fieldError('end_time', 'The end of a water restriction must come after its start.');
+    }
+    // welfare: one restriction at a time, and none starting after the subject's death
+    const subject = await subjectOf(ctx.db, merged.subject as string);
+    if (subject?.death_date && String(merged.start_time).slice(0, 10) > subject.death_date) {
+      throw fieldError('start_time', `${subject.nickname} died on ${subject.death_date}; a water restriction cannot start after that.`);
+    }
+    const end = merged.end_time ? sql`${merged.end_time}::timestamp` : sql`'infinity'::timestamp`;
+    const [overlap] = await ctx.db
+      .select({ start_time: waterRestrictions.start_time, end_time: waterRestrictions.end_time })
+      .from(waterRestrictions)
+      .where(
+        and(
+          eq(waterRestrictions.subject, merged.subject as string),
+          state.instance ? sql`${waterRestrictions.id} <> ${state.instance.id}` : undefined,
+          sql`${waterRestrictions.start_time} < ${end}`,
+          sql`coalesce(${waterRestrictions.end_time}, 'infinity'::timestamp) > ${merged.start_time}::timestamp`,
+        ),
+      )
+      .limit(1);
+    if (overlap) {
+      const span = `${formatDateTime(overlap.start_time)} to ${overlap.end_time ? formatDateTime(overlap.end_time) : 'now (still open)'}`;
+      throw fieldError('start_time', `${subject?.nickname} is already under water restriction from ${span}; end that restriction first.`);
     }
   },
   async afterWrite(row, state, ctx) {
