@@ -27,10 +27,10 @@ export function formatReport(report: ImportReport): string {
 
 export const importCommand: Command = {
   name: 'import',
-  usage: 'DUMP.json[.gz] [--replace]',
+  usage: 'DUMP.json[.gz] [--replace] [--dry-run]',
   describe: 'load a "manage.py dumpdata" export of an upstream Alyx (one transaction; existing pks are skipped, or overwritten with --replace)',
   async run(argv) {
-    const args = parseArgs(argv, ['replace']);
+    const args = parseArgs(argv, ['replace', 'dry-run']);
     const file = args.positionals[0];
     if (!file) throw new CliError('give the dump file: alyx import DUMP.json[.gz]');
     let dump;
@@ -43,11 +43,12 @@ export const importCommand: Command = {
     await withServices(async ({ db }) => {
       const bar = progress('importing', dump.length);
       try {
-        const report = await importDump(db, dump, { replace: args.flags.replace === true, onProgress: (d) => bar.tick(d) });
+        const report = await importDump(db, dump, { replace: args.flags.replace === true, dryRun: args.flags['dry-run'] === true, onProgress: (d) => bar.tick(d) });
         bar.done();
         console.log(formatReport(report));
         const inserted = Object.values(report.models).reduce((n, c) => n + c.inserted, 0);
-        console.log(`imported ${inserted} new rows from ${file}`);
+        if (report.dryRun) console.log(`dry run: ${inserted} new rows would be imported from ${file}; nothing was written`);
+        else console.log(`imported ${inserted} new rows from ${file}`);
       } catch (e) {
         bar.done();
         if (e instanceof ImportError) throw new CliError(`nothing was imported (the whole import is rolled back): ${e.message}`, 1);

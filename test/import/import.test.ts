@@ -176,6 +176,15 @@ describe('import errors', () => {
 
   const labRow = (pk: string, name: string): DumpRow => ({ model: 'misc.lab', pk, fields: { name, timezone: 'UTC', json: null } });
 
+  it('rolls back a dry run and still reports what it would do', async () => {
+    const before = await t.services.db.select({ n: sql<number>`count(*)::int` }).from(labs);
+    const r = await importDump(t.services.db, [labRow('5d0a3c66-1111-4c4e-9b1e-000000000003', 'dry_run_lab')], { dryRun: true });
+    expect(r.dryRun).toBe(true);
+    expect(r.models['misc.lab']).toEqual({ rows: 1, inserted: 1, existing: 0, matched: 0 });
+    const after = await t.services.db.select({ n: sql<number>`count(*)::int` }).from(labs);
+    expect(after[0].n).toBe(before[0].n);
+  });
+
   it('skips unknown models with a count and imports the rest', async () => {
     const r = await importDump(t.services.db, [
       labRow('5d0a3c66-1111-4c4e-9b1e-000000000001', 'unknown_models_lab'),

@@ -19,6 +19,8 @@ export class ImportError extends Error {}
 export interface ImportOptions {
   /** overwrite rows whose pk already exists (default: keep them and skip the dump's row) */
   replace?: boolean;
+  /** do everything, report, then roll back: checks that a dump imports cleanly */
+  dryRun?: boolean;
   /** progress callback: rows processed so far, out of `total` */
   onProgress?: (done: number, total: number) => void;
 }
@@ -43,7 +45,11 @@ export interface ImportReport {
   /** dump fields without a column here, by "<model>.<field>": number of rows that had them */
   ignoredFields: Record<string, number>;
   replace: boolean;
+  /** true when the import was rolled back on purpose (dryRun) */
+  dryRun: boolean;
 }
+
+class DryRunRollback extends Error {}
 
 type Row = Record<string, unknown>;
 
@@ -100,7 +106,7 @@ const keyString = (v: unknown): string => (Array.isArray(v) ? JSON.stringify(v) 
 
 export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = {}): Promise<ImportReport> {
   const replace = opts.replace === true;
-  const report: ImportReport = { models: {}, links: {}, skippedModels: {}, ignoredFields: {}, replace };
+  const report: ImportReport = { models: {}, links: {}, skippedModels: {}, ignoredFields: {}, replace, dryRun: opts.dryRun === true };
 
   // --- classify rows by model --------------------------------------------------------------
   const byLabel = new Map<string, ModelInfo>();
@@ -466,6 +472,9 @@ export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = 
         if (links.length) report.links[`${label}.${field}`] = n;
       }
     }
+    if (opts.dryRun) throw new DryRunRollback(); // undoes everything, the report stays
+  }).catch((e) => {
+    if (!(e instanceof DryRunRollback)) throw e;
   });
   return report;
 }
