@@ -310,28 +310,46 @@ async function writeSessions(db: Queryable, file: string, meta: Record<string, u
   return { nrecs, size: pq.finish() };
 }
 
+/**
+ * Datasets in (eid, id) order. Each batch is a plain range scan of the (session_id, id) index, then
+ * one indexed lookup of which of those ids have an existing exported record (and the tag filter):
+ * the cost of a batch does not depend on its position, whatever plan the statistics suggest for a
+ * combined query.
+ */
 async function writeDatasets(db: Queryable, file: string, meta: Record<string, unknown>, opts: CacheBuildOptions, batch: number): Promise<{ nrecs: number; size: number }> {
   const pq = openParquet(file, DATASET_COLUMNS, ['eid', 'id'], meta);
+  const revisionNames = new Map(
+    (await query<{ id: string; name: string }>(db, sql`select id::text as id, name from data_revision`)).map((r) => [r.id, r.name]),
+  );
   let nrecs = 0;
   let after: { eid: string; id: string } | null = null;
   for (;;) {
     const cursor: SQL = after ? sql`and (d.session_id, d.id) > (${after.eid}::uuid, ${after.id}::uuid)` : sql``;
     const q0 = Date.now();
     type DatasetRow = { eid: string; id: string; file_size: number | null; hash: string; default_dataset: boolean; qc: number; collection: string; revision: string | null; name: string };
-    const rows: DatasetRow[] = await query<DatasetRow>(
+    const scanned: DatasetRow[] = await query<DatasetRow>(
       db,
       sql`select d.session_id::text as eid, d.id::text as id, d.file_size, d.hash, d.default_dataset, d.qc,
-                 d.collection, rev.name as revision, d.name
+                 d.collection, d.revision_id::text as revision, d.name
           from data_dataset d
-          left join data_revision rev on rev.id = d.revision_id
-          where d.session_id is not null
-            and exists (select 1 from data_filerecord fr join data_datarepository r on r.id = fr.data_repository_id
-                        where fr.dataset_id = d.id and fr.exists and ${EXPORTED_REPOSITORY})
-            ${tagFilter(opts.tags, 'd')} ${cursor}
+          where d.session_id is not null ${cursor}
           order by d.session_id, d.id
           limit ${batch}`,
     );
-    if (rows.length === 0) break;
+    if (scanned.length === 0) break;
+    const ids = scanned.map((r) => r.id);
+    const keep = new Set(
+      (
+        await query<{ id: string }>(
+          db,
+          sql`select distinct fr.dataset_id::text as id from data_filerecord fr
+              join data_datarepository r on r.id = fr.data_repository_id
+              where fr.dataset_id = any(${`{${ids.join(",")}}`}::uuid[]) and fr.exists and ${EXPORTED_REPOSITORY}
+              ${opts.tags?.length ? sql`and exists (select 1 from data_dataset d where d.id = fr.dataset_id ${tagFilter(opts.tags, 'd')})` : sql``}`,
+        )
+      ).map((r) => r.id),
+    );
+    const rows = scanned.filter((r) => keep.has(r.id));
     const w0 = Date.now();
     pq.write(
       {
@@ -340,7 +358,10 @@ async function writeDatasets(db: Queryable, file: string, meta: Record<string, u
         default_revision: rows.map((r) => r.default_dataset),
         qc: rows.map((r) => qcLabel(Number(r.qc))),
         exists: rows.map(() => true),
-        rel_path: rows.map((r) => [r.collection, r.revision ? `#${r.revision}#` : '', r.name].filter((p) => p).join('/')),
+        rel_path: rows.map((r) => {
+          const rev = r.revision ? revisionNames.get(r.revision) : null;
+          return [r.collection, rev ? `#${rev}#` : '', r.name].filter((p) => p).join('/');
+        }),
         eid: rows.map((r) => r.eid),
         id: rows.map((r) => r.id),
       },
@@ -348,9 +369,9 @@ async function writeDatasets(db: Queryable, file: string, meta: Record<string, u
     );
     nrecs += rows.length;
     opts.onBatch?.('datasets', rows.length, w0 - q0, Date.now() - w0);
-    const last = rows[rows.length - 1]!;
+    const last = scanned[scanned.length - 1]!;
     after = { eid: last.eid, id: last.id };
-    if (rows.length < batch) break;
+    if (scanned.length < batch) break;
   }
   return { nrecs, size: pq.finish() };
 }
