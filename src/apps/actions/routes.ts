@@ -12,6 +12,7 @@ import { subjects } from '../subjects/tables.ts';
 import { waterTypeResource } from './resources.ts';
 import { WaterDataError, naiveMs } from './water.ts';
 import { waterControls } from './water-data.ts';
+import { adminPages } from './admin-pages.ts';
 
 export async function actionRoutes(app: FastifyInstance, services: Services): Promise<void> {
   app.route({
@@ -84,4 +85,6 @@ export async function actionRoutes(app: FastifyInstance, services: Services): Pr
       }
     },
   });
+
+  await adminPages(app, services);
 }
