@@ -54,7 +54,44 @@ describe('import of the sample dump (--natural-foreign form)', () => {
     expect(report.models['subjects.subject']).toEqual({ rows: 84, inserted: 84, existing: 0, matched: 0 });
     // the lab created on first start has the name of a dump lab: merged into it
     expect(report.models['misc.lab'].matched).toBe(1);
+    expect(Object.keys(report.merged)).toEqual(['misc.lab']);
     expect(report.ignoredFields).toEqual({ 'misc.labmember.groups': 12, 'misc.labmember.user_permissions': 12 });
+  });
+
+  it('stores every field value of the new rows as the dump has it', async () => {
+    const norm = (v: unknown, colType: string): unknown => {
+      if (v === '' || v === undefined) return null; // upstream's CharNullField
+      if (typeof v === 'string' && /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/.test(v)) return Date.parse(`${v.replace(' ', 'T')}Z`);
+      if (colType === 'PgArray' && typeof v === 'string') return JSON.parse(v).map(Number);
+      return v;
+    };
+    let compared = 0;
+    const mismatches: string[] = [];
+    for (const info of allModels()) {
+      const label = contentTypeLabel(info);
+      const c = report.models[label];
+      if (!c || c.existing || c.matched) continue; // only models whose rows are all new
+      const [pkField, pkCol] = Object.entries(info.columns).find(([, col]) => col.primary)!;
+      const rows = sample.filter((r) => r.model === label);
+      const stored = (await t.services.db.select().from(info.table as never).where(inArray(pkCol, rows.map((r) => r.pk as string)))) as Array<Record<string, unknown>>;
+      const byPk = new Map(stored.map((r) => [String(r[pkField]), r]));
+      for (const row of rows) {
+        const db = byPk.get(String(row.pk))!;
+        for (const [field, value] of Object.entries(row.fields)) {
+          const col = info.columns[field];
+          if (!col || Array.isArray(value) || field === 'content_type') continue; // m2m, natural keys, generic relations
+          const type = (col as unknown as { columnType: string }).columnType;
+          const fk = info.foreignKeys[field];
+          const target = fk && allModels().find((m) => m.table === fk.target);
+          const expected = target ? report.merged[contentTypeLabel(target)]?.[String(value)] ?? value : value; // merged rows' new pks
+          const [a, b] = [norm(db[field], type), norm(expected, type)];
+          compared++;
+          if (JSON.stringify(a) !== JSON.stringify(b)) mismatches.push(`${label} ${row.pk} ${field}: ${JSON.stringify(db[field])} != ${JSON.stringify(value)}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(15000); // every scalar field of about 1900 rows
   });
 
   it('lets an imported user log in with the password from the upstream database', async () => {

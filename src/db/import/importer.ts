@@ -38,6 +38,8 @@ export interface ModelCounts {
 
 export interface ImportReport {
   models: Record<string, ModelCounts>;
+  /** rows merged into an existing row: model -> dump pk -> pk of the existing row */
+  merged: Record<string, Record<string, unknown>>;
   /** many-to-many links written, by "<model>.<field>" */
   links: Record<string, number>;
   /** dump models without a table here: count and reason; they are skipped */
@@ -106,7 +108,7 @@ const keyString = (v: unknown): string => (Array.isArray(v) ? JSON.stringify(v) 
 
 export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = {}): Promise<ImportReport> {
   const replace = opts.replace === true;
-  const report: ImportReport = { models: {}, links: {}, skippedModels: {}, ignoredFields: {}, replace, dryRun: opts.dryRun === true };
+  const report: ImportReport = { models: {}, merged: {}, links: {}, skippedModels: {}, ignoredFields: {}, replace, dryRun: opts.dryRun === true };
 
   // --- classify rows by model --------------------------------------------------------------
   const byLabel = new Map<string, ModelInfo>();
@@ -326,6 +328,7 @@ export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = 
             if (found !== undefined && String(found) !== String(v[pkField])) {
               merged.set(j, found);
               remapOf(info).set(String(v[pkField]), found);
+              (report.merged[label] ??= {})[String(v[pkField])] = found;
             }
           }
         }
