@@ -23,10 +23,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function drain(): Promise<amqp.ConsumeMessage[]> {
+async function drain(): Promise<amqp.GetMessage[]> {
   const c = await amqp.connect(BROKER);
   const ch = await c.createChannel();
-  const out: amqp.ConsumeMessage[] = [];
+  const out: amqp.GetMessage[] = [];
   for (;;) {
     const m = await ch.get(queue, { noAck: true });
     if (!m) break;
