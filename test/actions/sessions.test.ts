@@ -148,6 +148,19 @@ describe('GET /sessions', () => {
     expect(await idsOf('django=subject__nickname__icontains,ol_')).toEqual([ids.s3]);
   });
 
+  it('walks the upstream relation names in django= lookups', async () => {
+    expect(await idsOf('django=subject__actions_sessions__procedures__name,Histology')).toEqual([ids.s2, ids.s1]);
+    expect(await idsOf('django=projects__name__icontains,ephys')).toEqual([ids.s2]);
+    expect(await idsOf('django=~users__username,zmanning')).toEqual([ids.s2]);
+    expect(await idsOf('django=start_time__date__lt,2024-03-13')).toEqual([ids.s1, ids.s3]);
+    expect(await idsOf(`django=pk__in,('${ids.s1}', '${ids.s3}')`)).toEqual([ids.s1, ids.s3]);
+    const subj = await t.get('/subjects?django=actions_sessions__number,2');
+    expect(subj.body.results.map((x: { nickname: string }) => x.nickname)).toEqual(['ZM_1745']);
+    const projects = await t.get('/projects?django=session__subject__nickname,ZM_1745');
+    expect(projects.status).toBe(200);
+    expect(projects.body.results.map((x: { name: string }) => x.name).sort()).toEqual(['ibl_behaviour', 'ibl_ephys']);
+  });
+
   it('answers 400 for bad filter values', async () => {
     expect((await t.get('/sessions?date_range=2024-03-12')).body).toEqual({
       date_range: ['Enter two dates separated by a comma: YYYY-MM-DD,YYYY-MM-DD.'], status_code: 400,

@@ -132,6 +132,20 @@ describe('water numbers on subjects', () => {
   });
 });
 
+describe('relation names', () => {
+  it('resolves upstream reverse names in django= lookups', async () => {
+    const names = async (q: string) => (await t.get(`/subjects?django=${q}`)).body.results.map((x: { nickname: string }) => x.nickname);
+    expect(await names('weighings__weight__range,(19.6,19.9)')).toEqual(['ZM_1745']);
+    expect(await names('water_administrations__water_type__name,Hydrogel')).toEqual(['ZM_1745']);
+    expect(await names('actions_waterrestrictions__end_time__isnull,True')).toEqual(['LONG_1', 'ZM_1745']);
+    expect(await names('actions_surgerys__implant_weight,1.5')).toEqual(['ZM_1745']);
+    const admins = await t.get('/water-administrations?nickname=ZM_1745&django=session__isnull,True');
+    expect(admins.body.results.map((w: { water_administered: number }) => w.water_administered)).toEqual([0.3]);
+    const ses = await t.get('/sessions?django=wateradmin_session_related__water_administered__gte,0.5');
+    expect(ses.body.count).toBe(1);
+  });
+});
+
 describe('weighings', () => {
   it('creates with defaults and refuses updates (§6.9)', async () => {
     const r = await t.post('/weighings', { subject: 'ZM_1746', weight: 12.3 });
