@@ -188,12 +188,34 @@ describe('admin UI in chromium', () => {
     expect(await page.locator('.recharts-line path.recharts-line-curve').count()).toBe(3);
     // relations are links: the lab leads to the lab's page
     await page.locator('a[href="#/labs/weblab/show"]').first().waitFor();
+    // the daily water table, newest day first: today's weighing of 20.6 g
+    const today = page.getByTestId('water-history').locator('tbody tr').first();
+    await today.waitFor();
+    expect(await today.innerText()).toContain('20.60');
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-subject.png'), fullPage: true });
     // its edit form: relations are pickers holding the current values
     await page.goto(`${base}/admin/#/subjects/WEB_001`);
     await expect(page.locator('input[name="nickname"]').inputValue()).resolves.toBe('WEB_001');
     await page.locator('input[value="weblab"]').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-subject-edit.png'), fullPage: true });
+  });
+
+  it('records a weighing: subject picked by nickname, user and time pre-filled', async () => {
+    await page.goto(`${base}/admin/#/weighings/create`);
+    // the user defaults to the logged-in user, the time to now
+    await page.locator('input[value="test_admin"]').waitFor();
+    expect(await page.locator('input[name="date_time"]').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    const subject = page.getByLabel('Subject');
+    await subject.fill('WEB');
+    await page.getByRole('option', { name: 'WEB_001' }).click();
+    await page.locator('input[name="weight"]').fill('19.75');
+    await page.getByRole('button', { name: 'Save' }).first().click();
+    await page.waitForURL(/#\/weighings\/[0-9a-f-]{36}\/show$/);
+    await page.getByText('19.75').waitFor();
+    const list = await t.get('/weighings?subject=WEB_001&limit=10');
+    expect(list.body.count).toBe(5);
+    const created = list.body.results.find((w: { weight: number }) => w.weight === 19.75);
+    expect(created).toMatchObject({ subject: 'WEB_001', user: 'test_admin' });
   });
 
   it('browses subject → session in the data tree and shows the water-control page', async () => {

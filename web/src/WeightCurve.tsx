@@ -2,7 +2,7 @@
 // water-control rules when /water-requirement answers (spec-core §2.12, §4.2).
 import * as React from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { Alert, Box, CircularProgress, Typography } from '@mui/material';
+import { Alert, Box, Button, CircularProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { api, fetchAll } from './api.ts';
 
 interface Weighing {
@@ -11,8 +11,14 @@ interface Weighing {
 }
 interface RequirementRecord {
   date: string;
+  weight?: number;
+  weighing_at?: number | null;
   expected_weight: number;
   min_weight: number;
+  percentage_weight?: number;
+  given_water_total?: number;
+  expected_water?: number;
+  excess_water?: number;
   is_water_restricted?: boolean;
 }
 interface Point {
@@ -28,6 +34,7 @@ const round = (v: number) => Math.round(v * 100) / 100;
 
 export interface CurveData {
   points: Point[];
+  records: RequirementRecord[];
   weighings: number;
   expected: 'ok' | 'unavailable' | 'none';
 }
@@ -62,7 +69,7 @@ export default function WeightCurve({ nickname }: { nickname: string }) {
           expected = 'unavailable'; // endpoint missing or no data: the weighings are still worth showing
         }
       }
-      if (live) setData({ points: mergeSeries(weighings, records), weighings: weighings.length, expected });
+      if (live) setData({ points: mergeSeries(weighings, records), records: records ?? [], weighings: weighings.length, expected });
     })().catch((e: Error) => live && setError(e.message));
     return () => {
       live = false;
@@ -88,10 +95,63 @@ export default function WeightCurve({ nickname }: { nickname: string }) {
           </LineChart>
         </ResponsiveContainer>
       </Box>
+      {data.records.length ? <WaterHistory records={data.records} /> : null}
       {data.expected === 'unavailable' ? (
         <Typography variant="caption" color="text.secondary">
           Expected weight unavailable (no water-requirement data for this subject).
         </Typography>
+      ) : null}
+    </Box>
+  );
+}
+
+const fmt = (v: number | null | undefined, digits = 2) => (typeof v === 'number' && v !== 0 ? v.toFixed(digits) : '—');
+
+/** The daily water-control table, newest day first; days outside a restriction are greyed. */
+function WaterHistory({ records }: { records: RequirementRecord[] }) {
+  const [all, setAll] = React.useState(false);
+  const rows = [...records].reverse();
+  const shown = all ? rows : rows.slice(0, 14);
+  return (
+    <Box sx={{ mt: 2 }}>
+      <Typography variant="subtitle2">Water history</Typography>
+      <Table size="small" data-testid="water-history">
+        <TableHead>
+          <TableRow>
+            <TableCell>Date</TableCell>
+            <TableCell align="right">Weight (g)</TableCell>
+            <TableCell align="right">Expected (g)</TableCell>
+            <TableCell align="right">Minimum (g)</TableCell>
+            <TableCell align="right">Weight %</TableCell>
+            <TableCell align="right">Water given (mL)</TableCell>
+            <TableCell align="right">Water expected (mL)</TableCell>
+            <TableCell align="right">Excess (mL)</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {shown.map((r) => (
+            <TableRow key={r.date} sx={{ '& td': { color: r.is_water_restricted ? undefined : 'text.disabled' } }}>
+              <TableCell>{r.date}</TableCell>
+              <TableCell align="right">{typeof r.weighing_at === 'number' ? r.weighing_at.toFixed(2) : '—'}</TableCell>
+              <TableCell align="right">{fmt(r.expected_weight)}</TableCell>
+              <TableCell align="right">{fmt(r.min_weight)}</TableCell>
+              <TableCell align="right">{fmt(r.percentage_weight, 1)}</TableCell>
+              <TableCell align="right">{fmt(r.given_water_total)}</TableCell>
+              <TableCell align="right">{fmt(r.expected_water)}</TableCell>
+              <TableCell
+                align="right"
+                sx={{ color: typeof r.excess_water === 'number' && r.excess_water < 0 && r.is_water_restricted ? '#c62828 !important' : undefined }}
+              >
+                {typeof r.excess_water === 'number' ? r.excess_water.toFixed(2) : '—'}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {rows.length > 14 ? (
+        <Button size="small" onClick={() => setAll(!all)}>
+          {all ? 'Last 14 days' : `All ${rows.length} days`}
+        </Button>
       ) : null}
     </Box>
   );

@@ -160,6 +160,19 @@ function nowLocal(): string {
 
 /** Date/time fields pre-filled with now on new objects (spec-core §5.1). */
 const NOW_FIELDS = new Set(['start_time', 'date_time', 'created_at', 'created_datetime']);
+/** User fields that default to the logged-in user on new objects (spec-core §5.1). */
+const ME_FIELDS = new Set(['user', 'users', 'responsible_user', 'created_by']);
+
+/** Initial values of a create form: now for its date/time fields, me for its user fields. */
+export function createDefaults(fields: Record<string, FieldMeta>, username: string | null): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    if (f.readOnly) continue;
+    if (NOW_FIELDS.has(name) && f.schema.format === 'date-time') out[name] = nowLocal();
+    if (username && ME_FIELDS.has(name) && f.ref?.resource === 'users' && f.ref.slug === 'username') out[name] = f.many ? [username] : username;
+  }
+  return out;
+}
 
 /** The input for one writable field. */
 export function FieldInput({ name, meta, creating }: { name: string; meta: FieldMeta; creating: boolean }) {
@@ -221,7 +234,6 @@ export function FieldInput({ name, meta, creating }: { name: string; meta: Field
         type="datetime-local"
         format={dtFormat}
         parse={dtParse}
-        defaultValue={creating && NOW_FIELDS.has(name) ? nowLocal() : undefined}
         slotProps={{ inputLabel: { shrink: true } }}
       />
     );

@@ -19,12 +19,13 @@ import {
   TextInput,
   TopToolbar,
   CreateButton,
+  usePermissions,
   useRecordContext,
   type RaRecord,
 } from 'react-admin';
 import { Typography } from '@mui/material';
 import { humanize, isJsonField, type ResourceMeta } from './meta.ts';
-import { FieldInput, ValueField } from './fields.tsx';
+import { FieldInput, ValueField, createDefaults } from './fields.tsx';
 
 /** Columns shown by default in a list; the rest can be switched on with "Columns". */
 const DEFAULT_COLUMNS = 8;
@@ -140,9 +141,11 @@ export function GenericEdit({ meta }: { meta: ResourceMeta }) {
 
 export function GenericCreate({ meta }: { meta: ResourceMeta }) {
   const canRead = meta.actions.includes('read');
+  const { permissions } = usePermissions<{ username: string } | null>();
+  const defaults = React.useMemo(() => createDefaults(meta.fields, permissions?.username ?? null), [meta, permissions]);
   return (
     <Create resource={meta.path} title={`New ${meta.model}`} redirect={canRead ? 'show' : 'list'}>
-      <SimpleForm>
+      <SimpleForm defaultValues={defaults}>
         {writableFields(meta).map((n) => (
           <FieldInput key={n} name={n} meta={meta.fields[n]} creating />
         ))}
