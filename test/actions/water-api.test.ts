@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { surgeries, waterRestrictions, weighings } from '../../src/apps/actions/tables.ts';
+import { nowInZone } from '../../src/rest/values.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
 
 let t: TestApp;
@@ -59,6 +60,23 @@ describe('GET /water-requirement/<nickname>', () => {
     expect(r.body.records[0].date).toBe('2024-03-12');
     expect(r.body.records.length).toBeGreaterThan(600);
     expect(r.body.implant_weight).toBe(1.5);
+  });
+
+  it('covers today ± 2 days after weighing now (upstream test)', async () => {
+    const s = await t.post('/subjects', { nickname: 'UP_1', lab: 'cortexlab', birth_date: '2024-01-01' });
+    await t.services.db.insert(surgeries).values({ subject: s.body.id, start_time: '2024-02-01 10:00:00', implant_weight: 4.56 });
+    await t.post('/water-administrations', { subject: 'UP_1', water_administered: 1.23 });
+    await t.post('/weighings', { subject: 'UP_1', weight: 12.3 });
+    const today = nowInZone(t.config.timeZone).slice(0, 10);
+    const shift = (n: number) => new Date(Date.parse(today + 'T12:00:00Z') + n * 86_400_000).toISOString().slice(0, 10);
+    const r = await t.get(`/water-requirement/UP_1?start_date=${shift(-2)}&end_date=${shift(2)}`);
+    expect(r.status).toBe(200);
+    expect(r.body.implant_weight).toBe(4.56);
+    expect(r.body.records.map((x: { date: string }) => x.date)).toEqual([-2, -1, 0, 1, 2].map(shift));
+    expect(r.body.records[2].weighing_at).toBe(12.3);
+    expect(r.body.records[2].given_water_total).toBe(1.23);
+    for (const i of [2, 3, 4]) expect(r.body.records[i].weight).toBe(12.3);
+    expect(r.body.records[1].weight).toBe(0);
   });
 
   it('answers 404 for an unknown subject and 400 for bad dates', async () => {
