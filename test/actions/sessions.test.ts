@@ -81,6 +81,17 @@ describe('POST /sessions', () => {
     expect((await t.get('/sessions')).body.count).toBe(before);
   });
 
+  it('accepts form-encoded bodies (lists repeated, empty parent_session)', async () => {
+    const r = await t.post(
+      '/sessions',
+      { subject: 'ZM_1746', users: ['zmanning', 'olivier'], projects: ['ibl_ephys'], number: '7', parent_session: '', start_time: '2024-04-01T10:00:00', type: 'Base' },
+      { form: true },
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ users: ['olivier', 'zmanning'], projects: ['ibl_ephys'], number: 7, parent_session: null, type: 'Base', procedures: [] });
+    expect((await t.del(`/sessions/${r.body.id}`)).status).toBe(204);
+  });
+
   it('refuses a second session with the same subject, day and number', async () => {
     const r = await t.post('/sessions', { subject: 'ZM_1745', number: 1, start_time: '2024-03-12T20:00:00' });
     expect(r.status).toBe(400);

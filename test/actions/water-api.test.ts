@@ -85,6 +85,12 @@ describe('GET /water-requirement/<nickname>', () => {
       start_date: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'], status_code: 400,
     });
     expect((await t.get('/water-requirement/ZM_1746')).status).toBe(200); // no data: starts at the birth date
+    expect((await t.get('/water-requirement/ZM_1745?start_date=2024-03-13&end_date=2024-03-12')).body).toEqual({
+      end_date: ['end_date must not be before start_date.'], status_code: 400,
+    });
+    expect((await t.get('/water-requirement/ZM_1745?start_date=1000-01-01&end_date=9999-12-31')).body).toEqual({
+      start_date: ['The table covers at most 36600 days.'], status_code: 400,
+    });
   });
 });
 

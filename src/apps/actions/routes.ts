@@ -7,7 +7,10 @@ import { contextOf } from '../../rest/context.ts';
 import { ApiError, methodNotAllowed, notFound, validationError } from '../../rest/errors.ts';
 import { envelope } from '../../rest/pagination.ts';
 import { absoluteUrl, queryOf } from '../../rest/routes.ts';
-import { parseDateInput, DATE_FORMAT_ERROR } from '../../rest/values.ts';
+import { parseDateInput, DATE_FORMAT_ERROR, nowInZone } from '../../rest/values.ts';
+
+/** Longest daily table served (a mouse lives a few years; this only stops absurd ranges). */
+const MAX_DAYS = 36_600;
 import { subjects } from '../subjects/tables.ts';
 import { waterTypeResource } from './resources.ts';
 import { WaterDataError, naiveMs } from './water.ts';
@@ -61,6 +64,8 @@ export async function actionRoutes(app: FastifyInstance, services: Services): Pr
       if (dates.start_date && dates.end_date && dates.end_date < dates.start_date) {
         throw validationError({ end_date: ['end_date must not be before start_date.'] });
       }
+      const span = (naiveMs(dates.end_date ?? nowInZone(ctx.config.timeZone).slice(0, 10)) - naiveMs(dates.start_date ?? '1900-01-01')) / 86_400_000;
+      if (dates.start_date && span > MAX_DAYS) throw validationError({ start_date: [`The table covers at most ${MAX_DAYS} days.`] });
       const rows = await ctx.db
         .select({ id: subjects.id, nickname: subjects.nickname, birth_date: subjects.birth_date, sex: subjects.sex, lab: subjects.lab })
         .from(subjects)
