@@ -222,6 +222,40 @@ describe('import errors', () => {
     expect(after[0].n).toBe(before[0].n);
   });
 
+  it('writes self references and foreign-key cycles whatever the order of the rows', async () => {
+    const id = (n: number) => `7e57c0de-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const region = (pk: number, parent: number | null, level: number): DumpRow => ({
+      model: 'experiments.brainregion',
+      pk,
+      fields: { acronym: `T${pk}`, name: `test region ${pk}`, parent, lft: 1, rght: 2, tree_id: 9, level },
+    });
+    const lab = '5d0a3c66-1111-4c4e-9b1e-000000000004';
+    const rows: DumpRow[] = [
+      // children before their parents, one row per INSERT
+      region(9900003, 9900002, 2),
+      region(9900002, 9900001, 1),
+      region(9900001, null, 0),
+      // subject -> litter -> breeding pair -> subject (father)
+      { model: 'subjects.subject', pk: id(2), fields: { nickname: 'cycle_pup', lab, litter: id(20), sex: 'F' } },
+      { model: 'subjects.litter', pk: id(20), fields: { name: 'cycle_litter', breeding_pair: id(10) } },
+      { model: 'subjects.breedingpair', pk: id(10), fields: { name: 'cycle_bp', father: id(1) } },
+      { model: 'subjects.subject', pk: id(1), fields: { nickname: 'cycle_dad', lab, sex: 'M' } },
+      labRow(lab, 'cycle_lab'),
+    ];
+    const r = await importDump(t.services.db, rows, { batchSize: 1 });
+    expect(r.models['experiments.brainregion'].inserted).toBe(3);
+    expect(r.models['subjects.subject'].inserted).toBe(2);
+    const q = async (text: string) => ((await t.services.db.execute(sql.raw(text))) as unknown as { rows: unknown[] }).rows;
+    expect(await q('select id, parent_id from experiments_brainregion where id between 9900001 and 9900003 order by id')).toEqual([
+      { id: 9900001, parent_id: null },
+      { id: 9900002, parent_id: 9900001 },
+      { id: 9900003, parent_id: 9900002 },
+    ]);
+    expect(await q(`select s.nickname, l.name as litter, b.name as pair, d.nickname as father from subjects_subject s
+      join subjects_litter l on l.id = s.litter_id join subjects_breedingpair b on b.id = l.breeding_pair_id
+      join subjects_subject d on d.id = b.father_id where s.id = '${id(2)}'`)).toEqual([{ nickname: 'cycle_pup', litter: 'cycle_litter', pair: 'cycle_bp', father: 'cycle_dad' }]);
+  });
+
   it('skips unknown models with a count and imports the rest', async () => {
     const r = await importDump(t.services.db, [
       labRow('5d0a3c66-1111-4c4e-9b1e-000000000001', 'unknown_models_lab'),

@@ -21,6 +21,8 @@ export interface ImportOptions {
   replace?: boolean;
   /** do everything, report, then roll back: checks that a dump imports cleanly */
   dryRun?: boolean;
+  /** rows per INSERT (default: as many as fit in 30000 parameters, at most 500) */
+  batchSize?: number;
   /** progress callback: rows processed so far, out of `total` */
   onProgress?: (done: number, total: number) => void;
 }
@@ -292,7 +294,7 @@ export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = 
           if (fk) {
             const target = infoOfTable.get(fk.target);
             v = resolve(target, raw, where);
-            if (v !== null && target && groups.has(target) && !written.has(target)) {
+            if (v !== null && target && groups.has(target) && (target === info || !written.has(target))) {
               // target rows are written later (self reference or a cycle): set it afterwards
               if (!rowDeferred.has(String(row.pk))) rowDeferred.set(String(row.pk), []);
               rowDeferred.get(String(row.pk))!.push({ field, value: raw });
@@ -338,7 +340,7 @@ export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = 
       // write: new rows, and existing pks skipped or overwritten
       const toInsert = values.filter((_, i) => !merged.has(i));
       const ncols = Math.max(1, Object.keys(info.columns).length);
-      const batchSize = Math.max(1, Math.min(500, Math.floor(30000 / ncols)));
+      const batchSize = opts.batchSize ?? Math.max(1, Math.min(500, Math.floor(30000 / ncols)));
       const insertBatch = async (q: Queryable, batch: Row[]) => {
         const present = new Set(batch.flatMap((r) => Object.keys(r)));
         const base = q.insert(info.table).values(batch as never);
