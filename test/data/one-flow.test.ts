@@ -177,6 +177,10 @@ describe('ONE flow', () => {
     expect(part.headers['content-range']).toBe(`bytes 8-19/${content(FILES[0]).length}`);
     expect(part.headers['content-length']).toBe('12');
     expect((await t.get(url.pathname, { headers: { range: 'bytes=99999-' } })).status).toBe(416);
+    const head = await t.request('HEAD', url.pathname);
+    expect([head.status, head.text, head.headers['content-length']]).toEqual([200, '', String(content(FILES[0]).length)]);
+    // the file also answers without the dataset UUID in its name
+    expect((await t.get(url.pathname.replace(`.${registered[0].id}`, ''))).text).toBe(content(FILES[0]).toString());
     expect((await t.get(url.pathname, { headers: { 'if-none-match': etag } })).status).toBe(304);
     // authentication: none → 401 with a Basic challenge; Basic with a member's password works
     const anon = await t.get(url.pathname, { token: null });
