@@ -91,9 +91,11 @@ describe('register-file behaviour', () => {
     ]);
     const d = await t.get(`/datasets/${r.body[1].id}`);
     expect(d.body).toMatchObject({ version: '1.0', hash: '', file_size: null, qc: 'PASS' });
+    const numeric = await reg({ filenames: ['num/a.b.e1', 'num/a.c.e1'], qc: 30 });
+    expect(numeric.body.map((x: any) => x.qc)).toEqual([30, 30]);
   });
   it('re-registering with the same hash leaves records alone; a new hash resets them', async () => {
-    const ds = (await t.get('/datasets?name=a.b.e1')).body.results[0];
+    const ds = (await t.get('/datasets?name=a.b.e1&collection=test_prot')).body.results[0];
     const flat = ds.file_records.find((f: any) => f.data_repository === 'flatiron_laba');
     await t.patch(`/files/${flat.id}`, { exists: true, json: { transfer_pending: true } });
     const same = await reg({ filenames: ['test_prot/a.b.e1'], hashes: ['h1'], name: 'flatiron_laba', server_only: 'false' });

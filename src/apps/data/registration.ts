@@ -140,7 +140,8 @@ async function protectionInfo(db: Queryable, target: Target, files: ParsedFile[]
 function perFile(body: Body, key: string, n: number, broadcastString = false): unknown[] | null {
   const raw = body[key];
   if (raw === undefined || raw === null) return null;
-  if (broadcastString && typeof raw === 'string' && !raw.includes(',')) return Array(n).fill(raw);
+  // a single value (a string without commas, or a number) applies to every file
+  if (broadcastString && !Array.isArray(raw) && (typeof raw !== 'string' || !raw.includes(','))) return Array(n).fill(raw);
   const list = listish(raw)!;
   if (list.length < n) {
     throw badRequest(`"${key}" has ${list.length} value(s) for ${n} file(s): give one value per file name (null where unknown).`);
