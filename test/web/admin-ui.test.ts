@@ -137,6 +137,8 @@ describe('admin UI in chromium', () => {
     // redirected to the new lab's page
     await page.waitForURL(/#\/labs\/ui_lab\/show$/);
     await page.getByText('Web Institute').waitFor();
+    expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(1);
     const api = await t.get('/labs/ui_lab');
     expect(api.status).toBe(200);
     expect(api.body.institution).toBe('Web Institute');
@@ -145,6 +147,8 @@ describe('admin UI in chromium', () => {
     const row = page.locator('tr', { hasText: 'ui_lab' });
     await row.waitFor();
     expect(await row.innerText()).toContain('Web Institute');
+    // (the buttons a public user must not get)
+    expect(await page.getByRole('link', { name: 'Create' }).count()).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-labs.png') });
   });
 
@@ -251,6 +255,29 @@ describe('admin UI in chromium', () => {
     expect(crashed).toEqual([]);
     expect(forms).toBeGreaterThan(40);
   }, 600_000);
+
+  it('gives a public user read-only screens', async () => {
+    await t.createUser('viewer', { password: await hashPassword(PASSWORD), is_public_user: true });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    try {
+      const p = await context.newPage();
+      p.setDefaultTimeout(20_000);
+      await p.goto(`${base}/admin/`);
+      await p.locator('input[name="username"]').fill('viewer');
+      await p.locator('input[name="password"]').fill(PASSWORD);
+      await p.locator('button[type="submit"]').click();
+      await p.getByText('Welcome to Alyx-local').waitFor();
+      await p.goto(`${base}/admin/#/labs`);
+      await p.locator('tr', { hasText: 'ui_lab' }).waitFor();
+      expect(await p.getByRole('link', { name: 'Create' }).count()).toBe(0);
+      await p.goto(`${base}/admin/#/labs/ui_lab/show`);
+      await p.getByText('Renamed Institute').waitFor();
+      expect(await p.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+      expect(await p.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
 
   it('logs out', async () => {
     await page.goto(`${base}/admin/#/`);

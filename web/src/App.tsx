@@ -135,7 +135,10 @@ async function loadResources(permissions: unknown) {
   );
   if (!permissions) return [routes];
   try {
-    setMetadata(await api<ResourceMeta[]>('/api/ui-meta'));
+    const list = await api<ResourceMeta[]>('/api/ui-meta');
+    // public users are read-only (spec-core 5.2): no create, edit or delete screens for them
+    const readOnly = (permissions as { is_public_user?: boolean }).is_public_user === true;
+    setMetadata(readOnly ? list.map((m) => ({ ...m, actions: m.actions.filter((a) => a === 'list' || a === 'read') })) : list);
   } catch {
     setMetadata([]);
   }
