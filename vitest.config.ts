@@ -14,7 +14,18 @@ export default defineConfig({
     projects: [
       { test: { ...common, name: 'pglite', globalSetup: ['test/setup-pglite.ts'], env: { ALYX_TEST_DB: 'pglite' } } },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ test: { ...common, name: 'pg', globalSetup: ['test/setup-pg.ts'], env: { ALYX_TEST_DB: 'pg' } } }]
+        ? [
+            {
+              test: {
+                ...common,
+                name: 'pg',
+                // the browser tests drive the UI, which does not depend on the driver: once is enough
+                exclude: ['test/web/**', '**/node_modules/**'],
+                globalSetup: ['test/setup-pg.ts'],
+                env: { ALYX_TEST_DB: 'pg' },
+              },
+            },
+          ]
         : []),
     ],
   },
