@@ -113,6 +113,15 @@ describe('register-file behaviour', () => {
     const ne = await reg({ filenames: ['a.d.e2'], exists: false });
     expect(ne.body[0].file_records.map((f: any) => f.exists)).toEqual([false, false]);
   });
+  it('accepts a <lab>/Subjects/ prefix and takes the lab from it', async () => {
+    const r = await reg({ path: `labb/Subjects/${PATH}`, filenames: ['prefixed/a.b.e1'] });
+    expect(r.status).toBe(201);
+    // labb has no repositories: only the origin repository gets a record
+    expect(r.body[0].file_records.map((f: any) => [f.data_repository, f.relative_path])).toEqual([['laba_local', `${PATH}/prefixed/a.b.e1`]]);
+    const bad = await reg({ path: `nolab/Subjects/${PATH}`, filenames: ['prefixed/a.b.e1'] });
+    expect(bad.body).toEqual({ detail: 'One or more of the specified labs do not exist.', status_code: 400 });
+  });
+
   it('form bodies: comma-separated lists and string-bools', async () => {
     const r = await reg({ filenames: 'form/a.b.e1,form/a.c.e2', hashes: 'f1,f2', filesizes: '1,2', exists: 'true', default: 'True' }, { form: true });
     expect(r.status).toBe(201);

@@ -184,12 +184,16 @@ async function prepare(ctx: RequestContext, body: Body, forCheckOnly = false): P
     target = { session: null, contentType: aggregate.contentType, objectId: aggregate.objectId, objectNickname: aggregate.nickname };
     files = parseFiles('aggregate', normalizePath(path), names);
   } else {
-    const sp = parseSessionPath(normalizePath(path));
+    // a `<lab>/Subjects/` prefix (a lab's folder layout) is accepted and names the lab
+    const labPrefix = /^([\p{L}\p{N}_]+)\/Subjects\/(.*)$/u.exec(normalizePath(path));
+    const sessionPath = labPrefix ? labPrefix[2] : normalizePath(path);
+    const sp = parseSessionPath(sessionPath);
     if (!sp) throw errorKey(400, `The path ${path} should be \`nickname/YYYY-MM-DD/n/...`);
     const session = await findSession(ctx.db, sp.subject, sp.date, Number(sp.number), user.id, (m) => errorKey(400, m));
     target = { session, contentType: null, objectId: null, objectNickname: null };
-    files = parseFiles('session', normalizePath(path), names);
-    const labNames = [...(listish(body.labs) ?? []), ...(listish(body.projects) ?? [])].map((v) => String(v ?? '').trim()).filter(Boolean);
+    files = parseFiles('session', sessionPath, names);
+    let labNames = [...(listish(body.labs) ?? []), ...(listish(body.projects) ?? [])].map((v) => String(v ?? '').trim()).filter(Boolean);
+    if (!labNames.length && labPrefix) labNames = [labPrefix[1]];
     if (labNames.length) {
       const found = await ctx.db.select({ id: labs.id }).from(labs).where(inArray(labs.name, [...new Set(labNames)]));
       if (found.length !== new Set(labNames).size) throw badRequest('One or more of the specified labs do not exist.');
