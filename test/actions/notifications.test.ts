@@ -12,6 +12,7 @@ import {
   sendPendingNotifications,
 } from '../../src/apps/actions/notifications.ts';
 import { cli } from '../../src/apps/actions/cli.ts';
+import { sendMail } from '../../src/apps/actions/mail.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
 
 interface Received {
@@ -137,6 +138,34 @@ describe('underweight check on weighings', () => {
     expect((await t.post('/notification-rules', { user: 'watcher', notification_type: 'mouse_underweight', subjects_scope: 'all' })).body).toEqual({
       non_field_errors: ['The fields user, notification_type must make a unique set.'], status_code: 400,
     });
+  });
+});
+
+describe('SMTP client', () => {
+  it('dot-stuffs the body, encodes a non-ASCII subject and drops empty addresses', async () => {
+    const before = sink.received.length;
+    const settings = { host: '127.0.0.1', port: sink.port, from: 'alyx@lab.example' };
+    expect(await sendMail(settings, { to: ['', 'a@example.org'], subject: 'Souris pesée', body: 'line 1\n.hidden\nend' })).toBe(true);
+    const got = sink.received[before];
+    expect(got.to).toEqual(['a@example.org']);
+    expect(got.data).toContain(`Subject: =?UTF-8?B?${Buffer.from('[alyx] Souris pesée').toString('base64')}?=`);
+    expect(got.data).toContain('line 1\r\n..hidden\r\nend\r\n\r\n--\r\nMessage sent automatically - please do not reply.');
+    expect(await sendMail(settings, { to: ['', ' '], subject: 's', body: 'b' })).toBeNull();
+    expect(await sendMail(null, { to: ['a@example.org'], subject: 's', body: 'b' })).toBeNull();
+  });
+
+  it('never sends a password over a connection without STARTTLS, and reports refused servers as failures', async () => {
+    const withUser = { host: '127.0.0.1', port: sink.port, from: 'alyx@lab.example', user: 'u', password: 'p' };
+    const before = sink.received.length;
+    expect(await sendMail(withUser, { to: ['a@example.org'], subject: 's', body: 'b' })).toBe(false);
+    expect(sink.received.length).toBe(before);
+    const closed = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    expect(await sendMail({ host: '127.0.0.1', port: closed, from: 'x@y' }, { to: ['a@example.org'], subject: 's', body: 'b' })).toBe(false);
   });
 });
 

@@ -1,7 +1,9 @@
-// A minimal SMTP client (RFC 5321 over plain TCP, optional AUTH PLAIN) on node's `net`: enough to
-// hand welfare e-mails to the lab's mail relay without a dependency. Delivery failures are
-// reported as `false`, never thrown (spec-core §4.1 e-mail rule).
+// A minimal SMTP client (RFC 5321; TLS on port 465; STARTTLS before AUTH PLAIN when credentials are
+// configured, so a password never travels in clear) on node's `net`/`tls`: enough to hand welfare
+// e-mails to the lab's mail relay without a dependency. Delivery failures are reported as `false`,
+// never thrown (spec-core §4.1 e-mail rule).
 import net from 'node:net';
+import tls from 'node:tls';
 import os from 'node:os';
 
 export interface SmtpSettings {
@@ -59,9 +61,11 @@ export async function sendMail(settings: SmtpSettings | null, msg: MailMessage, 
 
 function converse(settings: SmtpSettings, msg: MailMessage, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: settings.host, port: settings.port });
-    socket.setEncoding('utf8');
-    socket.setTimeout(timeoutMs, () => fail(new Error('SMTP timeout')));
+    // port 465 speaks TLS from the start; elsewhere STARTTLS protects the credentials
+    let socket: net.Socket =
+      settings.port === 465
+        ? tls.connect({ host: settings.host, port: settings.port, servername: settings.host })
+        : net.connect({ host: settings.host, port: settings.port });
     let buffer = '';
     let waiting: ((code: number, text: string) => void) | null = null;
     let done = false;
@@ -71,9 +75,7 @@ function converse(settings: SmtpSettings, msg: MailMessage, timeoutMs: number): 
       socket.destroy();
       reject(e);
     };
-    socket.on('error', fail);
-    socket.on('close', () => fail(new Error('SMTP connection closed')));
-    socket.on('data', (chunk: string) => {
+    const onData = (chunk: string) => {
       buffer += chunk;
       // a reply is complete at a line "NNN text" (no dash after the code)
       for (;;) {
@@ -86,10 +88,18 @@ function converse(settings: SmtpSettings, msg: MailMessage, timeoutMs: number): 
         waiting = null;
         cb?.(Number(m[2]), reply);
       }
-    });
+    };
+    const attach = (s: net.Socket) => {
+      s.setEncoding('utf8');
+      s.setTimeout(timeoutMs, () => fail(new Error('SMTP timeout')));
+      s.on('error', fail);
+      s.on('close', () => fail(new Error('SMTP connection closed')));
+      s.on('data', onData);
+    };
+    attach(socket);
     const expect = (ok: (code: number) => boolean) =>
-      new Promise<void>((res, rej) => {
-        waiting = (code, text) => (ok(code) ? res() : rej(new Error(`SMTP ${text.trim()}`)));
+      new Promise<string>((res, rej) => {
+        waiting = (code, text) => (ok(code) ? res(text) : rej(new Error(`SMTP ${text.trim()}`)));
       });
     const command = (line: string, ok: (code: number) => boolean) => {
       const p = expect(ok);
@@ -97,9 +107,25 @@ function converse(settings: SmtpSettings, msg: MailMessage, timeoutMs: number): 
       return p;
     };
     const ok2 = (c: number) => c >= 200 && c < 300;
+    const ehlo = `EHLO ${os.hostname() || 'localhost'}`;
     (async () => {
       await expect((c) => c === 220);
-      await command(`EHLO ${os.hostname() || 'localhost'}`, ok2);
+      let features = await command(ehlo, ok2);
+      if (settings.user && !(socket instanceof tls.TLSSocket)) {
+        if (!/^\d{3}[- ]STARTTLS\b/im.test(features)) throw new Error('SMTP server offers no STARTTLS; refusing to send the password in clear');
+        await command('STARTTLS', (c) => c === 220);
+        const plain = socket;
+        plain.removeAllListeners('data');
+        plain.removeAllListeners('close');
+        plain.removeAllListeners('error');
+        plain.setTimeout(0);
+        socket = await new Promise<tls.TLSSocket>((res, rej) => {
+          const secure = tls.connect({ socket: plain, servername: settings.host }, () => res(secure));
+          secure.once('error', rej);
+        });
+        attach(socket);
+        features = await command(ehlo, ok2);
+      }
       if (settings.user) {
         const token = Buffer.from(`\0${settings.user}\0${settings.password ?? ''}`).toString('base64');
         await command(`AUTH PLAIN ${token}`, (c) => c === 235);
