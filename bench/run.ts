@@ -8,10 +8,11 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   (PostgreSQL)
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openServices, seedAll } from '../src/db/setup.ts';
@@ -217,24 +218,46 @@ async function main() {
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const headers = { authorization: `Token ${token}`, accept: 'application/json' };
+  // the client: node:http with one kept-alive connection, as ONE's requests.Session does (Node's
+  // fetch adds several ms per request of its own on a loaded machine)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const httpFetch = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+    new Promise<{ status: number; text(): Promise<string>; json(): Promise<unknown>; arrayBuffer(): Promise<Buffer> }>((resolve, reject) => {
+      const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            text: async () => buf.toString('utf8'),
+            json: async () => JSON.parse(buf.toString('utf8')),
+            arrayBuffer: async () => buf,
+          });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(init.body);
+    });
 
   const exists = async (method: string, url: string): Promise<boolean> => {
-    const r = await fetch(base + url, { method, headers: { ...headers, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+    const r = await httpFetch(base + url, { method, headers: { ...headers, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
     await r.text();
     return r.status !== 404 && r.status !== 405;
   };
   const timeGet = async (url: string, check: (body: any) => string | null): Promise<Timing> => { // eslint-disable-line
-    const first = await fetch(base + url, { headers });
+    const first = await httpFetch(base + url, { headers });
     const body = await first.json().catch(() => null);
     if (first.status !== 200) return { ms: NaN, note: `answered ${first.status}` };
     const problem = check(body);
     if (problem) return { ms: NaN, note: problem };
-    await (await fetch(base + url, { headers })).text(); // warm-up
+    await (await httpFetch(base + url, { headers })).text(); // warm-up
     const times: number[] = [];
     const before = { ...stats };
     for (let i = 0; i < RUNS; i++) {
       const s = performance.now();
-      const r = await fetch(base + url, { headers });
+      const r = await httpFetch(base + url, { headers });
       await r.arrayBuffer();
       times.push(performance.now() - s);
     }
@@ -266,6 +289,22 @@ async function main() {
     }
   };
 
+  // floors, to read the figures against: one trivial statement, and one trivial HTTP request
+  const floor: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t1 = performance.now();
+    await services.db.execute(sql`select 1`);
+    floor.push(performance.now() - t1);
+  }
+  const health: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t1 = performance.now();
+    await (await httpFetch(`${base}/health`)).arrayBuffer();
+    health.push(performance.now() - t1);
+  }
+  const floors = `select 1 through the database handle: ${median(floor).toFixed(2)} ms; GET /health over HTTP: ${median(health).toFixed(2)} ms (medians)`;
+  console.log(`bench: ${floors}`);
+
   await run(rows[0], 'GET', '/subjects?limit=1', () =>
     timeGet('/subjects', (b) => (Array.isArray(b?.results) && b.results.length === 250 ? null : `expected 250 subjects in the first page, got ${b?.results?.length}`)),
   );
@@ -289,7 +328,7 @@ async function main() {
       created_by: 'bench_admin',
       server_only: true,
     });
-    const post = (k: number) => fetch(base + '/register-file', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body(k)) });
+    const post = (k: number) => httpFetch(base + '/register-file', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body(k)) });
     const first = await post(0);
     const firstBody = await first.text();
     if (first.status !== 201) return { ms: NaN, note: `POST /register-file answered ${first.status}: ${firstBody.slice(0, 200)}` };
@@ -324,6 +363,7 @@ async function main() {
     importRow.measured = `${dump.length} rows (${written} new) in ${secs.toFixed(1)} s: ${Math.round(dump.length / secs)} rows/s`;
     if (!PG_URL) importRow.sql = `${stats.queries - before.queries} / ${(stats.ms - before.ms).toFixed(0)} ms in all`;
   }
+  agent.destroy();
   await app.close();
   await services.handle.close();
   await cleanup();
@@ -345,13 +385,15 @@ async function main() {
     '',
     `Measured by \`${PG_URL ? 'BENCH_DATABASE_URL=... ' : ''}npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: Node ${process.version}, ` +
       `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${PG_URL ? 'a fresh database on the PostgreSQL server of BENCH_DATABASE_URL' : `embedded database (PGlite) in a data dir under ${os.tmpdir()}`}, ` +
-      `HTTP on loopback (\`app.listen\` on 127.0.0.1, Node's fetch as the client, one request at a time).`,
+      `HTTP on loopback (\`app.listen\` on 127.0.0.1, node:http with one kept-alive connection as the client, one request at a time).`,
     '',
     `Data generated through the tables: ${counts.subjects} subjects with ${WEIGHINGS_PER_SUBJECT} weighings and ${WATER_PER_SUBJECT} water administrations each, ` +
       `${counts.sessions} sessions with ${DATASETS_PER_SESSION} datasets each (${counts.datasets} datasets, ${counts.files} file records). ` +
       `GET figures are the median of ${RUNS} requests after one warm-up; /register-file registers ${FILES_PER_REGISTER} files per request, ${REGISTER_REQUESTS} requests in a row.`,
     '',
     table,
+    '',
+    `Floors: ${floors}.`,
     '',
     `Load average when the run ended (1 / 5 / 15 min): ${load} on ${cpus.length} CPUs. The figures scale with the machine's load: ` +
       'rerun `npm run bench` on an idle machine for comparable numbers. `BENCH_TRACE=20 npm run bench` prints the SQL statements slower than 20 ms.',
