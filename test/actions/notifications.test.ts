@@ -11,6 +11,7 @@ import {
   deleteExpiredNotifications,
   sendPendingNotifications,
 } from '../../src/apps/actions/notifications.ts';
+import actionsApp from '../../src/apps/actions/index.ts';
 import { cli } from '../../src/apps/actions/cli.ts';
 import { sendMail } from '../../src/apps/actions/mail.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
@@ -193,6 +194,23 @@ describe('scheduled checks and sending', () => {
     const weighed = (await t.get('/notifications?nickname=thirsty&notification_type=mouse_not_weighed')).body.results;
     // no minimum delay for this type (as upstream): one per check run
     expect(weighed.map((n: { title: string }) => n.title)).toEqual(Array(3).fill('ATTENTION: subject "thirsty" weighing missing for 2025-01-02'));
+  });
+
+  it('exposes both checks as scheduled jobs of the app (the scheduler is off in tests)', async () => {
+    expect(t.config.schedulerIntervalSeconds).toBe(0);
+    expect(actionsApp.jobs!.map((j) => [j.name, j.enabledByDefault])).toEqual([
+      ['check_water_admin', true],
+      ['send_pending_notifications', true],
+    ]);
+    const [n] = await t.services.db
+      .insert(notifications)
+      .values({ notification_type: 'mouse_training', title: 'queued', message: 'queued', send_at: '2025-01-01 00:00:00' })
+      .returning();
+    await t.patch(`/notifications/${n.id}`, { users: ['watcher'] });
+    for (const job of actionsApp.jobs!) await job.run(t.services);
+    const [row] = await t.services.db.select().from(notifications).where(eq(notifications.id, n.id));
+    expect(row.status).toBe('sent');
+    expect(sink.received.at(-1)!.data).toContain('Subject: [alyx] queued');
   });
 
   it('records failed deliveries and gives up after 3 attempts', async () => {
