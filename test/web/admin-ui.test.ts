@@ -222,6 +222,14 @@ describe('admin UI in chromium', () => {
     expect(created).toMatchObject({ subject: 'WEB_001', user: 'test_admin' });
   });
 
+  it('picks a relation named by a non-lookup column (water type) from its list', async () => {
+    await page.goto(`${base}/admin/#/water-administrations/create`);
+    await page.getByLabel('Water type').click();
+    await page.getByRole('option', { name: 'Water 15% Sucrose' }).waitFor();
+    await page.getByRole('option', { name: 'Water 15% Sucrose' }).click();
+    await expect(page.getByLabel('Water type').inputValue()).resolves.toBe('Water 15% Sucrose');
+  });
+
   it('browses subject → session in the data tree and shows the water-control page', async () => {
     await page.goto(`${base}/admin/#/data-tree`);
     await page.getByTestId('tree-subject').filter({ hasText: 'WEB_001' }).click();

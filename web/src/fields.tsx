@@ -13,6 +13,8 @@ import {
   TextArrayInput,
   TextInput,
   required as requiredValidator,
+  useGetList,
+  useInput,
   useRecordContext,
   type Validator,
 } from 'react-admin';
@@ -174,6 +176,33 @@ export function createDefaults(fields: Record<string, FieldMeta>, username: stri
   return out;
 }
 
+/**
+ * A picker for a relation named by a column other than the target's lookup (water type or
+ * procedure names, species nicknames): choices are the target's rows (reference tables are small).
+ */
+function SlugPicker({ name, meta, label, validate, helperText }: { name: string; meta: FieldMeta; label: string; validate: Validator[]; helperText: string | false }) {
+  const ref = meta.ref!;
+  const { data } = useGetList(ref.resource!, { pagination: { page: 1, perPage: 200 }, sort: { field: '', order: 'ASC' }, filter: {} });
+  const { field } = useInput({ source: name });
+  const values = new Set<string>((data ?? []).map((r) => String(r[ref.slug])).filter((v) => v !== 'undefined' && v !== 'null'));
+  // the current value(s) stay selectable even when beyond the first page
+  for (const v of meta.many ? ((field.value as unknown[]) ?? []) : [field.value]) if (v !== null && v !== undefined && v !== '') values.add(String(v));
+  const choices = [...values].sort().map((v) => ({ id: v, name: v }));
+  return meta.many ? (
+    <AutocompleteArrayInput source={name} label={label} choices={choices} helperText={helperText} fullWidth />
+  ) : (
+    <AutocompleteInput
+      source={name}
+      label={label}
+      choices={choices}
+      validate={validate}
+      helperText={helperText}
+      parse={(v: unknown) => (v === '' || v === undefined ? null : v)}
+      fullWidth
+    />
+  );
+}
+
 /** The input for one writable field. */
 export function FieldInput({ name, meta, creating }: { name: string; meta: FieldMeta; creating: boolean }) {
   const label = humanize(name);
@@ -184,6 +213,9 @@ export function FieldInput({ name, meta, creating }: { name: string; meta: Field
   const target = meta.ref?.resource ? metaOf(meta.ref.resource) : undefined;
   const pickable = target && meta.ref?.via === 'show' && target.actions.includes('list');
 
+  const slugPickable =
+    !pickable && target && meta.ref && target.actions.includes('list') && target.listFields.includes(meta.ref.slug) && meta.ref.slug !== 'id';
+  if (slugPickable) return <SlugPicker name={name} meta={meta} label={label} validate={validate} helperText={helperText} />;
   if (meta.many) {
     if (pickable) {
       return (
