@@ -156,9 +156,11 @@ export function buildOpenApi(resources: Resource[], custom: CustomRouteDoc[], se
     const pp = s.params as { properties?: Record<string, JsonSchema> } | undefined;
     for (const name of Object.keys(pp?.properties ?? {})) params.push({ name, in: 'path', required: true, schema: { type: 'string' } });
     if (params.length) op.parameters = params;
-    if (s.body) {
+    // `docBody` documents a body the handler validates itself (Fastify would validate `body`)
+    const body = s.body ?? s.docBody;
+    if (body) {
       const ref = `${String(op.operationId).replace(/(^|_)(\w)/g, (_m, _a, c: string) => c.toUpperCase())}Request`;
-      schemas[ref] = s.body as JsonSchema;
+      schemas[ref] = body as JsonSchema;
       op.requestBody = requestBody(ref);
     }
     add(path, method, op);

@@ -74,17 +74,35 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
     if (handled) return reply;
   });
 
-  app.post('/register-file', async (request, reply) => {
-    const out = await registerFiles(contextOf(request, services), (request.body ?? {}) as Record<string, unknown>);
-    return reply.code(201).send(out);
-  });
+  // `schema` here only documents these routes in /api/schema (ONE lists endpoints from it);
+  // the handlers validate their input themselves (docBody is not validated by Fastify).
+  const doc = (description: string, docBody?: Record<string, unknown>) => ({ schema: { description, ...(docBody ? { docBody } : {}) } });
+  const str = { type: 'string' };
+  const strList = { type: 'array', items: str };
+  app.post(
+    '/register-file',
+    doc('Registers files of a session folder (or an aggregate) as datasets with file records; one object per file name.', {
+      type: 'object',
+      properties: {
+        created_by: str, path: str, filenames: strList, hashes: strList, filesizes: { type: 'array', items: { type: 'integer' } },
+        versions: strList, name: str, hostname: str, labs: str, projects: str, server_only: { type: 'boolean' },
+        exists: { type: 'boolean' }, default: { type: 'boolean' }, check_protected: { type: 'boolean' }, qc: strList,
+        content_type: str, object_id: str,
+      },
+      required: ['path', 'filenames'],
+    }),
+    async (request, reply) => {
+      const out = await registerFiles(contextOf(request, services), (request.body ?? {}) as Record<string, unknown>);
+      return reply.code(201).send(out);
+    },
+  );
 
-  app.get('/check-protected', async (request) => {
+  app.get('/check-protected', doc('Tells whether any of the given files (JSON body: created_by, path, filenames) belongs to a protected dataset.'), async (request) => {
     const body = (await rawJsonBody(request)) ?? queryObject(request);
     return checkProtected(contextOf(request, services), body);
   });
 
-  app.post('/new-download', async (request, reply) => {
+  app.post('/new-download', doc('Counts downloads of datasets by the requesting user.', { type: 'object', properties: { datasets: strList, projects: strList }, required: ['datasets'] }), async (request, reply) => {
     const ctx = contextOf(request, services);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const rawIds = (listish(body.datasets) ?? []).map((v) => String(v).trim()).filter(Boolean);
@@ -133,7 +151,7 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
 
   // Upstream's Globus maintenance hook. GET lists what a sync would look at; POST checks the
   // repositories that have a local directory (see `alyx files check`).
-  app.get('/sync-file-status', async () => {
+  app.get('/sync-file-status', doc('Relative paths of file records a file-status sync would look at.'), async () => {
     const rows = (await services.db.execute(sql`
       select distinct fr.relative_path from data_filerecord fr
       join data_datarepository r on r.id = fr.data_repository_id
@@ -143,7 +161,7 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
       order by fr.relative_path`)) as unknown as { rows: Array<{ relative_path: string }> };
     return rows.rows.map((r) => r.relative_path);
   });
-  app.post('/sync-file-status', async (_request, reply) => {
+  app.post('/sync-file-status', doc('Checks which file records exist on the repositories served from a local directory.', { type: 'object', properties: {} }), async (_request, reply) => {
     await services.db.transaction((tx) => checkFiles(tx, services.config));
     return reply.type('application/json; charset=utf-8').send(JSON.stringify('ok'));
   });
@@ -164,11 +182,11 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
     }
     return info(tag, request);
   };
-  app.get('/cache/info/', async (request) => info(null, request));
+  app.get('/cache/info/', doc('Metadata of the ONE cache tables (cache_info.json).'), async (request) => info(null, request));
   app.get('/cache/info', async (request) => info(null, request));
-  app.get('/cache/info/:tag/', tagInfo);
+  app.get('/cache/info/:tag/', doc('Metadata of the ONE cache tables of a tag.'), tagInfo);
   app.get('/cache/info/:tag', tagInfo);
-  app.get('/cache.zip', async (request, reply) => {
+  app.get('/cache.zip', doc('The ONE cache tables (sessions.pqt, datasets.pqt, cache_info.json) as a zip.'), async (request, reply) => {
     const tag = new URLSearchParams((request.raw.url ?? '').split('?')[1] ?? '').get('tag');
     if (tag && (!/^\w+$/.test(tag) || !(await tagExists(services, tag)))) {
       return reply.code(404).type('text/html; charset=utf-8').send('Tag matching query does not exist.');
