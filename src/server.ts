@@ -148,6 +148,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
         route.config = { ...(route.config ?? {}), public: true };
       });
       await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/admin/', decorateReply: false, wildcard: true });
+      scope.get('/admin', async (_request, reply) => reply.redirect('/admin/', 301));
     });
   }
   app.get('/', { config: { public: true } }, async (request, reply) => {

@@ -102,6 +102,9 @@ describe('admin UI in chromium', () => {
     const root = await fetch(`${base}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/admin/');
+    const bare = await fetch(`${base}/admin`, { redirect: 'manual' });
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get('location')).toBe('/admin/');
     const html = await fetch(`${base}/admin/`);
     expect(html.status).toBe(200);
     expect(await html.text()).toContain('<div id="root"></div>');
