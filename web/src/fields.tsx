@@ -94,7 +94,10 @@ export function ValueField({ name, meta, compact }: { name: string; meta: FieldM
   if (!record) return null;
   const value = name === 'id' && record[RAW_ID] !== undefined ? record[RAW_ID] : record[name];
   if (value === null || value === undefined || value === '') return <span />;
-  if (meta.kind === 'url' && typeof value === 'string') return <span>{compact ? '' : value}</span>;
+  if (meta.kind === 'url' && typeof value === 'string') {
+    // the record in the REST API (JSON), for people scripting against it
+    return compact ? <span /> : <a href={value} target="_blank" rel="noreferrer">{value}</a>;
+  }
   if (meta.kind === 'hyperlink' && typeof value === 'string') {
     const t = urlTarget(value);
     return t ? (
