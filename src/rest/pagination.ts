@@ -40,7 +40,9 @@ export function buildQuery(params: Array<[string, string]>): string {
 /** The envelope, with absolute next/previous links built from the request URL. */
 export function envelope(page: Page, absoluteUrl: string): Record<string, unknown> {
   const url = new URL(absoluteUrl);
-  const base = `${url.protocol}//${url.host}${url.pathname}`;
+  // the scheme, host and path exactly as the client sent them: URL.host drops a default port
+  // (`Host: h:80`), and ONE strips its base URL (which may carry it) from `next` verbatim
+  const base = absoluteUrl.split(/[?#]/)[0];
   const others = [...url.searchParams.entries()].filter(([k]) => k !== 'limit' && k !== 'offset');
   const link = (offset: number | null) => {
     const params: Array<[string, string]> = [...others, ['limit', String(page.limit)]];

@@ -180,12 +180,12 @@ describe('GET /subjects', () => {
     expect(r.status).toBe(200);
     expect(Object.keys(r.body)).toEqual(['count', 'next', 'previous', 'results']);
     expect(r.body.count).toBe(5);
-    expect(r.body.next).toBe('http://localhost/subjects?limit=2&offset=2');
+    expect(r.body.next).toBe('http://localhost:80/subjects?limit=2&offset=2');
     expect(r.body.previous).toBeNull();
     expect(r.body.results.map((s: { nickname: string }) => s.nickname)).toEqual(['A_dead', 'B_future_death']);
     expect(Object.keys(r.body.results[0])).toEqual(LIST_KEYS);
     const p2 = await t.get('/subjects?limit=2&offset=2');
-    expect(p2.body.previous).toBe('http://localhost/subjects?limit=2');
+    expect(p2.body.previous).toBe('http://localhost:80/subjects?limit=2');
     expect(p2.body.results.map((s: { nickname: string }) => s.nickname)).toEqual(['C_other_lab', 'F_form']);
   });
 
@@ -193,7 +193,7 @@ describe('GET /subjects', () => {
     const r = await t.get('/subjects?lab=cortexlab&alive=true&limit=1');
     expect(r.status).toBe(200);
     expect(r.body.count).toBe(3);
-    expect(r.body.next).toBe('http://localhost/subjects?alive=true&lab=cortexlab&limit=1&offset=1');
+    expect(r.body.next).toBe('http://localhost:80/subjects?alive=true&lab=cortexlab&limit=1&offset=1');
     expect(r.body.results[0].nickname).toBe('B_future_death');
     expect(r.body.results[0].alive).toBe(true);
   });
