@@ -3,15 +3,15 @@
 // admin-only models (culls, cull reasons/methods, other actions, virus injections, chronic
 // recordings, notifications and rules) for the web UI. Welfare rules (§4.5, §4.15, §4.16) run in
 // the write hooks, so they hold for every client.
-import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Queryable, Tx } from '../../db/client.ts';
+import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
-import { fieldError, invalid, validationError } from '../../rest/errors.ts';
+import { fieldError, invalid } from '../../rest/errors.ts';
 import { column, computed, custom, hyperlink, many, related, selfUrl, type Field, type Row } from '../../rest/fields.ts';
 import { escapeLike, filter, nullBoolean, type Filter } from '../../rest/filters.ts';
 import { jsonFieldFilter } from '../../rest/django.ts';
-import { defineResource, type Resource, type WriteState } from '../../rest/resource.ts';
+import { defineResource, type Resource } from '../../rest/resource.ts';
 import { formatDateTime, nowInZone, parseDateInput } from '../../rest/values.ts';
 import { modelOf } from '../../db/models.ts';
 import { labLocations, labs, notes, users } from '../misc/tables.ts';
@@ -809,4 +809,3 @@ export const actionResources: Resource[] = [
   notificationRuleResource,
 ] as Resource[];
 
-export type { Tx, WriteState };

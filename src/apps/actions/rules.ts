@@ -1,6 +1,6 @@
 // Welfare rules that run inside write transactions (spec-core §4.5, §4.15, §4.16, protocol
 // numbers of §4.6), shared by the REST resources and anything else that writes actions.
-import { and, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
 import { fieldError, validationError } from '../../rest/errors.ts';
@@ -113,4 +113,3 @@ export async function afterWeighingCreate(row: Row, ctx: Ctx): Promise<void> {
   await checkUnderweight({ db: ctx.db, config: ctx.config }, s, wc);
 }
 
-export { sql };
