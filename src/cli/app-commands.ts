@@ -3,15 +3,11 @@
 // subcommands that open the database (refusing while a server owns the embedded data dir).
 import { cli as jobsCli } from '../apps/jobs/cli.ts';
 import { cli as subjectsCli } from '../apps/subjects/zygosity-update.ts';
-import type { Services } from '../rest/app.ts';
+import type { AppCliCommand } from '../rest/app.ts';
+import { cli as dataCli } from '../apps/data/cli.ts';
+import { cli as actionsCli } from '../apps/actions/cli.ts';
 import { withServices } from './context.ts';
 import type { Command } from './index.ts';
-
-export interface AppCliCommand {
-  name: string;
-  describe: string;
-  run(services: Services, args: string[], out?: (line: string) => void): Promise<number>;
-}
 
 function wrap(c: AppCliCommand): Command {
   return {
@@ -24,4 +20,4 @@ function wrap(c: AppCliCommand): Command {
   };
 }
 
-export const appCommands: Command[] = [...jobsCli, ...subjectsCli].map(wrap);
+export const appCommands: Command[] = [...actionsCli, ...dataCli, ...jobsCli, ...subjectsCli].map(wrap);

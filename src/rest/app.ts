@@ -20,6 +20,16 @@ export interface ScheduledJob {
   run(services: Services): Promise<void>;
 }
 
+/**
+ * A command an app contributes to the `alyx` binary (`alyx <name> ...`; a name may have two words,
+ * e.g. "files check"). `args` are the words after the name; the result is the exit code.
+ */
+export interface AppCliCommand {
+  name: string;
+  describe: string;
+  run(services: Services, args: string[], out?: (line: string) => void): Promise<number | void>;
+}
+
 export interface AlyxApp {
   name: string;
   /** generic REST resources (list/create/read/update/partial_update/delete) */

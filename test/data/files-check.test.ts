@@ -58,7 +58,7 @@ describe('files check', () => {
     fs.rmSync(path.join(share, 'KS005/2019-04-01/001/alf/_ibl_wheel.timestamps.npy'));
     const cmd = cli.find((c) => c.name === 'files check')!;
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    await cmd.run(t.services, { flags: {}, positionals: [] });
+    await cmd.run(t.services, []);
     expect(log.mock.calls[0][0]).toBe('2 file records in srv: 0 present, 2 missing, 1 changed');
     log.mockRestore();
     expect((await existsOn('srv'))['_ibl_wheel.timestamps.npy']).toBe(false);
@@ -66,7 +66,7 @@ describe('files check', () => {
   it('cache build command', async () => {
     const cmd = cli.find((c) => c.name === 'cache build')!;
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    await cmd.run(t.services, { flags: {}, positionals: [] });
+    await cmd.run(t.services, []);
     expect(log.mock.calls[0][0]).toMatch(/: 1 sessions, 0 datasets \(/);
     log.mockRestore();
     expect(fs.existsSync(path.join(t.config.dataDir, 'cache-tables', 'cache.zip'))).toBe(true);

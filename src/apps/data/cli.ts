@@ -1,31 +1,27 @@
 // Commands of the data app, wired by src/cli/app-commands.ts:
 //   alyx files check [--repository NAME] [--dry]   set file records' `exists` from the directories
 //   alyx cache build [--tag TAG] [--destination DIR] build the ONE cache tables
-import type { Services } from '../../rest/app.ts';
+import type { AppCliCommand } from '../../rest/app.ts';
+import { parseArgs, progress } from '../../cli/args.ts';
 import { buildCacheTables, cacheDir } from './cache-tables.ts';
 import { checkFiles } from './file-check.ts';
 import { tablesRoot } from './routes.ts';
 
-export interface AppCommand {
-  name: string;
-  describe: string;
-  run(services: Services, args: { flags: Record<string, string | true>; positionals: string[] }): Promise<void>;
-}
-
+/** progress callback (done, total) drawing the shared progress bar */
 function bar(label: string) {
-  const tty = process.stderr.isTTY;
+  let p: ReturnType<typeof progress> | null = null;
   return (done: number, total: number) => {
-    if (!tty) return;
-    const width = 30;
-    const frac = total ? Math.min(1, done / total) : 1;
-    process.stderr.write(`\r${label} [${'#'.repeat(Math.round(frac * width)).padEnd(width, '.')}] ${done}/${total}${done >= total ? '\n' : ''}`);
+    p ??= progress(label, total);
+    p.tick(done);
+    if (done >= total) p.done();
   };
 }
 
-export const filesCheckCommand: AppCommand = {
+export const filesCheckCommand: AppCliCommand = {
   name: 'files check',
   describe: 'mark file records exists=true/false by looking at the repository directories (--repository NAME, --dry)',
-  async run(services, args) {
+  async run(services, argv) {
+    const args = parseArgs(argv, ['dry']);
     const repository = typeof args.flags.repository === 'string' ? args.flags.repository : undefined;
     const r = await services.db.transaction((tx) =>
       checkFiles(tx, services.config, { repository, dry: args.flags.dry === true, onProgress: bar('checking files') }),
@@ -40,10 +36,11 @@ export const filesCheckCommand: AppCommand = {
   },
 };
 
-export const cacheBuildCommand: AppCommand = {
+export const cacheBuildCommand: AppCliCommand = {
   name: 'cache build',
   describe: 'build the ONE cache tables (sessions.pqt, datasets.pqt, cache_info.json, cache.zip) (--tag TAG, --destination DIR)',
-  async run(services, args) {
+  async run(services, argv) {
+    const args = parseArgs(argv);
     const tag = typeof args.flags.tag === 'string' ? args.flags.tag : null;
     const dest = typeof args.flags.destination === 'string' ? args.flags.destination : cacheDir(tablesRoot(services), tag);
     const info = await buildCacheTables(services.db, {
@@ -56,4 +53,4 @@ export const cacheBuildCommand: AppCommand = {
   },
 };
 
-export const cli: AppCommand[] = [filesCheckCommand, cacheBuildCommand];
+export const cli: AppCliCommand[] = [filesCheckCommand, cacheBuildCommand];

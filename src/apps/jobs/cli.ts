@@ -1,15 +1,8 @@
 // Command-line entries of the jobs app; the `alyx` binary wires them as `alyx <name> ...`.
-import type { Services } from '../../rest/app.ts';
+import type { AppCliCommand } from '../../rest/app.ts';
 import { CleanupUsageError, cleanupTasks, parseCleanupArgs } from './cleanup.ts';
 
-export interface CliCommand {
-  name: string;
-  describe: string;
-  /** args: the words after the command name, e.g. ['cleanup', '--status', 'Complete']; returns the exit code */
-  run(services: Services, args: string[], out?: (line: string) => void): Promise<number>;
-}
-
-export const cli: CliCommand[] = [
+export const cli: AppCliCommand[] = [
   {
     name: 'tasks',
     describe:

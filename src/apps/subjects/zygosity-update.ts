@@ -4,7 +4,7 @@
 // only overwrite an existing, different zygosity with --force. One transaction.
 import { eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
-import type { Services } from '../../rest/app.ts';
+import type { AppCliCommand, Services } from '../../rest/app.ts';
 import { inheritedZygosity } from './logic.ts';
 import { applyZygosityRules } from './reference.ts';
 import { breedingPairs, litters, subjects, zygosities } from './tables.ts';
@@ -74,13 +74,7 @@ export async function updateZygosities(
   return result;
 }
 
-export interface CliCommand {
-  name: string;
-  describe: string;
-  run(services: Services, args: string[], out?: (line: string) => void): Promise<number>;
-}
-
-export const cli: CliCommand[] = [
+export const cli: AppCliCommand[] = [
   {
     name: 'update-zygosities',
     describe:
