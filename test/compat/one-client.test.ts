@@ -501,3 +501,50 @@ describe('pagination as _PaginatedResponse walks it', () => {
     );
   });
 });
+
+describe("ONE's write helpers and the remote cache", () => {
+  it('json_field_update/json_field_remove_key: GET the record, PATCH the whole merged field', async () => {
+    const eid = (await one.search({ subject: 'ZM_1085', number: '001' })).eids[0];
+    const merge = async (endpoint: string, id: string, field: string, d: Record<string, unknown>) => {
+      const rec = await one.rest(endpoint, 'read', { id });
+      const current = rec[field] ?? {};
+      expect(typeof current).toBe('object');
+      const res = await one.rest(endpoint, 'partial_update', { id, data: { [field]: { ...current, ...d } } });
+      return res[field];
+    };
+    expect(await merge('sessions', eid, 'json', { IS_MOCK: false })).toEqual({ IS_MOCK: false });
+    expect(await merge('sessions', eid, 'json', { extra: [1, 2] })).toEqual({ IS_MOCK: false, extra: [1, 2] });
+    expect(await merge('subjects', 'ZM_1085', 'json', { cage: 'A1' })).toEqual({ cage: 'A1' });
+    expect(await merge('sessions', eid, 'extended_qc', { behavior: 1 })).toEqual({ behavior: 1 });
+    // json_field_delete writes null
+    expect((await one.rest('sessions', 'partial_update', { id: eid, data: { extended_qc: null } })).extended_qc).toBeNull();
+  });
+
+  it('register_weight and register_water_administration payloads', async () => {
+    const now = '2026-11-22T09:15:02.123456'; // datetime.now().isoformat()
+    const w = await one.rest('weighings', 'create', { data: { subject: 'ZM_1085', date_time: now, weight: 21.5, user: 'olivier' } });
+    expect(w).toMatchObject({ subject: 'ZM_1085', date_time: now, weight: 21.5, user: 'olivier' });
+    expect(w.url.slice(-36)).toMatch(/^[0-9a-f-]{36}$/);
+    const wa = await one.rest('water-administrations', 'create', {
+      data: { subject: 'ZM_1085', date_time: now, water_administered: 0.6, water_type: 'Water', user: 'olivier', adlib: false },
+    });
+    expect(wa).toMatchObject({ subject: 'ZM_1085', water_administered: 0.6, water_type: 'Water', user: 'olivier', adlib: false, session: null });
+  });
+
+  it('serves /cache/info as load_cache reads it, and the zip at the location it names', async () => {
+    const info = (await one.generic('GET', 'cache/info')) as Record<string, unknown>;
+    // datetime.fromisoformat('YYYY-MM-DD HH:MM'); min_api_version must not exceed ONE's version
+    expect(info.date_created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(String(info.min_api_version ?? '0.0.0').split('.').map(Number)[0]).toBeLessThanOrEqual(3);
+    const location = (info.location as string | undefined) ?? `${one.baseUrl}/cache.zip`;
+    expect(location.startsWith(one.baseUrl)).toBe(true); // so ONE adds its token to the request
+    const zip = await t.app.inject({
+      method: 'GET',
+      url: location.slice(one.baseUrl.length),
+      headers: { host: new URL(one.baseUrl).host, authorization: `Token ${one.token}`, accept: 'application/json' },
+    });
+    expect(zip.statusCode).toBe(200);
+    expect(zip.headers['content-length']).toBe(String(zip.rawPayload.length)); // urllib needs Content-Length
+    expect(zip.headers['transfer-encoding']).toBeUndefined();
+  });
+});
