@@ -184,6 +184,7 @@ describe('admin UI in chromium', () => {
     expect(await page.locator('tr', { hasText: 'WEB_001' }).count()).toBe(0);
     await page.locator('input[name="q"]').fill('web_0');
     await page.locator('tr', { hasText: 'WEB_001' }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-subjects.png') });
   });
 
   it('opens the subject page with its weight curve', async () => {

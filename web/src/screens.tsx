@@ -53,7 +53,9 @@ function ListActions({ meta }: { meta: ResourceMeta }) {
 
 export function GenericList({ meta }: { meta: ResourceMeta }) {
   const columns = meta.listFields.filter((n) => meta.fields[n] && !meta.fields[n].writeOnly && meta.fields[n].kind !== 'url');
-  const omit = columns.filter((n, i) => i >= DEFAULT_COLUMNS || isJsonField(meta.fields[n]));
+  // hidden by default (the "Columns" button shows them): JSON, the uuid when a name identifies the row, the tail
+  const shown = columns.filter((n) => !isJsonField(meta.fields[n]) && !(n === 'id' && meta.title && meta.title !== 'id')).slice(0, DEFAULT_COLUMNS);
+  const omit = columns.filter((n) => !shown.includes(n));
   const canOpen = meta.actions.includes('read');
   return (
     <List
