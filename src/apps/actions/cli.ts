@@ -2,18 +2,12 @@
 //   alyx notifications check            run the water and weighing checks of restricted subjects
 //   alyx notifications send             send pending notifications (3 attempts, then no-send)
 //   alyx notifications delete-expired [--n-days-old 30] [--status S] [--dry-run]
-import type { Services } from '../../rest/app.ts';
+import type { AppCliCommand } from '../../rest/app.ts';
 import { checkWaterRestrictedSubjects, deleteExpiredNotifications, sendPendingNotifications } from './notifications.ts';
-
-export interface CliCommand {
-  name: string;
-  describe: string;
-  run(services: Services, args: string[], out?: (line: string) => void): Promise<number>;
-}
 
 const STATUSES = ['no-send', 'to-send', 'sent'];
 
-export const cli: CliCommand[] = [
+export const cli: AppCliCommand[] = [
   {
     name: 'notifications',
     describe:

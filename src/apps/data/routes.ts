@@ -2,7 +2,7 @@
 // ONE cache tables (/cache.zip, /cache/info/), /uploaded/<path> and the repository file server.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifySchema, FastifyInstance, FastifyRequest } from 'fastify';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Services } from '../../rest/app.ts';
 import { baseUrlOf, contextOf } from '../../rest/context.ts';
@@ -76,7 +76,9 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
 
   // `schema` here only documents these routes in /api/schema (ONE lists endpoints from it);
   // the handlers validate their input themselves (docBody is not validated by Fastify).
-  const doc = (description: string, docBody?: Record<string, unknown>) => ({ schema: { description, ...(docBody ? { docBody } : {}) } });
+  const doc = (description: string, docBody?: Record<string, unknown>) => ({
+    schema: { description, ...(docBody ? { docBody } : {}) } as FastifySchema,
+  });
   const str = { type: 'string' };
   const strList = { type: 'array', items: str };
   app.post(
