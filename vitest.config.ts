@@ -20,7 +20,7 @@ export default defineConfig({
                 ...common,
                 name: 'pg',
                 // the browser tests drive the UI, which does not depend on the driver: once is enough
-                exclude: ['test/web/**', '**/node_modules/**'],
+                exclude: ['test/web/admin-ui.test.ts', '**/node_modules/**'],
                 globalSetup: ['test/setup-pg.ts'],
                 env: { ALYX_TEST_DB: 'pg' },
               },
