@@ -407,7 +407,7 @@ describe('sessions and datasets as ONE and its RegistrationClient use them', () 
     await one.rest('tags', 'create', { data: { name: 'frozen', protected: true } });
     await one.rest('datasets', 'partial_update', { id: registered[1].id, data: { tags: ['frozen'] } });
     const body = { created_by: 'olivier', path: 'ZM_1085/2019-02-12/001', filenames: [FILES[1]], name: 'flatiron_mainenlab', check_protected: true, labs: 'mainenlab' };
-    const e = await one.generic('POST', '/register-file', body).catch((x) => x);
+    const e = (await one.generic('POST', '/register-file', body).catch((x) => x)) as HTTPError;
     expect(e).toBeInstanceOf(HTTPError);
     expect(e.status).toBe(403);
     expect(JSON.parse(e.text)).toEqual({ status_code: 403, error: 'One or more datasets is protected', details: [{ [FILES[1]]: [{ '': true }] }] });
