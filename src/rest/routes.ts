@@ -66,7 +66,8 @@ export function registerResource(app: FastifyInstance, resource: Resource, servi
     url: collection,
     handler: async (request, reply) => {
       const ctx = contextOf(request, services);
-      if (request.method === 'GET' && has('list')) {
+      // HEAD is answered as GET (Fastify's HEAD sibling route drops the body), as DRF does
+      if ((request.method === 'GET' || request.method === 'HEAD') && has('list')) {
         const page = await resource.list(ctx, queryOf(request));
         return envelope(page, absoluteUrl(request));
       }
@@ -90,6 +91,7 @@ export function registerResource(app: FastifyInstance, resource: Resource, servi
       const ctx = contextOf(request, services);
       const lookup = (request.params as { lookup: string }).lookup;
       switch (request.method) {
+        case 'HEAD':
         case 'GET':
           if (has('read')) return resource.retrieve(ctx, lookup);
           break;

@@ -321,3 +321,13 @@ describe('spec-data §10', () => {
     expect([201, 400]).toContain(r.status);
   });
 });
+
+describe('spec-core §1.1', () => {
+  it('answers HEAD on list and detail routes like GET, without a body', async () => {
+    const list = await t.request('HEAD', '/sessions');
+    expect(list.status).toBe(200);
+    expect(list.text).toBe('');
+    expect((await t.request('HEAD', `/sessions/${eid}`)).status).toBe(200);
+    expect((await t.request('HEAD', '/sessions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+});
