@@ -1,7 +1,7 @@
 // Field kinds of a resource declaration. A field knows how to render itself for a page of rows
 // (batch-loading related names with one query per field, never one per row), how to validate and
 // convert its input, which columns it writes, and how it appears in the OpenAPI document.
-import { and, getTableColumns, inArray, notInArray, eq, sql, type SQL } from 'drizzle-orm';
+import { and, getTableColumns, getTableName, inArray, notInArray, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
 import type { Queryable, Tx } from '../db/client.ts';
@@ -50,6 +50,12 @@ export interface Field {
   save?(id: unknown, value: unknown, tx: Tx, ctx: RequestContext): Promise<void>;
   /** relations: the related table and the column its values name (for the web UI's links) */
   target?: () => { table: PgTable; slug: string; route?: string };
+  /**
+   * A value the resource may select with the row itself (a scalar subquery of the page or detail
+   * query, under `key`), so that render needs no query of its own; render falls back to a
+   * batched load when the rows come without it.
+   */
+  preload?: { key: string; sql: () => SQL };
 }
 
 export interface FieldOptions {
@@ -252,6 +258,31 @@ async function loadSlugs(db: Queryable, target: PgTable, slugKey: string, ids: u
   return new Map(rows.map((r) => [r.id, r.slug]));
 }
 
+/**
+ * The natural key of a foreign key's target as a correlated scalar subquery, selected with the
+ * owner's row (the target is aliased, so a self-reference reads the right row).
+ */
+function slugPreload(fk: Column, target: PgTable, slugKey: string): { key: string; sql: () => SQL } {
+  const key = `__slug:${keyOf(fk)}:${slugKey}`;
+  let expr: SQL | null = null;
+  return {
+    key,
+    sql: () => {
+      if (expr) return expr;
+      // spelled out with identifiers: drizzle leaves columns unqualified in single-table selects
+      const inner = sql.identifier(`__r_${fk.name}`);
+      const cols = getTableColumns(target) as Record<string, Column>;
+      expr = sql`(select ${inner}.${sql.identifier(cols[slugKey].name)} from ${sql.identifier(getTableName(target))} ${inner} where ${inner}.${sql.identifier(cols.id.name)} = ${sql.identifier(getTableName(tableOf(fk)))}.${sql.identifier(fk.name)})`.mapWith(cols[slugKey]);
+      return expr;
+    },
+  };
+}
+
+/** Whether the rows were selected with the preloaded value under `key`. */
+function preloaded(rows: Row[], key: string): boolean {
+  return rows.length > 0 && Object.prototype.hasOwnProperty.call(rows[0], key);
+}
+
 /** Looks up a related row by its slug; the slug may be unique or not. */
 export async function resolveSlug(
   db: Queryable,
@@ -289,12 +320,15 @@ export function related(fk: Column, target: PgTable, o: RelatedOptions = {}): Fi
   const nullable = o.nullable ?? !fk.notNull;
   const targetCols = getTableColumns(target) as Record<string, Column>;
   if (!targetCols[slugKey]) throw new Error(`${slugKey} is not a column of the target of ${key}`);
+  const pre = slugKey === 'id' ? null : slugPreload(fk, target, slugKey);
   return {
     ...base('related', { ...o, nullable }, slugKey === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' }),
     source: key,
     target: () => ({ table: target, slug: slugKey }),
+    ...(pre ? { preload: pre } : {}),
     async render(rows, ctx) {
       if (slugKey === 'id') return (row) => row[key] ?? null;
+      if (pre && preloaded(rows, pre.key)) return (row) => (row[key] == null ? null : ((row[pre.key] as unknown) ?? null));
       const map = await loadSlugs(ctx.db, target, slugKey, rows.map((r) => r[key]));
       return (row) => (row[key] == null ? null : (map.get(row[key]) ?? null));
     },
@@ -316,16 +350,19 @@ export function hyperlink(fk: Column, target: PgTable, routePath: string, o: Rel
   const key = keyOf(fk);
   const lookupKey = o.slug ?? 'id';
   const nullable = o.nullable ?? !fk.notNull;
+  const pre = lookupKey === 'id' ? null : slugPreload(fk, target, lookupKey);
   return {
     ...base('hyperlink', { ...o, nullable }, { type: 'string', format: 'uri' }),
     source: key,
     target: () => ({ table: target, slug: lookupKey, route: routePath }),
+    ...(pre ? { preload: pre } : {}),
     async render(rows, ctx) {
-      const map = lookupKey === 'id' ? null : await loadSlugs(ctx.db, target, lookupKey, rows.map((r) => r[key]));
+      const inline = pre !== null && preloaded(rows, pre.key);
+      const map = lookupKey === 'id' || inline ? null : await loadSlugs(ctx.db, target, lookupKey, rows.map((r) => r[key]));
       return (row) => {
         const v = row[key];
         if (v == null) return null;
-        const slug = map ? map.get(v) : v;
+        const slug = inline ? row[pre!.key] : map ? map.get(v) : v;
         return slug == null ? null : `${ctx.baseUrl}/${routePath}/${encodeURIComponent(String(slug))}`;
       };
     },

@@ -121,6 +121,21 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
     ...(spec.filters ?? {}),
   };
   if (spec.django !== false && !allFilters.django) allFilters.django = djangoFilter(spec.table);
+  // the fields' preloaded values (related natural keys), selected with the rows of list and detail
+  // requests so that rendering them takes no query of its own
+  const selections = new Map<string[], Record<string, Column | SQL>>();
+  const selectionOf = (names: string[]): Record<string, Column | SQL> => {
+    let sel = selections.get(names);
+    if (!sel) {
+      sel = { ...columns };
+      for (const n of names) {
+        const pre = spec.fields[n].preload;
+        if (pre && !spec.fields[n].writeOnly) sel[pre.key] = pre.sql();
+      }
+      selections.set(names, sel);
+    }
+    return sel;
+  };
   const order = (): Array<SQL | Column> => [...(spec.ordering ? spec.ordering(spec.table) : []), asc(idCol) as SQL];
 
   async function where(ctx: RequestContext, query: URLSearchParams): Promise<SQL | undefined> {
@@ -151,15 +166,14 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
     });
   }
 
-  async function fetchByLookup(ctx: RequestContext, value: string): Promise<Row> {
+  async function fetchByLookup(ctx: RequestContext, value: string, renderFields?: string[]): Promise<Row> {
     let v: string | null = value;
     if (columnIsUuid(lookupCol)) v = normalizeUuid(value);
     // integer keys (e.g. brain regions): anything else cannot match, as Django's <int:pk> route
     if (columnIsInteger(lookupCol) && !/^\d{1,15}$/.test(value)) v = null;
     if (v === null) throw notFound(info.name);
     const base = spec.baseWhere?.(ctx);
-    const rows = (await ctx.db
-      .select()
+    const rows = (await (renderFields ? ctx.db.select(selectionOf(renderFields)) : ctx.db.select())
       .from(spec.table as PgTable)
       .where(base ? and(eq(lookupCol, v), base) : eq(lookupCol, v))
       .limit(2)) as Row[];
@@ -336,21 +350,26 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
     async list(ctx, query) {
       const { limit, offset } = paginationParams(query);
       const cond = await where(ctx, query);
-      const [{ n }] = (await ctx.db
-        .select({ n: count() })
-        .from(spec.table as PgTable)
-        .where(cond)) as Array<{ n: number }>;
       const rows = (await ctx.db
-        .select()
+        .select(selectionOf(listFields))
         .from(spec.table as PgTable)
         .where(cond)
         .orderBy(...(order() as SQL[]))
         .limit(limit)
         .offset(offset)) as Row[];
-      return { count: Number(n), limit, offset, results: await serialize(rows, listFields, ctx) };
+      // a page that is not full (and is not past the end) tells the count itself
+      let total = offset + rows.length;
+      if (rows.length === limit || (rows.length === 0 && offset > 0)) {
+        const [{ n }] = (await ctx.db
+          .select({ n: count() })
+          .from(spec.table as PgTable)
+          .where(cond)) as Array<{ n: number }>;
+        total = Number(n);
+      }
+      return { count: total, limit, offset, results: await serialize(rows, listFields, ctx) };
     },
     async retrieve(ctx, lookupValue) {
-      const row = await fetchByLookup(ctx, lookupValue);
+      const row = await fetchByLookup(ctx, lookupValue, detailFields);
       const [out] = await serialize([row], detailFields, ctx);
       return out;
     },
