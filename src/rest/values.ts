@@ -43,17 +43,23 @@ function validDate(y: number, mo: number, d: number): boolean {
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** Wall-clock parts of an instant in a time zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 function wallClock(epochMs: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(epochMs));
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(new Date(epochMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute'), s: get('second') };
 }

@@ -80,12 +80,37 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Wall clock of an instant (epoch ms) in a zone, as naive ms. */
-export function wallClockMs(epochMs: number, tz: string): number {
+function exactWallClockMs(epochMs: number, tz: string): number {
   const parts = formatter(tz).formatToParts(new Date(epochMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall + (((epochMs % 1000) + 1000) % 1000);
+}
+
+const HOUR_MS = 3600e3;
+/** zone -> epoch hour -> the zone's offset (ms) throughout that hour, or null when it changes in it */
+const offsetByHour = new Map<string, Map<number, number | null>>();
+
+/**
+ * Wall clock of an instant (epoch ms) in a zone, as naive ms. formatToParts is slow and a page
+ * of subjects converts tens of thousands of instants, so the offset is kept per hour: the same
+ * at the hour's first and last second means the same throughout it (no zone changes twice in
+ * an hour); an hour with a transition is converted exactly.
+ */
+export function wallClockMs(epochMs: number, tz: string): number {
+  let byHour = offsetByHour.get(tz);
+  if (!byHour) offsetByHour.set(tz, (byHour = new Map()));
+  const hour = Math.floor(epochMs / HOUR_MS);
+  let offset = byHour.get(hour);
+  if (offset === undefined) {
+    const start = hour * HOUR_MS;
+    const last = start + HOUR_MS - 1000;
+    const a = exactWallClockMs(start, tz) - start;
+    offset = exactWallClockMs(last, tz) - last === a ? a : null;
+    if (byHour.size >= 200_000) byHour.clear();
+    byHour.set(hour, offset);
+  }
+  return offset === null ? exactWallClockMs(epochMs, tz) : epochMs + offset;
 }
 
 /** The instant of a wall clock in a zone (the earlier one in a DST overlap). */
