@@ -542,6 +542,8 @@ export function selfUrl(routePath: string, lookupKey = 'id'): Field {
   };
 }
 
+let computedCount = 0;
+
 /**
  * A read-only value computed for a whole page at once (give `load` to batch a query), or per row.
  */
@@ -550,10 +552,22 @@ export function computed<M = unknown>(
   load: (rows: Row[], ctx: RequestContext) => Promise<M> | M,
   value: (row: Row, loaded: M, ctx: RequestContext) => unknown,
   help?: string,
+  /**
+   * the same value as a scalar SQL expression over the owner row (qualify the owner's columns
+   * with its table name), selected with the rows of list and detail requests; `load` and `value`
+   * remain for rows that come without it
+   */
+  select?: { sql: () => SQL; value?: (v: unknown) => unknown },
 ): Field {
+  const pre = select ? { key: `__computed:${++computedCount}`, sql: select.sql } : null;
   return {
     ...base('computed', { readOnly: true, help }, { ...schema, readOnly: true }),
+    ...(pre ? { preload: pre } : {}),
     async render(rows, ctx) {
+      if (pre && preloaded(rows, pre.key)) {
+        const conv = select!.value ?? ((v: unknown) => v);
+        return (row) => conv(row[pre.key]);
+      }
       const loaded = await load(rows, ctx);
       return (row) => value(row, loaded, ctx);
     },

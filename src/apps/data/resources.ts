@@ -260,6 +260,8 @@ const sessionNumbers = computed<Map<string, number | null>>(
     return new Map(found.map((f) => [f.id, f.number]));
   },
   (row, map) => (row.session ? (map.get(row.session as string) ?? null) : null),
+  undefined,
+  { sql: () => sql`(select s.number from actions_session s where s.id = "data_dataset"."session_id")` },
 );
 
 const tagFlagCounts = (flag: 'protected' | 'public') =>
@@ -277,6 +279,11 @@ const tagFlagCounts = (flag: 'protected' | 'public') =>
       return new Map(found.map((f) => [f.dataset, Number(f.n)]));
     },
     (row, map) => map.get(row.id as string) ?? 0,
+    undefined,
+    {
+      sql: () =>
+        sql`(select count(*)::int from data_dataset_tags dt join data_tag t on t.id = dt.tag_id where dt.dataset_id = "data_dataset"."id" and t.${sql.identifier(flag)})`,
+    },
   );
 
 const revisionField = related(datasets.revision, revisions, { slug: 'name' });
