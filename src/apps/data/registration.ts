@@ -12,7 +12,7 @@ import { ApiError, badRequest } from '../../rest/errors.ts';
 import type { RequestContext } from '../../rest/context.ts';
 import { formatDateTime, normalizeUuid, nowInZone } from '../../rest/values.ts';
 import { labs, users } from '../misc/tables.ts';
-import { sessions, sessionUsers } from '../actions/tables.ts';
+import { sessions } from '../actions/tables.ts';
 import {
   lastExtension,
   listish,
@@ -544,18 +544,20 @@ async function describe(tx: Tx, input: Input, ids: string[]): Promise<unknown[]>
   let subject: string | null = input.target.objectNickname;
   if (input.target.session) {
     const s = input.target.session;
-    const [info] = await tx.select({ number: sessions.number, start_time: sessions.start_time }).from(sessions).where(eq(sessions.id, s.id));
-    const names = await tx
-      .select({ username: users.username })
-      .from(sessionUsers)
-      .innerJoin(users, eq(users.id, sessionUsers.labmember))
-      .where(eq(sessionUsers.owner, s.id))
-      .orderBy(asc(users.username));
+    // one statement: the session's number, start time and users (sorted by username)
+    const [info] = await tx
+      .select({
+        number: sessions.number,
+        start_time: sessions.start_time,
+        users: sql<string | null>`(select string_agg(u.username, ',' order by u.username) from actions_session_users su join misc_labmember u on u.id = su.labmember_id where su.session_id = "actions_session"."id")`,
+      })
+      .from(sessions)
+      .where(eq(sessions.id, s.id));
     subject = s.subject;
     sessionPart = {
       session: s.id,
       session_number: info?.number ?? null,
-      session_users: names.map((u) => u.username).join(','),
+      session_users: info?.users ?? '',
       session_start_time: formatDateTime(info?.start_time ?? null),
     };
   } else {
