@@ -1,5 +1,6 @@
 // Lists run a constant number of SQL statements per request, whatever the page size: one query
-// for the page, one for the count, and batched loads per field (never one query per row).
+// for the page, one for the count (skipped when the page is not full), and batched loads per
+// field (never one query per row).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions, waterAdministrations, waterRestrictions, weighings, sessionUsers, sessionProjects } from '../../src/apps/actions/tables.ts';
 import { projects, subjects } from '../../src/apps/subjects/tables.ts';
@@ -53,7 +54,9 @@ describe('SQL statements per list request do not grow with the page size', () =>
     it(name, async () => {
       const small = await statementsFor(`${path}limit=2`);
       const large = await statementsFor(`${path}limit=60`);
-      expect(large, `${name}: ${small} statements for 2 rows, ${large} for 60`).toBe(small);
+      // a page that is not full needs no count query, so the larger page may take one fewer
+      expect(large, `${name}: ${small} statements for 2 rows, ${large} for 60`).toBeLessThanOrEqual(small);
+      expect(large).toBeGreaterThanOrEqual(small - 1);
       expect(small).toBeLessThanOrEqual(16);
     });
   }
