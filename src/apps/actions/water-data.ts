@@ -75,13 +75,23 @@ export function labTimeZone(labTz: string | null | undefined, serverTz: string):
   return isValidTimeZone(labTz) ? labTz : 'Europe/London';
 }
 
+/**
+ * Awaits lazy query builders one after another: `db` may be a transaction, whose single
+ * connection must not receive concurrent queries (node-postgres deprecates that).
+ */
+async function inOrder<T extends readonly unknown[]>(queries: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const out: unknown[] = [];
+  for (const q of queries) out.push(await q);
+  return out as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
 /** Water-control objects for a set of subjects, keyed by subject id (5 queries in all). */
 export async function waterControls(db: Queryable, rows: SubjectLike[], opts: LoadOptions): Promise<Map<string, WaterControl>> {
   const out = new Map<string, WaterControl>();
   const ids = [...new Set(rows.map((r) => r.id))];
   if (ids.length === 0) return out;
   const labIds = [...new Set(rows.map((r) => r.lab).filter((x): x is string => !!x))];
-  const [labRows, srg, wrs, was, wgs] = await Promise.all([
+  const [labRows, srg, wrs, was, wgs] = await inOrder([
     labIds.length
       ? db
           .select({ id: labs.id, timezone: labs.timezone, rw: labs.reference_weight_pct, zw: labs.zscore_weight_pct })
