@@ -1,4 +1,5 @@
 // `alyx import DUMP.json[.gz]`: loads an upstream Alyx `manage.py dumpdata` export.
+import { sql } from 'drizzle-orm';
 import { DumpFormatError, readDumpFile } from '../db/import/read.ts';
 import { ImportError, importDump, type ImportReport } from '../db/import/importer.ts';
 import { CliError, parseArgs, progress } from './args.ts';
@@ -48,7 +49,11 @@ export const importCommand: Command = {
         console.log(formatReport(report));
         const inserted = Object.values(report.models).reduce((n, c) => n + c.inserted, 0);
         if (report.dryRun) console.log(`dry run: ${inserted} new rows would be imported from ${file}; nothing was written`);
-        else console.log(`imported ${inserted} new rows from ${file}`);
+        else {
+          console.log(`imported ${inserted} new rows from ${file}`);
+          // fresh planner statistics: PGlite has no autovacuum, and the tables just grew
+          await db.execute(sql`analyze`);
+        }
       } catch (e) {
         bar.done();
         if (e instanceof ImportError) throw new CliError(`nothing was imported (the whole import is rolled back): ${e.message}`, 1);
