@@ -21,6 +21,7 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { joinTable } from '../../db/join-table.ts';
 import { model } from '../../db/models.ts';
 import { labLocations, labs, users } from '../misc/tables.ts';
 import { projects, subjects } from '../subjects/tables.ts';
@@ -77,31 +78,10 @@ function baseActionColumns() {
 
 /** users / procedures join tables of a BaseAction table: <table>_users, <table>_procedures. */
 function actionJoinTables(tableName: string, ownerColumn: string, owner: () => AnyPgColumn) {
-  const usersTable = pgTable(
-    `${tableName}_users`,
-    {
-      owner: uuid(ownerColumn)
-        .notNull()
-        .references(owner, { onDelete: 'cascade' }),
-      labmember: uuid('labmember_id')
-        .notNull()
-        .references(() => users.id, { onDelete: 'cascade' }),
-    },
-    (t) => [primaryKey({ columns: [t.owner, t.labmember] }), index().on(t.labmember)],
-  );
-  const proceduresTable = pgTable(
-    `${tableName}_procedures`,
-    {
-      owner: uuid(ownerColumn)
-        .notNull()
-        .references(owner, { onDelete: 'cascade' }),
-      proceduretype: uuid('proceduretype_id')
-        .notNull()
-        .references(() => procedureTypes.id, { onDelete: 'cascade' }),
-    },
-    (t) => [primaryKey({ columns: [t.owner, t.proceduretype] }), index().on(t.proceduretype)],
-  );
-  return [usersTable, proceduresTable] as const;
+  return [
+    joinTable(`${tableName}_users`, ['owner', ownerColumn, owner], ['labmember', 'labmember_id', () => users.id]),
+    joinTable(`${tableName}_procedures`, ['owner', ownerColumn, owner], ['proceduretype', 'proceduretype_id', () => procedureTypes.id]),
+  ] as const;
 }
 
 export const QC_CHOICES = [
@@ -140,17 +120,10 @@ export const sessions = pgTable(
   ],
 );
 export const [sessionUsers, sessionProcedures] = actionJoinTables('actions_session', 'session_id', () => sessions.id);
-export const sessionProjects = pgTable(
+export const sessionProjects = joinTable(
   'actions_session_projects',
-  {
-    session: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
-    project: uuid('project_id')
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.session, t.project] }), index().on(t.project)],
+  ['session', 'session_id', () => sessions.id],
+  ['project', 'project_id', () => projects.id],
 );
 
 export const waterAdministrations = pgTable(
@@ -284,17 +257,10 @@ export const notifications = pgTable(
   },
   (t) => [index().on(t.subject), index().on(t.status, t.send_at), index().on(t.notification_type, t.title)],
 );
-export const notificationUsers = pgTable(
+export const notificationUsers = joinTable(
   'actions_notification_users',
-  {
-    notification: uuid('notification_id')
-      .notNull()
-      .references(() => notifications.id, { onDelete: 'cascade' }),
-    labmember: uuid('labmember_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.notification, t.labmember] }), index().on(t.labmember)],
+  ['notification', 'notification_id', () => notifications.id],
+  ['labmember', 'labmember_id', () => users.id],
 );
 
 export const notificationRules = pgTable(

@@ -18,6 +18,7 @@ import {
   varchar,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import { joinTable } from '../../db/join-table.ts';
 import { addManyToMany, model } from '../../db/models.ts';
 import { labs, users } from '../misc/tables.ts';
 import { projects } from '../subjects/tables.ts';
@@ -47,17 +48,10 @@ export const dataRepositories = pgTable(
 );
 
 /** Lab.repositories (upstream misc_lab_repositories); lives here because it points forward from misc. */
-export const labRepositories = pgTable(
+export const labRepositories = joinTable(
   'misc_lab_repositories',
-  {
-    lab: uuid('lab_id')
-      .notNull()
-      .references(() => labs.id, { onDelete: 'cascade' }),
-    datarepository: uuid('datarepository_id')
-      .notNull()
-      .references(() => dataRepositories.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.lab, t.datarepository] }), index().on(t.datarepository)],
+  ['lab', 'lab_id', () => labs.id],
+  ['datarepository', 'datarepository_id', () => dataRepositories.id],
 );
 
 export const dataFormats = pgTable('data_dataformat', {
@@ -149,17 +143,10 @@ export const datasets = pgTable(
   ],
 );
 
-export const datasetTags = pgTable(
+export const datasetTags = joinTable(
   'data_dataset_tags',
-  {
-    dataset: uuid('dataset_id')
-      .notNull()
-      .references(() => datasets.id, { onDelete: 'cascade' }),
-    tag: uuid('tag_id')
-      .notNull()
-      .references(() => tags.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.dataset, t.tag] }), index().on(t.tag)],
+  ['dataset', 'dataset_id', () => datasets.id],
+  ['tag', 'tag_id', () => tags.id],
 );
 
 export const fileRecords = pgTable(
@@ -205,17 +192,10 @@ export const downloads = pgTable(
   (t) => [unique('data_download_user_dataset_uniq').on(t.user, t.dataset), index().on(t.dataset), index().on(t.count)],
 );
 
-export const downloadProjects = pgTable(
+export const downloadProjects = joinTable(
   'data_download_projects',
-  {
-    download: uuid('download_id')
-      .notNull()
-      .references(() => downloads.id, { onDelete: 'cascade' }),
-    project: uuid('project_id')
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.download, t.project] }), index().on(t.project)],
+  ['download', 'download_id', () => downloads.id],
+  ['project', 'project_id', () => projects.id],
 );
 
 export const dataNotices = pgTable(
@@ -242,17 +222,10 @@ export const dataNotices = pgTable(
   ],
 );
 
-export const dataNoticeDatasets = pgTable(
+export const dataNoticeDatasets = joinTable(
   'data_datanotice_datasets',
-  {
-    datanotice: uuid('datanotice_id')
-      .notNull()
-      .references(() => dataNotices.id, { onDelete: 'cascade' }),
-    dataset: uuid('dataset_id')
-      .notNull()
-      .references(() => datasets.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.datanotice, t.dataset] }), index().on(t.dataset)],
+  ['datanotice', 'datanotice_id', () => dataNotices.id],
+  ['dataset', 'dataset_id', () => datasets.id],
 );
 
 model(dataRepositoryTypes, { name: 'DataRepositoryType', app: 'data' });

@@ -17,6 +17,7 @@ import {
   varchar,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import { joinTable } from '../../db/join-table.ts';
 import { model } from '../../db/models.ts';
 import { labs } from '../misc/tables.ts';
 import { subjects } from '../subjects/tables.ts';
@@ -101,17 +102,10 @@ export const probeInsertions = pgTable(
   ],
 );
 
-export const probeInsertionDatasets = pgTable(
+export const probeInsertionDatasets = joinTable(
   'experiments_probeinsertion_datasets',
-  {
-    probeinsertion: uuid('probeinsertion_id')
-      .notNull()
-      .references(() => probeInsertions.id, { onDelete: 'cascade' }),
-    dataset: uuid('dataset_id')
-      .notNull()
-      .references(() => datasets.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.probeinsertion, t.dataset] }), index().on(t.dataset)],
+  ['probeinsertion', 'probeinsertion_id', () => probeInsertions.id],
+  ['dataset', 'dataset_id', () => datasets.id],
 );
 
 export const trajectoryEstimates = pgTable(
@@ -207,17 +201,10 @@ export const fieldsOfView = pgTable(
   ],
 );
 
-export const fovDatasets = pgTable(
+export const fovDatasets = joinTable(
   'experiments_fov_datasets',
-  {
-    fov: uuid('fov_id')
-      .notNull()
-      .references(() => fieldsOfView.id, { onDelete: 'cascade' }),
-    dataset: uuid('dataset_id')
-      .notNull()
-      .references(() => datasets.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.fov, t.dataset] }), index().on(t.dataset)],
+  ['fov', 'fov_id', () => fieldsOfView.id],
+  ['dataset', 'dataset_id', () => datasets.id],
 );
 
 export const FOV_PROVENANCES = [

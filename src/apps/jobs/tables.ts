@@ -13,6 +13,7 @@ import {
   varchar,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import { joinTable } from '../../db/join-table.ts';
 import { model } from '../../db/models.ts';
 import { sessions } from '../actions/tables.ts';
 import { dataRepositories } from '../data/tables.ts';
@@ -56,17 +57,10 @@ export const tasks = pgTable(
 );
 
 /** Task.parents: non-symmetrical self many-to-many (reverse name `children`). */
-export const taskParents = pgTable(
+export const taskParents = joinTable(
   'jobs_task_parents',
-  {
-    from_task: uuid('from_task_id')
-      .notNull()
-      .references(() => tasks.id, { onDelete: 'cascade' }),
-    to_task: uuid('to_task_id')
-      .notNull()
-      .references(() => tasks.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.from_task, t.to_task] }), index().on(t.to_task)],
+  ['from_task', 'from_task_id', () => tasks.id],
+  ['to_task', 'to_task_id', () => tasks.id],
 );
 
 /**

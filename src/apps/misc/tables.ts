@@ -15,6 +15,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { joinTable } from '../../db/join-table.ts';
 import { model } from '../../db/models.ts';
 
 export const users = pgTable(
@@ -37,17 +38,10 @@ export const users = pgTable(
 );
 
 /** Delegation: `from` may act for... upstream's non-symmetrical allowed_users. */
-export const userAllowedUsers = pgTable(
+export const userAllowedUsers = joinTable(
   'misc_labmember_allowed_users',
-  {
-    from_labmember: uuid('from_labmember_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    to_labmember: uuid('to_labmember_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.from_labmember, t.to_labmember] }), index().on(t.to_labmember)],
+  ['from_labmember', 'from_labmember_id', () => users.id],
+  ['to_labmember', 'to_labmember_id', () => users.id],
 );
 
 export const authTokens = pgTable('authtoken_token', {

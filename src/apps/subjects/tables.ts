@@ -17,6 +17,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { joinTable } from '../../db/join-table.ts';
 import { model } from '../../db/models.ts';
 import { housings, labs, users } from '../misc/tables.ts';
 
@@ -69,17 +70,10 @@ export const alleles = pgTable('subjects_allele', {
   nickname: varchar('nickname', { length: 255 }).notNull().unique(),
 });
 
-export const alleleSequences = pgTable(
+export const alleleSequences = joinTable(
   'subjects_allele_sequences',
-  {
-    allele: uuid('allele_id')
-      .notNull()
-      .references(() => alleles.id, { onDelete: 'cascade' }),
-    sequence: uuid('sequence_id')
-      .notNull()
-      .references(() => sequences.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.allele, t.sequence] }), index().on(t.sequence)],
+  ['allele', 'allele_id', () => alleles.id],
+  ['sequence', 'sequence_id', () => sequences.id],
 );
 
 export const lines = pgTable(
@@ -115,17 +109,10 @@ export const lines = pgTable(
   ],
 );
 
-export const lineAlleles = pgTable(
+export const lineAlleles = joinTable(
   'subjects_line_alleles',
-  {
-    line: uuid('line_id')
-      .notNull()
-      .references(() => lines.id, { onDelete: 'cascade' }),
-    allele: uuid('allele_id')
-      .notNull()
-      .references(() => alleles.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.line, t.allele] }), index().on(t.allele)],
+  ['line', 'line_id', () => lines.id],
+  ['allele', 'allele_id', () => alleles.id],
 );
 
 export const subjectRequests = pgTable(
@@ -239,30 +226,16 @@ export const projects = pgTable('subjects_project', {
   description: varchar('description', { length: 1023 }).notNull().default(''),
 });
 
-export const projectUsers = pgTable(
+export const projectUsers = joinTable(
   'subjects_project_users',
-  {
-    project: uuid('project_id')
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
-    labmember: uuid('labmember_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.project, t.labmember] }), index().on(t.labmember)],
+  ['project', 'project_id', () => projects.id],
+  ['labmember', 'labmember_id', () => users.id],
 );
 
-export const subjectProjects = pgTable(
+export const subjectProjects = joinTable(
   'subjects_subject_projects',
-  {
-    subject: uuid('subject_id')
-      .notNull()
-      .references(() => subjects.id, { onDelete: 'cascade' }),
-    project: uuid('project_id')
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
-  },
-  (t) => [primaryKey({ columns: [t.subject, t.project] }), index().on(t.project)],
+  ['subject', 'subject_id', () => subjects.id],
+  ['project', 'project_id', () => projects.id],
 );
 
 export const ZYGOSITY_SYMBOLS = ['-/-', '+/-', '+/+', '+'] as const;
