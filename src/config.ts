@@ -2,6 +2,7 @@
 // They are read and validated once; everything else receives the resulting object.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isValidTimeZone } from './rest/values.ts';
 
 export interface Config {
   port: number;
@@ -42,15 +43,6 @@ export class ConfigError extends Error {}
 
 function machineTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
-
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Reads `alyx.config.json` (or the file named by ALYX_CONFIG) from the working directory. */

@@ -19,6 +19,7 @@ import {
 import type { RequestContext } from './context.ts';
 // every table (and its model() declaration) must be loaded before relations are looked up
 import '../db/schema.ts';
+import { pushTo } from './group.ts';
 
 export type Row = Record<string, unknown>;
 export type JsonSchema = Record<string, unknown>;
@@ -507,7 +508,7 @@ export function reverse(ownerTable: PgTable, relationName: string, o: ManyOption
           .from(target)
           .where(inArray(fk, ids as string[]))
           .orderBy(tcols[slugKey])) as Array<{ owner: unknown; slug: unknown }>;
-        for (const f of found) map.set(f.owner, [...(map.get(f.owner) ?? []), f.slug]);
+        for (const f of found) pushTo(map, f.owner, f.slug);
       }
       return (row) => map.get(row.id) ?? [];
     },

@@ -6,6 +6,7 @@ import type { PgColumn as Column } from 'drizzle-orm/pg-core';
 import { modelOf } from '../db/models.ts';
 import { columnKind, type Field } from './fields.ts';
 import type { Resource } from './resource.ts';
+import { pushTo } from './group.ts';
 
 /** Where a relation's values lead in the UI. */
 export interface UiRef {
@@ -79,7 +80,7 @@ function fieldMeta(f: Field, resources: Resource[]) {
  */
 export function uiMetadata(resources: Resource[]) {
   const byPath = new Map<string, Resource[]>();
-  for (const r of resources) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  for (const r of resources) pushTo(byPath, r.path, r);
   return [...byPath.entries()].map(([path, group]) => {
     const lister = group.find((r) => r.actions.includes('list')) ?? group[0];
     const reader = group.find((r) => r.actions.includes('read')) ?? lister;

@@ -42,9 +42,9 @@ function validDate(y: number, mo: number, d: number): boolean {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** Wall-clock parts of an instant in a time zone. */
+/** One cached 24-hour numeric formatter per time zone (building one costs far more than using it). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function wallClock(epochMs: number, timeZone: string) {
+export function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
@@ -59,6 +59,22 @@ function wallClock(epochMs: number, timeZone: string) {
     });
     formatters.set(timeZone, f);
   }
+  return f;
+}
+
+export function isValidTimeZone(tz: string | null | undefined): tz is string {
+  if (!tz) return false;
+  try {
+    zoneFormatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Wall-clock parts of an instant in a time zone. */
+function wallClock(epochMs: number, timeZone: string) {
+  const f = zoneFormatter(timeZone);
   const parts = f.formatToParts(new Date(epochMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute'), s: get('second') };

@@ -53,6 +53,7 @@ import {
   referenceWeightFor,
   defaultWaterType,
 } from './rules.ts';
+import { pushTo } from '../../rest/group.ts';
 
 const now = (ctx: RequestContext) => nowInZone(ctx.config.timeZone);
 const currentUser = (ctx: RequestContext) => ctx.user?.id ?? null;
@@ -215,7 +216,7 @@ const wateradminField = computed(
       .orderBy(asc(waterAdministrations.date_time), asc(waterAdministrations.id));
     for (const f of found) {
       const { session, ...item } = f;
-      map.set(session!, [...(map.get(session!) ?? []), item]);
+      pushTo(map, session!, item);
     }
     return map;
   },
@@ -261,7 +262,7 @@ const sessionNotesField = computed(
       .orderBy(asc(notes.date_time), asc(notes.id));
     for (const n of found) {
       const item = { ...n, date_time: formatDateTime(n.date_time), image: n.image ? `${ctx.baseUrl}/uploaded/${n.image}` : null };
-      map.set(n.object_id, [...(map.get(n.object_id) ?? []), item]);
+      pushTo(map, n.object_id, item);
     }
     return map;
   },

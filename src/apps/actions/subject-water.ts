@@ -15,6 +15,7 @@ import { DAY_MS, naiveMs, isoDate } from './water.ts';
 import { waterControls, type SubjectLike } from './water-data.ts';
 import { responsibleUserChanged } from './notifications.ts';
 import { nowInZone } from '../../rest/values.ts';
+import { pushTo } from '../../rest/group.ts';
 
 const NO_WATER: SubjectWaterInfo = { reference_weight: 0, last_water_restriction: null, expected_water: 0, remaining_water: 0 };
 
@@ -56,7 +57,7 @@ async function nested(
   const rendered = await resource.serialize(rows, fieldNames, ctx);
   rows.forEach((row, i) => {
     const key = row.subject as string;
-    out.set(key, [...(out.get(key) ?? []), rendered[i]]);
+    pushTo(out, key, rendered[i]);
   });
   return out;
 }

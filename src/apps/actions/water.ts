@@ -8,6 +8,7 @@
 // the lab's time zone; water-restriction times are not (upstream does the same, and the numbers
 // must be identical).
 import curves from '../../db/seed/actions-reference-weights.json' with { type: 'json' };
+import { zoneFormatter } from '../../rest/values.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -61,27 +62,8 @@ const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 /** Python's timedelta.days of (b - a): whole days, floored. */
 const daysBetween = (a: number, b: number) => Math.floor((b - a) / DAY_MS);
 
-const offsetCache = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = offsetCache.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    offsetCache.set(tz, f);
-  }
-  return f;
-}
-
 function exactWallClockMs(epochMs: number, tz: string): number {
-  const parts = formatter(tz).formatToParts(new Date(epochMs));
+  const parts = zoneFormatter(tz).formatToParts(new Date(epochMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall + (((epochMs % 1000) + 1000) % 1000);
@@ -130,15 +112,7 @@ export function convertNaive(naive: number, fromTz: string, toTz: string): numbe
   return wallClockMs(instantOf(naive, fromTz), toTz);
 }
 
-export function isValidTimeZone(tz: string | null | undefined): tz is string {
-  if (!tz) return false;
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone } from '../../rest/values.ts';
 
 // ---------------------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import { sessions, sessionUsers } from '../actions/tables.ts';
 import { addUuidToPath } from './alf.ts';
 import { dataFormats, dataRepositories, datasetTags, fileRecords, tags } from './tables.ts';
 import { ApiError } from '../../rest/errors.ts';
+import { pushTo } from '../../rest/group.ts';
 
 /** 400 with upstream's `error` key (register-file session errors). */
 export const errorKey = (status: number, error: string) => new ApiError(status, { error });
@@ -131,7 +132,7 @@ export async function protectedTags(db: Queryable, datasetIds: string[]): Promis
     .innerJoin(tags, eq(tags.id, datasetTags.tag))
     .where(and(inArray(datasetTags.dataset, datasetIds), eq(tags.protected, true)))
     .orderBy(asc(tags.name));
-  for (const r of rows) out.set(r.dataset, [...(out.get(r.dataset) ?? []), r.name]);
+  for (const r of rows) pushTo(out, r.dataset, r.name);
   return out;
 }
 

@@ -28,6 +28,7 @@ import {
 } from './alf.ts';
 import { errorKey, findSession } from './logic.ts';
 import { dataFormats, dataRepositories, datasetTags, datasetTypes, datasets, fileRecords, labRepositories, revisions, tags } from './tables.ts';
+import { pushTo } from '../../rest/group.ts';
 
 type Body = Record<string, unknown>;
 
@@ -131,7 +132,7 @@ async function protectionInfo(db: Queryable, target: Target, files: ParsedFile[]
   const byKey = new Map<string, Array<Record<string, boolean>>>();
   for (const r of rows) {
     const k = JSON.stringify([r.collection, r.name]);
-    byKey.set(k, [...(byKey.get(k) ?? []), { [r.revision ?? '']: Boolean(r.prot) }]);
+    pushTo(byKey, k, { [r.revision ?? '']: Boolean(r.prot) });
   }
   return files.map((f) => ({ [f.given]: byKey.get(JSON.stringify([f.collection, f.filename])) ?? [] }));
 }
@@ -538,7 +539,7 @@ async function describe(tx: Tx, input: Input, ids: string[]): Promise<unknown[]>
     .orderBy(asc(dataRepositories.name), asc(fileRecords.id));
   const recordsBy = new Map<string, unknown[]>();
   for (const r of records) {
-    recordsBy.set(r.dataset, [...(recordsBy.get(r.dataset) ?? []), { id: r.id, data_repository: r.repo, relative_path: r.relative_path, exists: r.exists }]);
+    pushTo(recordsBy, r.dataset, { id: r.id, data_repository: r.repo, relative_path: r.relative_path, exists: r.exists });
   }
   let sessionPart: Record<string, unknown> = {};
   let subject: string | null = input.target.objectNickname;

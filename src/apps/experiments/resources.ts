@@ -43,6 +43,7 @@ import {
   sessionsWhere,
   type Choices,
 } from './shared.ts';
+import { pushTo } from '../../rest/group.ts';
 
 export const PROVENANCES: Choices = [
   [70, 'Ephys aligned histology track'],
@@ -743,7 +744,7 @@ function fovLocationsNested(): Field {
         .where(sql`${fovLocations.field_of_view} in (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})`)
         .orderBy(desc(fovLocations.default_provenance), asc(fovLocations.provenance), asc(fovLocations.id))) as Row[];
       const rendered = await fovLocationListResource.serialize(locs, LOCATION_LIST, ctx);
-      locs.forEach((l, i) => out.set(l.field_of_view as string, [...(out.get(l.field_of_view as string) ?? []), rendered[i]]));
+      locs.forEach((l, i) => pushTo(out, l.field_of_view as string, rendered[i]));
       return (row) => out.get(row.id as string) ?? [];
     },
   });
@@ -816,7 +817,7 @@ function stackSlicesField(): Field {
           .where(sql`${fieldsOfView.stack} in (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})`)
           .orderBy(asc(fieldsOfView.name), asc(fieldsOfView.id))) as Row[];
         const rendered = await fovResource.serialize(fovs, Object.keys(fovFields()), ctx);
-        fovs.forEach((f, i) => out.set(f.stack as string, [...(out.get(f.stack as string) ?? []), rendered[i]]));
+        fovs.forEach((f, i) => pushTo(out, f.stack as string, rendered[i]));
       }
       return (row) => out.get(row.id as string) ?? [];
     },

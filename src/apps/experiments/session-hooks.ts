@@ -8,10 +8,11 @@ import type { Row } from '../../rest/fields.ts';
 import { alignedTrajectoriesIn, atlasRegions } from './shared.ts';
 import { fieldsOfView, probeInsertions } from './tables.ts';
 import { fovResource, insertionListResource } from './resources.ts';
+import { pushTo } from '../../rest/group.ts';
 
 async function bySession(rows: Row[], rendered: Row[]): Promise<Map<string, unknown[]>> {
   const out = new Map<string, unknown[]>();
-  rows.forEach((r, i) => out.set(r.session as string, [...(out.get(r.session as string) ?? []), rendered[i]]));
+  rows.forEach((r, i) => pushTo(out, r.session as string, rendered[i]));
   return out;
 }
 

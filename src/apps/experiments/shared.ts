@@ -8,6 +8,7 @@ import { invalid } from '../../rest/errors.ts';
 import { fieldError } from '../../rest/errors.ts';
 import { formatDateTime } from '../../rest/values.ts';
 import type { RequestContext } from '../../rest/context.ts';
+import { pushTo } from '../../rest/group.ts';
 
 export type Choices = ReadonlyArray<readonly [number, string]>;
 
@@ -99,7 +100,7 @@ export async function loadSessionInfo(db: Queryable, ids: unknown[]): Promise<Ma
         where sp.session_id in (${list}) order by p.name`,
   );
   const bySession = new Map<string, string[]>();
-  for (const p of projects) bySession.set(p.session_id, [...(bySession.get(p.session_id) ?? []), p.name]);
+  for (const p of projects) pushTo(bySession, p.session_id, p.name);
   for (const r of rows) {
     out.set(r.id, {
       subject: r.subject,

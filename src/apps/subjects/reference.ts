@@ -37,6 +37,7 @@ import {
   zygosities,
   zygosityRules,
 } from './tables.ts';
+import { pushTo } from '../../rest/group.ts';
 
 /** `?name=` : case-insensitive substring of any of the given columns. */
 export function nameFilter(...cols: AnyPgColumn[]): Filter {
@@ -208,7 +209,7 @@ export const litterResource = defineResource({
           .from(subjects)
           .where(inArray(subjects.litter, ids))
           .orderBy(asc(subjects.nickname));
-        for (const f of found) map.set(f.litter!, [...(map.get(f.litter!) ?? []), f.nickname]);
+        for (const f of found) pushTo(map, f.litter!, f.nickname);
         return map;
       },
       (row, map) => map.get(row.id as string) ?? [],
@@ -466,7 +467,7 @@ export const housingResource = defineResource({
           .innerJoin(subjects, eq(subjects.id, housingSubjects.subject))
           .where(and(inArray(housingSubjects.housing, ids), isNull(housingSubjects.end_datetime)))
           .orderBy(asc(subjects.nickname));
-        for (const f of found) map.set(f.housing!, [...(map.get(f.housing!) ?? []), f.nickname]);
+        for (const f of found) pushTo(map, f.housing!, f.nickname);
         return map;
       },
       (row, map) => map.get(row.id as string) ?? [],

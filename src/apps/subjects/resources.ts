@@ -39,6 +39,7 @@ import {
   subjects,
   zygosities,
 } from './tables.ts';
+import { pushTo } from '../../rest/group.ts';
 
 export const DEFAULT_SOURCE_NAME = 'IBL';
 
@@ -114,7 +115,7 @@ async function loadSessionProjects(rows: Row[], ctx: RequestContext): Promise<Ma
     .innerJoin(projects, eq(projects.id, m2m.to))
     .where(inArray(sessions.fk, ids(rows)))
     .orderBy(asc(projects.name));
-  for (const f of found as Array<{ subject: string; name: string }>) out.set(f.subject, [...(out.get(f.subject) ?? []), f.name]);
+  for (const f of found as Array<{ subject: string; name: string }>) pushTo(out, f.subject, f.name);
   return out;
 }
 
