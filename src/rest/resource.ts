@@ -194,7 +194,7 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
     instance: Row | null,
   ): Promise<Row> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new ApiError(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${Array.isArray(body) ? 'list' : typeof body}.`] });
+      throw new ApiError(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${body === null ? 'NoneType' : Array.isArray(body) ? 'list' : typeof body}.`] });
     }
     const errors: FieldErrors = {};
     const data: Row = {};

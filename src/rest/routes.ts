@@ -31,7 +31,8 @@ export function absoluteUrl(request: FastifyRequest): string {
 
 function bodyOf(request: FastifyRequest): Record<string, unknown> {
   const b = request.body;
-  if (b === undefined || b === null) return {};
+  // an empty body parses to {}; a JSON `null` stays null and is refused as DRF does
+  if (b === undefined) return {};
   return b as Record<string, unknown>;
 }
 

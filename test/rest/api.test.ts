@@ -123,6 +123,9 @@ describe('labs', () => {
     const list = await t.post('/labs', [{ name: 'x' }]);
     expect(list.status).toBe(400);
     expect(list.body.non_field_errors[0]).toMatch(/Expected a dictionary, but got list/);
+    const nul = await t.request('POST', '/labs', 'null', { headers: { 'content-type': 'application/json' } });
+    expect(nul.status).toBe(400);
+    expect(nul.body.non_field_errors).toEqual(['Invalid data. Expected a dictionary, but got NoneType.']);
   });
 
   it('accepts form bodies', async () => {
