@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the actions reference data (procedure types, water types, cull reasons, cull methods) as
-// our own JSON files in src/db/seed/, from upstream Alyx's install fixtures (Django dumpdata
+// our own JSON files in src/apps/actions/seed/, from upstream Alyx's install fixtures (Django dumpdata
 // format, alyx/actions/fixtures/actions.<model>.json). Usage:
 //   node scripts/actions-fixtures.mjs <dir holding the four actions.*.json fixtures>
 // Output format: { "description": ..., "rows": [ { "id", "name", "description"? } ] }.
@@ -13,12 +13,12 @@ if (!dir) {
   console.error('usage: node scripts/actions-fixtures.mjs <fixtures dir>');
   process.exit(2);
 }
-const seedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src/db/seed');
+const seedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src/apps/actions/seed');
 const models = [
-  ['proceduretype', 'actions-procedure-types.json', 'Procedure types (surgeries, sessions, restrictions).', true],
-  ['watertype', 'actions-water-types.json', 'Water types; "Water" is the default of water restrictions and administrations.', false],
-  ['cullreason', 'actions-cull-reasons.json', 'Reasons for culling a subject.', true],
-  ['cullmethod', 'actions-cull-methods.json', 'Methods of culling a subject.', true],
+  ['proceduretype', 'procedure-types.json', 'Procedure types (surgeries, sessions, restrictions).', true],
+  ['watertype', 'water-types.json', 'Water types; "Water" is the default of water restrictions and administrations.', false],
+  ['cullreason', 'cull-reasons.json', 'Reasons for culling a subject.', true],
+  ['cullmethod', 'cull-methods.json', 'Methods of culling a subject.', true],
 ];
 for (const [modelName, file, description, hasDescription] of models) {
   const src = JSON.parse(fs.readFileSync(path.join(dir, `actions.${modelName}.json`), 'utf8'));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds src/db/seed/actions-reference-weights.json, the mouse growth curves used by the z-score
+// Builds src/apps/actions/seed/reference-weights.json, the mouse growth curves used by the z-score
 // water-control method, from the two CSV tables upstream Alyx ships (actions/static/
 // ref_weighings_{female,male}.csv: no header, "age_weeks,mean_g,sd_g" per line, lines separated
 // by CR or LF). Usage: node scripts/actions-reference-weights.mjs <female.csv> <male.csv>
@@ -39,7 +39,7 @@ const out = {
   female: parseTable(female),
   male: parseTable(male),
 };
-const target = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src/db/seed/actions-reference-weights.json');
+const target = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src/apps/actions/seed/reference-weights.json');
 const body = JSON.stringify(out, null, 0).replace(/\],\[/g, '],\n  [').replace(/:\[\[/g, ':[\n  [');
 fs.writeFileSync(target, body + '\n');
 console.log(`wrote ${target}: ${out.female.length} female rows, ${out.male.length} male rows`);

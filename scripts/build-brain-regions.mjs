@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds src/db/seed/brain-regions.json, the Allen CCF (2017) structure tree seeded into
+// Builds src/apps/experiments/seed/brain-regions.json, the Allen CCF (2017) structure tree seeded into
 // experiments_brainregion, from a copy of the public Allen structure-tree CSV (the one Allen's
 // API exports, with columns id, name, acronym, parent_structure_id, ...).
 //
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const [input, output = path.join(here, '..', 'src', 'db', 'seed', 'brain-regions.json')] = process.argv.slice(2);
+const [input, output = path.join(here, '..', 'src', 'apps', 'experiments', 'seed', 'brain-regions.json')] = process.argv.slice(2);
 if (!input) {
   console.error('usage: node scripts/build-brain-regions.mjs <allen_structure_tree.csv> [out.json]');
   process.exit(2);

@@ -2,7 +2,7 @@
 // Derives the data app's reference data (data formats, repository types, dataset types) from an
 // upstream Alyx fixture directory (alyx/data/fixtures) into our own seed files:
 //   node scripts/derive-data-seed.mjs <fixtures dir>
-// Output: src/db/seed/data-formats.json, data-repository-types.json, data-dataset-types.json,
+// Output: src/apps/data/seed/formats.json, repository-types.json, dataset-types.json,
 // each a sorted array of plain records keyed by our field names (ids kept so that rows stay the
 // same across installs and imports of upstream dumps).
 import fs from 'node:fs';
@@ -14,7 +14,7 @@ if (!dir) {
   console.error('usage: derive-data-seed.mjs <upstream fixtures dir>');
   process.exit(2);
 }
-const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'db', 'seed');
+const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'apps', 'data', 'seed');
 const read = (name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
 const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const write = (name, rows) => {
@@ -23,7 +23,7 @@ const write = (name, rows) => {
 };
 
 write(
-  'data-formats.json',
+  'formats.json',
   read('data.dataformat.json').map(({ pk, fields: f }) => ({
     id: pk,
     name: f.name,
@@ -34,11 +34,11 @@ write(
   })),
 );
 write(
-  'data-repository-types.json',
+  'repository-types.json',
   read('data.datarepositorytype.json').map(({ pk, fields: f }) => ({ id: pk, name: f.name })),
 );
 write(
-  'data-dataset-types.json',
+  'dataset-types.json',
   read('data.datasettype.json').map(({ pk, fields: f }) => ({
     id: pk,
     name: f.name,

@@ -1,7 +1,7 @@
 // The in-process scheduler: every ALYX_SCHEDULER_INTERVAL seconds (0 = off) it runs the apps'
 // scheduled jobs that are due. Jobs keep their own state in the database, so a restart loses nothing.
 import { apps } from './apps/index.ts';
-import type { Services } from './rest/app.ts';
+import type { Services } from './apps/app.ts';
 
 export function startScheduler(services: Services): { stop(): void } {
   const interval = services.config.schedulerIntervalSeconds;

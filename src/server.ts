@@ -8,7 +8,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { apps } from './apps/index.ts';
-import type { Services } from './rest/app.ts';
+import type { Services } from './apps/app.ts';
 import { registerAuth, registerAuthRoutes } from './rest/auth.ts';
 import { ApiError, errorBody, fromDatabaseError } from './rest/errors.ts';
 import { registerResource } from './rest/routes.ts';

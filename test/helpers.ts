@@ -11,7 +11,7 @@ import type { Config } from '../src/config.ts';
 import { openServices } from '../src/db/setup.ts';
 import { users } from '../src/apps/misc/tables.ts';
 import { buildServer } from '../src/server.ts';
-import type { Services } from '../src/rest/app.ts';
+import type { Services } from '../src/apps/app.ts';
 import { tokenFor } from '../src/rest/auth.ts';
 import { testConfig, TEST_DIR, withDatabase } from './templates.ts';
 

@@ -1,4 +1,4 @@
-import type { AlyxApp } from '../rest/app.ts';
+import type { AlyxApp } from './app.ts';
 import misc from './misc/index.ts';
 import subjects from './subjects/index.ts';
 import actions from './actions/index.ts';

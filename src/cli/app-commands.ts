@@ -3,7 +3,7 @@
 // subcommands that open the database (refusing while a server owns the embedded data dir).
 import { cli as jobsCli } from '../apps/jobs/cli.ts';
 import { cli as subjectsCli } from '../apps/subjects/zygosity-update.ts';
-import type { AppCliCommand } from '../rest/app.ts';
+import type { AppCliCommand } from '../apps/app.ts';
 import { cli as dataCli } from '../apps/data/cli.ts';
 import { cli as actionsCli } from '../apps/actions/cli.ts';
 import { withServices } from './context.ts';

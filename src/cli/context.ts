@@ -2,7 +2,7 @@
 // own the data dir: if `alyx serve` is running on it, we refuse with a clear message.
 import { loadConfig } from '../config.ts';
 import { openServices, seedAll } from '../db/setup.ts';
-import type { Services } from '../rest/app.ts';
+import type { Services } from '../apps/app.ts';
 
 export async function withServices<T>(fn: (services: Services) => Promise<T>, opts: { seed?: boolean } = {}): Promise<T> {
   const config = loadConfig();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import { apps } from '../apps/index.ts';
-import type { Services } from '../rest/app.ts';
+import type { Services } from '../apps/app.ts';
 import { hashPassword } from '../rest/auth.ts';
 import { users } from '../apps/misc/tables.ts';
 import { migrateDatabase, openDatabase, type DbHandle } from './client.ts';

@@ -11,7 +11,7 @@ import type { Queryable } from '../db/client.ts';
 import { authTokens, users, webSessions } from '../apps/misc/tables.ts';
 import { ApiError, detailError, notAuthenticated, permissionDenied } from './errors.ts';
 import type { AuthUser } from './context.ts';
-import type { Services } from './app.ts';
+import type { Services } from '../services.ts';
 import { nowInZone } from './values.ts';
 
 const pbkdf2 = promisify(crypto.pbkdf2);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Queryable } from '../db/client.ts';
-import type { Services } from './app.ts';
+import type { Services } from '../services.ts';
 
 export interface AuthUser {
   id: string;

@@ -1,7 +1,7 @@
 // Turns resource declarations into routes: /<path> (list, create) and /<path>/<lookup> (read,
 // update, partial_update, delete). Methods a resource does not allow answer 405 as DRF does.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from './app.ts';
+import type { Services } from '../services.ts';
 import { contextOf } from './context.ts';
 import { methodNotAllowed } from './errors.ts';
 import { envelope } from './pagination.ts';

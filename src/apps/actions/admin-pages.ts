@@ -3,7 +3,7 @@
 // need a logged-in user like every other route (upstream leaves the HTML ones open).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import type { Services } from '../../rest/app.ts';
+import type { Services } from '../app.ts';
 import { contextOf } from '../../rest/context.ts';
 import { formatDateTime, normalizeUuid, nowInZone, parseDateInput } from '../../rest/values.ts';
 import { users } from '../misc/tables.ts';

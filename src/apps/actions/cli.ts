@@ -2,7 +2,7 @@
 //   alyx notifications check            run the water and weighing checks of restricted subjects
 //   alyx notifications send             send pending notifications (3 attempts, then no-send)
 //   alyx notifications delete-expired [--n-days-old 30] [--status S] [--dry-run]
-import type { AppCliCommand } from '../../rest/app.ts';
+import type { AppCliCommand } from '../app.ts';
 import { checkWaterRestrictedSubjects, deleteExpiredNotifications, sendPendingNotifications } from './notifications.ts';
 
 const STATUSES = ['no-send', 'to-send', 'sent'];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AlyxApp, Services } from '../../rest/app.ts';
+import type { AlyxApp, Services } from '../app.ts';
 import { actionResources } from './resources.ts';
 import { actionRoutes } from './routes.ts';
 import { registerSubjectHooks, waterRestrictedSubjectResource } from './subject-water.ts';
@@ -10,17 +10,17 @@ import { cullMethods, cullReasons, procedureTypes, waterTypes } from './tables.t
 
 registerSubjectHooks();
 
-const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'db', 'seed');
+const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed');
 const readSeed = (file: string) =>
   (JSON.parse(fs.readFileSync(path.join(SEED_DIR, file), 'utf8')) as { rows: Array<{ id: string; name: string; description?: string }> }).rows;
 
 /** Reference data of upstream's install fixtures (spec-core §4.17); idempotent. */
 export async function seedActions(services: Services): Promise<void> {
   await services.db.transaction(async (tx) => {
-    await tx.insert(procedureTypes).values(readSeed('actions-procedure-types.json')).onConflictDoNothing();
-    await tx.insert(waterTypes).values(readSeed('actions-water-types.json')).onConflictDoNothing();
-    await tx.insert(cullReasons).values(readSeed('actions-cull-reasons.json')).onConflictDoNothing();
-    await tx.insert(cullMethods).values(readSeed('actions-cull-methods.json')).onConflictDoNothing();
+    await tx.insert(procedureTypes).values(readSeed('procedure-types.json')).onConflictDoNothing();
+    await tx.insert(waterTypes).values(readSeed('water-types.json')).onConflictDoNothing();
+    await tx.insert(cullReasons).values(readSeed('cull-reasons.json')).onConflictDoNothing();
+    await tx.insert(cullMethods).values(readSeed('cull-methods.json')).onConflictDoNothing();
   });
 }
 

@@ -2,7 +2,7 @@
 // and `/water-type/<name>`, which upstream serves with the list/create view (a trap clients see).
 import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
-import type { Services } from '../../rest/app.ts';
+import type { Services } from '../app.ts';
 import { contextOf } from '../../rest/context.ts';
 import { ApiError, methodNotAllowed, notFound, validationError } from '../../rest/errors.ts';
 import { envelope } from '../../rest/pagination.ts';

@@ -7,7 +7,7 @@
 // Weighings, water administrations and implant dates are converted from the server time zone to
 // the lab's time zone; water-restriction times are not (upstream does the same, and the numbers
 // must be identical).
-import curves from '../../db/seed/actions-reference-weights.json' with { type: 'json' };
+import curves from './seed/reference-weights.json' with { type: 'json' };
 import { zoneFormatter } from '../../rest/values.ts';
 
 export const DAY_MS = 86_400_000;

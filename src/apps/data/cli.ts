@@ -1,7 +1,7 @@
 // Commands of the data app, wired by src/cli/app-commands.ts:
 //   alyx files check [--repository NAME] [--dry]   set file records' `exists` from the directories
 //   alyx cache build [--tag TAG] [--destination DIR] build the ONE cache tables
-import type { AppCliCommand } from '../../rest/app.ts';
+import type { AppCliCommand } from '../app.ts';
 import { parseArgs, progress } from '../../cli/args.ts';
 import { buildCacheTables, cacheDir } from './cache-tables.ts';
 import { checkFiles } from './file-check.ts';

@@ -1,21 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AlyxApp, Services } from '../../rest/app.ts';
+import type { AlyxApp, Services } from '../app.ts';
 import { dataFormats, dataRepositoryTypes, datasetTypes } from './tables.ts';
 import { dataResources } from './resources.ts';
 import { dataRoutes, buildCache } from './routes.ts';
 import { checkFiles } from './file-check.ts';
 import './session-hooks.ts';
 
-const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'db', 'seed');
+const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed');
 const readSeed = <T>(name: string): T[] => JSON.parse(fs.readFileSync(path.join(SEED_DIR, name), 'utf8'));
 
 async function seed(services: Services): Promise<void> {
   const db = services.db;
-  await db.insert(dataRepositoryTypes).values(readSeed<{ id: string; name: string }>('data-repository-types.json')).onConflictDoNothing();
-  await db.insert(dataFormats).values(readSeed<typeof dataFormats.$inferInsert>('data-formats.json')).onConflictDoNothing();
-  const types = readSeed<{ id: string; name: string; description: string; filename_pattern: string }>('data-dataset-types.json');
+  await db.insert(dataRepositoryTypes).values(readSeed<{ id: string; name: string }>('repository-types.json')).onConflictDoNothing();
+  await db.insert(dataFormats).values(readSeed<typeof dataFormats.$inferInsert>('formats.json')).onConflictDoNothing();
+  const types = readSeed<{ id: string; name: string; description: string; filename_pattern: string }>('dataset-types.json');
   await db
     .insert(datasetTypes)
     .values(types.map((t) => ({ ...t, filename_pattern: t.filename_pattern === '' ? null : t.filename_pattern })))

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifySchema, FastifyInstance, FastifyRequest } from 'fastify';
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { Services } from '../../rest/app.ts';
+import type { Services } from '../app.ts';
 import { baseUrlOf, contextOf } from '../../rest/context.ts';
 import { ApiError, badRequest } from '../../rest/errors.ts';
 import { normalizeUuid, nowInZone } from '../../rest/values.ts';

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inArray } from 'drizzle-orm';
-import type { Services } from '../../rest/app.ts';
+import type { Services } from '../app.ts';
 import { authenticate, resolveUser } from '../../rest/auth.ts';
 import { removeUuidFromPath } from './alf.ts';
 import { dataRepositories } from './tables.ts';

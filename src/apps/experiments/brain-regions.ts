@@ -20,9 +20,6 @@ export interface TreeRegion {
 
 export const BRAIN_REGIONS_FILE = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'db',
   'seed',
   'brain-regions.json',
 );

@@ -1,4 +1,4 @@
-import type { AlyxApp } from '../../rest/app.ts';
+import type { AlyxApp } from '../app.ts';
 import { experimentsResources } from './resources.ts';
 import { seedExperiments } from './seed.ts';
 import './session-hooks.ts';

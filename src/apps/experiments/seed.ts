@@ -2,8 +2,8 @@
 // sets), coordinate systems, probe models and imaging types. Existing rows are never changed, so
 // descriptions a lab writes survive restarts.
 import { count } from 'drizzle-orm';
-import type { Services } from '../../rest/app.ts';
-import reference from '../../db/seed/experiments-reference.json' with { type: 'json' };
+import type { Services } from '../app.ts';
+import reference from './seed/reference.json' with { type: 'json' };
 import { nestedSets, readRegionRows } from './brain-regions.ts';
 import { brainRegions, coordinateSystems, imagingTypes, probeModels } from './tables.ts';
 

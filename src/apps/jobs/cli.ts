@@ -1,5 +1,5 @@
 // Command-line entries of the jobs app; the `alyx` binary wires them as `alyx <name> ...`.
-import type { AppCliCommand } from '../../rest/app.ts';
+import type { AppCliCommand } from '../app.ts';
 import { CleanupUsageError, cleanupTasks, parseCleanupArgs } from './cleanup.ts';
 
 export const cli: AppCliCommand[] = [

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { query } from '../../db/client.ts';
-import type { Services } from '../../rest/app.ts';
+import type { Services } from '../app.ts';
 import { nowInZone } from '../../rest/values.ts';
 import { taskDispatches } from './tables.ts';
 

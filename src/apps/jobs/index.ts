@@ -1,4 +1,4 @@
-import type { AlyxApp } from '../../rest/app.ts';
+import type { AlyxApp } from '../app.ts';
 import { taskResource } from './resources.ts';
 import { jobsRoutes } from './routes.ts';
 import { dispatchWaitingTasks } from './dispatch.ts';

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { query } from '../../db/client.ts';
-import type { Services } from '../../rest/app.ts';
+import type { Services } from '../app.ts';
 import { notFound } from '../../rest/errors.ts';
 import { formatDateTime, normalizeUuid } from '../../rest/values.ts';
 import { TASK_STATUSES, statusLabel } from './status.ts';

@@ -1,4 +1,4 @@
-import type { AlyxApp } from '../../rest/app.ts';
+import type { AlyxApp } from '../app.ts';
 import { labs } from './tables.ts';
 import { labResource, userResource } from './resources.ts';
 import { noteResource, uploadedRoutes } from './notes.ts';

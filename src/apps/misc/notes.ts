@@ -7,7 +7,7 @@ import { asc, eq, getTableColumns } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { FastifyInstance } from 'fastify';
 import { contentTypeLabel, modelByContentType } from '../../db/models.ts';
-import type { Services } from '../../rest/app.ts';
+import type { Services } from '../app.ts';
 import { invalid, notFound, validationError } from '../../rest/errors.ts';
 import { column, custom, related, type Row } from '../../rest/fields.ts';
 import { defineResource } from '../../rest/resource.ts';

@@ -1,4 +1,4 @@
-import type { AlyxApp } from '../../rest/app.ts';
+import type { AlyxApp } from '../app.ts';
 import { projectResource, subjectResource } from './resources.ts';
 import { referenceResources } from './reference.ts';
 import { seedHousing, seedSubjects } from './seed.ts';

@@ -1,11 +1,11 @@
 // Idempotent reference data of the subjects app (and the housing tables of misc, which nothing
 // else seeds): default species, sources, cage types, enrichments, food. Existing rows are never
 // changed, so a lab's edits survive restarts.
-import type { Services } from '../../rest/app.ts';
+import type { Services } from '../app.ts';
 import { cageTypes, enrichments, foods } from '../misc/tables.ts';
 import { sources, species } from './tables.ts';
-import housing from '../../db/seed/misc-housing.json' with { type: 'json' };
-import reference from '../../db/seed/subjects-reference.json' with { type: 'json' };
+import housing from '../misc/seed/housing.json' with { type: 'json' };
+import reference from './seed/reference.json' with { type: 'json' };
 
 export async function seedHousing(services: Services): Promise<void> {
   await services.db.transaction(async (tx) => {

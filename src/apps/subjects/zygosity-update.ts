@@ -4,7 +4,7 @@
 // only overwrite an existing, different zygosity with --force. One transaction.
 import { eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
-import type { AppCliCommand, Services } from '../../rest/app.ts';
+import type { AppCliCommand, Services } from '../app.ts';
 import { inheritedZygosity } from './logic.ts';
 import { applyZygosityRules } from './reference.ts';
 import { breedingPairs, litters, subjects, zygosities } from './tables.ts';

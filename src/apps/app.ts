@@ -1,15 +1,9 @@
 // What an app (misc, subjects, actions, data, experiments, jobs) contributes to the server.
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.ts';
-import type { Db, DbHandle } from '../db/client.ts';
-import type { Resource } from './resource.ts';
+import type { Resource } from '../rest/resource.ts';
+import type { Services } from '../services.ts';
 
-/** Long-lived services handed to apps: configuration and the database. */
-export interface Services {
-  config: Config;
-  handle: DbHandle;
-  db: Db;
-}
+export type { Services };
 
 /** A job the in-process scheduler runs every `everySeconds` (state lives in the database). */
 export interface ScheduledJob {
