@@ -11,11 +11,14 @@ import {
   parseAlfFileName,
   parseSessionFile,
   parseSessionPath,
-  qcValue,
   relativePathOf,
   removeUuidFromPath,
   stringBool,
 } from '../../src/apps/data/alf.ts';
+import { parseQc } from '../../src/apps/actions/qc.ts';
+
+/** ONE's QC.validate: a label in any case, or a QC number */
+const qcValue = (v: unknown) => parseQc(v, { anyCase: true, numbers: true });
 
 const U = '07be0a88-1234-4abc-8def-db1b52bdf004';
 

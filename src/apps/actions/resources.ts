@@ -26,7 +26,6 @@ import {
 import {
   NOTIFICATION_STATUSES,
   NOTIFICATION_TYPES,
-  QC_CHOICES,
   SUBJECT_SCOPES,
   chronicRecordings,
   cullMethods,
@@ -54,6 +53,7 @@ import {
   defaultWaterType,
 } from './rules.ts';
 import { pushTo } from '../../rest/group.ts';
+import { qcField, qcFilter } from './qc.ts';
 
 const now = (ctx: RequestContext) => nowInZone(ctx.config.timeZone);
 const currentUser = (ctx: RequestContext) => ctx.user?.id ?? null;
@@ -169,32 +169,6 @@ function nonNegative(col: PgColumn, o: Parameters<typeof column>[1] = {}): Field
 
 // ---- sessions ------------------------------------------------------------------------------------
 
-const QC_NAMES = QC_CHOICES.map(([, n]) => n);
-const QC_ERROR = `Invalid qc, choices are: ${QC_NAMES.join(', ')}`;
-const qcByName = new Map<string, number>(QC_CHOICES.map(([v, n]) => [n, v]));
-const qcByValue = new Map<number, string>(QC_CHOICES.map(([v, n]) => [v, n]));
-
-const qcField: Field = custom({
-  source: 'qc',
-  schema: { type: 'string', enum: QC_NAMES },
-  help: 'quality control: CRITICAL, FAIL, WARNING, NOT_SET or PASS',
-  render: () => (row) => qcByValue.get(row.qc as number) ?? String(row.qc),
-  parse(raw) {
-    if (typeof raw !== 'string' || !qcByName.has(raw)) throw invalid(QC_ERROR);
-    return qcByName.get(raw);
-  },
-  columns: (value) => ({ qc: value }),
-});
-
-const qcFilter: Filter = filter(
-  (v, ctx) => {
-    const n = qcByName.get(v.trim().toUpperCase() as (typeof QC_NAMES)[number]);
-    if (n === undefined) throw fieldError(ctx.name, QC_ERROR);
-    return sql`${sessions.qc} = ${n}`;
-  },
-  { schema: { type: 'string', enum: QC_NAMES }, help: 'QC name, case-insensitive' },
-);
-
 /** Water administrations linked to each session of the page. */
 const wateradminField = computed(
   { type: 'array', items: { type: 'object' } },
@@ -289,7 +263,7 @@ const sessionFields = {
   n_trials: column(sessions.n_trials),
   url: selfUrl('sessions'),
   extended_qc: column(sessions.extended_qc),
-  qc: qcField,
+  qc: qcField('quality control: CRITICAL, FAIL, WARNING, NOT_SET or PASS'),
   wateradmin_session_related: wateradminField,
   data_dataset_session_related: delegatedListField('data_dataset_session_related', 'datasets of the session'),
   auto_datetime: column(sessions.auto_datetime, { readOnly: true }),
@@ -323,7 +297,7 @@ const projectIcontains: Filter = filter(
 const sessionFilters: Record<string, Filter> = {
   ...baseActionFilters(sessions),
   extended_qc: jsonFieldFilter(sessions, 'extended_qc'),
-  qc: qcFilter,
+  qc: qcFilter(sessions.qc),
   type: filter((v) => sql`upper(${sessions.type}) = upper(${v})`, { help: 'session type (case-insensitive)' }),
   task_protocol: filter((v) => sql`${sessions.task_protocol} ilike ${'%' + escapeLike(v) + '%'}`, { help: 'task protocol contains (case-insensitive)' }),
   procedures: filter(

@@ -84,14 +84,6 @@ function actionJoinTables(tableName: string, ownerColumn: string, owner: () => A
   ] as const;
 }
 
-export const QC_CHOICES = [
-  [50, 'CRITICAL'],
-  [40, 'FAIL'],
-  [30, 'WARNING'],
-  [0, 'NOT_SET'],
-  [10, 'PASS'],
-] as const;
-
 export const sessions = pgTable(
   'actions_session',
   {

@@ -1,41 +1,8 @@
-// Pure helpers for ALF paths and file names, dataset-type matching and the QC enum. No database
+// Pure helpers for ALF paths and file names, dataset-type matching. No database
 // access here: registration, the datasets resource and the cache tables build on these.
 
 /** `\w` as Python 3 understands it in a str pattern (Unicode letters, digits, underscore). */
 const W = '[\\p{L}\\p{N}_]';
-
-// ---------------------------------------------------------------------------------------------
-// QC
-
-/** The QC enum of ONE (`one.alf.spec.QC`), in declaration order (error messages use it). */
-export const QC_CHOICES: ReadonlyArray<readonly [number, string]> = [
-  [50, 'CRITICAL'],
-  [40, 'FAIL'],
-  [30, 'WARNING'],
-  [0, 'NOT_SET'],
-  [10, 'PASS'],
-];
-/** Categories of the ordered categorical `qc` column of the cache tables (by value). */
-export const QC_CATEGORIES = ['NOT_SET', 'PASS', 'WARNING', 'FAIL', 'CRITICAL'] as const;
-export const QC_LABELS = QC_CHOICES.map(([, l]) => l);
-const QC_BY_LABEL = new Map(QC_CHOICES.map(([v, l]) => [l, v]));
-const QC_BY_VALUE = new Map(QC_CHOICES.map(([v, l]) => [v, l]));
-
-export function qcLabel(value: number): string {
-  return QC_BY_VALUE.get(value) ?? String(value);
-}
-
-/** ONE's QC.validate: a label (any case), a number, or a string of digits; null when invalid. */
-export function qcValue(raw: unknown): number | null {
-  if (typeof raw === 'number') return QC_BY_VALUE.has(raw) ? raw : null;
-  if (typeof raw !== 'string') return null;
-  const s = raw.trim();
-  if (/^\d+$/.test(s)) {
-    const n = Number(s);
-    return QC_BY_VALUE.has(n) ? n : null;
-  }
-  return QC_BY_LABEL.get(s.toUpperCase()) ?? null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // ALF file names

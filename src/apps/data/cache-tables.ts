@@ -9,7 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 import { query, type Queryable } from '../../db/client.ts';
-import { QC_CATEGORIES, qcLabel } from './alf.ts';
+import { QC_CATEGORIES, qcLabel } from '../actions/qc.ts';
 import { arrowSchemaBase64, type ArrowField } from './arrow-schema.ts';
 import { writeDictionaryPage } from 'hyparquet-writer/src/dictionary.js';
 import { writeDataPageV2 } from 'hyparquet-writer/src/datapage.js';

@@ -21,11 +21,11 @@ import {
   parseAggregateFile,
   parseSessionFile,
   parseSessionPath,
-  qcValue,
   relativePathOf,
   stringBool,
   type ParsedFile,
 } from './alf.ts';
+import { parseQc } from '../actions/qc.ts';
 import { errorKey, findSession } from './logic.ts';
 import { dataFormats, dataRepositories, datasetTags, datasetTypes, datasets, fileRecords, labRepositories, revisions, tags } from './tables.ts';
 import { pushTo } from '../../rest/group.ts';
@@ -234,7 +234,7 @@ async function prepare(ctx: RequestContext, body: Body, forCheckOnly = false): P
   const qcs = files.map((f, i) => {
     const v = rawQc?.[i];
     if (v === undefined || v === null || v === '') return 0;
-    const q = qcValue(v);
+    const q = parseQc(v, { anyCase: true, numbers: true });
     if (q === null) throw badRequest(`Invalid QC value "${String(v)}" for dataset "${relativePathOf(f)}"`);
     return q;
   });

@@ -9,7 +9,7 @@ import { ApiError, FieldValidationError, fieldError, invalid, validationError } 
 import { bySlug, exact, filter, icontains, nullBoolean, type Filter } from '../../rest/filters.ts';
 import { defineResource } from '../../rest/resource.ts';
 import { nowInZone, parseDateInput, parseDateTimeInput } from '../../rest/values.ts';
-import { QC_CHOICES, QC_LABELS, qcLabel } from './alf.ts';
+import { qcField, qcFilter } from '../actions/qc.ts';
 import { findSession, hasServerRepository, loadFileRecords, protectedTags, unknownFormat } from './logic.ts';
 import {
   dataFormats,
@@ -234,19 +234,6 @@ export const dataNoticeResource = defineResource({
 // ---------------------------------------------------------------------------------------------
 // Datasets
 
-const QC_ERROR = `Invalid qc, choices are: ${QC_LABELS.join(', ')}`;
-
-const qcField: Field = custom({
-  source: 'qc',
-  schema: { type: 'string', enum: QC_LABELS },
-  render: () => (row) => qcLabel(Number(row.qc ?? 0)),
-  parse(raw) {
-    const match = QC_CHOICES.find(([, l]) => l === raw);
-    if (!match) throw invalid(QC_ERROR);
-    return match[0];
-  },
-  columns: (v) => ({ qc: v }),
-});
 
 const writeOnly = (schema: Record<string, unknown>, parseFn: (raw: unknown) => unknown): Field =>
   custom({ writeOnly: true, schema, render: () => () => undefined, parse: parseFn });
@@ -366,7 +353,7 @@ export const datasetResource = defineResource({
     protected: tagFlagCounts('protected'),
     public: tagFlagCounts('public'),
     tags: many(datasets, 'tags', { slug: 'name' }),
-    qc: qcField,
+    qc: qcField(),
     json: column(datasets.json),
   },
   detailFields: [
@@ -410,11 +397,7 @@ export const datasetResource = defineResource({
     protected: tagFlagFilter('protected'),
     tag: filter((v) => sql`${datasets.id} in (select dt.dataset_id from data_dataset_tags dt join data_tag t on t.id = dt.tag_id where t.name = ${v})`),
     revision: bySlug(datasets.revision, revisions, 'name'),
-    qc: filter((v, ctx) => {
-      const match = QC_CHOICES.find(([, l]) => l === v.toUpperCase());
-      if (!match) throw fieldError(ctx.name, QC_ERROR);
-      return eq(datasets.qc, match[0]);
-    }),
+    qc: qcFilter(datasets.qc),
     content_type: exact(datasets.content_type),
   },
   async validate(state, ctx) {

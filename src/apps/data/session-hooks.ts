@@ -5,7 +5,7 @@ import { registerSessionFilter, registerSessionRelated } from '../actions/extens
 import { sessions } from '../actions/tables.ts';
 import { fieldError } from '../../rest/errors.ts';
 import { escapeLike } from '../../rest/filters.ts';
-import { qcLabel, qcValue } from './alf.ts';
+import { parseQc, qcLabel } from '../actions/qc.ts';
 import { hasServerRepository, loadDatasetUrls } from './logic.ts';
 import { datasetTypes, datasets } from './tables.ts';
 
@@ -71,7 +71,7 @@ registerSessionFilter('dataset_types', (v) => {
 
 function qcParam(raw: string | null, name: string): number {
   if (raw === null || raw === '') return 40;
-  const q = qcValue(raw);
+  const q = parseQc(raw, { anyCase: true, numbers: true });
   if (q === null) throw fieldError(name, `${raw} is not a valid QC`);
   return q;
 }

@@ -35,7 +35,6 @@ import {
   enumLabelFilter,
   escapeLike,
   loadSessionInfo,
-  parseQc,
   regionKeyOf,
   regionRelatives,
   sessionInfoField,
@@ -43,6 +42,7 @@ import {
   sessionsWhere,
   type Choices,
 } from './shared.ts';
+import { parseQc } from '../actions/qc.ts';
 import { pushTo } from '../../rest/group.ts';
 
 export const PROVENANCES: Choices = [
@@ -199,7 +199,7 @@ function linkedDatasetFilters(through: string, ownerCol: string, idCol: Column, 
       let qcCond = sql``;
       if (withQc) {
         const raw = ctx.params.get('dataset_qc_lte');
-        const qc = raw === null || raw === '' ? 40 : parseQc(raw);
+        const qc = raw === null || raw === '' ? 40 : parseQc(raw, { anyCase: true, numbers: true });
         if (qc === null) throw fieldError('dataset_qc_lte', `${raw} is not a valid QC`);
         qcCond = sql` and d.qc <= ${qc}`;
       }
@@ -210,7 +210,7 @@ function linkedDatasetFilters(through: string, ownerCol: string, idCol: Column, 
   };
   if (withQc) {
     out.dataset_qc_lte = filter((v, ctx) => {
-      const qc = parseQc(v);
+      const qc = parseQc(v, { anyCase: true, numbers: true });
       if (qc === null) throw fieldError(ctx.name, `${v} is not a valid QC`);
       if (ctx.params.get('datasets')) return undefined; // the datasets filter applies the QC bound
       return sql`${idCol} in (select l.${o} from ${t} l join data_dataset d on d.id = l.dataset_id where d.qc <= ${qc})`;

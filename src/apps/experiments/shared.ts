@@ -246,11 +246,3 @@ export function alignedTrajectoriesIn(regions: SQL): SQL {
     where te.provenance >= 70 and te.id in (
       select c.trajectory_estimate_id from experiments_channel c where c.brain_region_id in (${regions}))`;
 }
-
-/** QC as ONE's QC.validate: a label (any case) or a number that is a QC value. */
-export const QC_VALUES: Record<string, number> = { CRITICAL: 50, FAIL: 40, WARNING: 30, NOT_SET: 0, PASS: 10 };
-export function parseQc(value: string): number | null {
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Object.values(QC_VALUES).includes(Number(v)) ? Number(v) : null;
-  return QC_VALUES[v.toUpperCase()] ?? null;
-}
