@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../src/main.ts');
-await main(process.argv.slice(2));
+await main(process.argv.slice(2)); // sets process.exitCode: 0 success, 1 error, 2 usage error

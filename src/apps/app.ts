@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Resource } from '../rest/resource.ts';
 import type { Services } from '../services.ts';
+import type { CommandDecl, OptionDecls, ParsedArgs } from '../cli/args.ts';
 
 export type { Services };
 
@@ -16,12 +17,14 @@ export interface ScheduledJob {
 
 /**
  * A command an app contributes to the `alyx` binary (`alyx <name> ...`; a name may have two words,
- * e.g. "files check"). `args` are the words after the name; the result is the exit code.
+ * e.g. "files check"). It declares its options and positionals (src/cli/args.ts) and its action gets
+ * the parsed values; `run`, for callers holding raw words (tests, scripts), is derived by `appCommand`.
+ * Expected failures are thrown as CliError (exit 1) or UsageError (exit 2).
  */
-export interface AppCliCommand {
-  name: string;
-  describe: string;
-  run(services: Services, args: string[], out?: (line: string) => void): Promise<number | void>;
+export interface AppCliCommand<O extends OptionDecls = OptionDecls> extends CommandDecl<O> {
+  action(services: Services, args: ParsedArgs<O>, out: (line: string) => void): Promise<number | void>;
+  /** parses `argv` then runs the action; errors become one `error: ...` line and their exit code */
+  run(services: Services, argv: string[], out?: (line: string) => void): Promise<number>;
 }
 
 export interface AlyxApp {

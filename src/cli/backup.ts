@@ -11,8 +11,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import { pgliteDirOf } from '../db/setup.ts';
-import { CliError, parseArgs } from './args.ts';
-import type { Command } from './index.ts';
+import { CliError, command } from './args.ts';
 
 export type BackupFormat = 'pglite-tar' | 'sql';
 
@@ -73,17 +72,18 @@ export async function backupDatabase(config: Config, output: string | null, opts
   }
 }
 
-export const backupCommand: Command = {
+export const backupCommand = command({
   name: 'backup',
-  usage: '[--output FILE] [--sql]',
   describe: 'write a consistent copy of the database (embedded: data-dir .tar.gz, or SQL with --sql; PostgreSQL: pg_dump)',
-  async run(argv) {
-    const args = parseArgs(argv, ['sql']);
-    const output = typeof args.flags.output === 'string' ? args.flags.output : null;
+  options: {
+    output: { type: 'string', short: 'o', value: 'FILE', describe: 'where to write it (default alyx-backup-<date>-<time>.tar.gz or .sql)' },
+    sql: { type: 'boolean', describe: 'embedded database: a plain SQL script (restorable into PostgreSQL)' },
+  },
+  async run({ values }) {
     const config = loadConfig();
-    const r = await backupDatabase(config, output, { sql: args.flags.sql === true });
+    const r = await backupDatabase(config, values.output ?? null, { sql: values.sql });
     const what = r.format === 'sql' ? 'SQL script' : 'embedded data directory (tar.gz)';
     console.log(`backup written to ${r.file} (${what}, ${(r.bytes / 1e6).toFixed(1)} MB)`);
     console.log(`uploaded files in ${config.mediaDir} are not in the backup: copy that directory too.`);
   },
-};
+});

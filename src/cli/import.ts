@@ -2,9 +2,8 @@
 import { sql } from 'drizzle-orm';
 import { DumpFormatError, readDumpFile } from '../db/import/read.ts';
 import { ImportError, importDump, type ImportReport } from '../db/import/importer.ts';
-import { CliError, parseArgs, progress } from './args.ts';
+import { CliError, command, progress } from './args.ts';
 import { withServices } from './context.ts';
-import type { Command } from './index.ts';
 
 export function formatReport(report: ImportReport): string {
   const lines: string[] = [];
@@ -26,25 +25,26 @@ export function formatReport(report: ImportReport): string {
   return lines.join('\n');
 }
 
-export const importCommand: Command = {
+export const importCommand = command({
   name: 'import',
-  usage: 'DUMP.json[.gz] [--replace] [--dry-run]',
   describe: 'load a "manage.py dumpdata" export of an upstream Alyx (one transaction; existing pks are skipped, or overwritten with --replace)',
-  async run(argv) {
-    const args = parseArgs(argv, ['replace', 'dry-run']);
-    const file = args.positionals[0];
-    if (!file) throw new CliError('give the dump file: alyx import DUMP.json[.gz]');
+  options: {
+    replace: { type: 'boolean', describe: 'overwrite rows whose pk already exists' },
+    'dry-run': { type: 'boolean', describe: 'import, report, then roll back' },
+  },
+  positionals: [{ name: 'DUMP.json[.gz]' }],
+  async run({ values, positionals: [file] }) {
     let dump;
     try {
       dump = await readDumpFile(file);
     } catch (e) {
-      if (e instanceof DumpFormatError) throw new CliError(`${file}: ${e.message}`, 1);
+      if (e instanceof DumpFormatError) throw new CliError(e.message.startsWith(file) ? e.message : `${file}: ${e.message}`);
       throw e;
     }
     await withServices(async ({ db }) => {
       const bar = progress('importing', dump.length);
       try {
-        const report = await importDump(db, dump, { replace: args.flags.replace === true, dryRun: args.flags['dry-run'] === true, onProgress: (d) => bar.tick(d) });
+        const report = await importDump(db, dump, { replace: values.replace, dryRun: values['dry-run'], onProgress: (d) => bar.tick(d) });
         bar.done();
         console.log(formatReport(report));
         const inserted = Object.values(report.models).reduce((n, c) => n + c.inserted, 0);
@@ -56,9 +56,9 @@ export const importCommand: Command = {
         }
       } catch (e) {
         bar.done();
-        if (e instanceof ImportError) throw new CliError(`nothing was imported (the whole import is rolled back): ${e.message}`, 1);
+        if (e instanceof ImportError) throw new CliError(`nothing was imported (the whole import is rolled back): ${e.message}`);
         throw e;
       }
     });
   },
-};
+});

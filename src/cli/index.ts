@@ -6,19 +6,35 @@ import { appCommands } from './app-commands.ts';
 import { importCommand } from './import.ts';
 import { backupCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
+import type { Command } from './args.ts';
 
-export interface Command {
-  name: string;
-  usage?: string;
-  describe: string;
-  run(args: string[]): Promise<void>;
+export type { Command };
+
+export const commands: Command[] = [
+  serveCommand,
+  migrateCommand,
+  userCreateCommand,
+  userPasswordCommand,
+  importCommand,
+  backupCommand,
+  restoreCommand,
+  ...appCommands,
+] as Command[];
+
+/** The command list, for `alyx --help` (all of them) or `alyx user` (those starting with "user "). */
+export function commandList(list: Command[] = commands): string {
+  const width = Math.max(...list.map((c) => c.name.length)) + 2;
+  return list.map((c) => `  ${c.name.padEnd(width)}${c.describe}`).join('\n');
 }
 
-export const commands: Command[] = [serveCommand, migrateCommand, userCreateCommand, userPasswordCommand, importCommand, backupCommand, restoreCommand, ...appCommands];
-
-export function printHelp(): void {
-  console.log('Usage: alyx <command> [options]\n\nCommands:');
-  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
-  for (const c of commands) console.log(`  ${c.name.padEnd(width)}${c.describe}`);
-  console.log('\nConfiguration comes from the environment (PORT, HOST, DATABASE_URL, ALYX_DATA_DIR, ...) or alyx.config.json; see README.md.');
+export function generalHelp(): string {
+  return [
+    'usage: alyx <command> [options]',
+    '',
+    'Commands:',
+    commandList(),
+    '',
+    '"alyx <command> --help" describes a command. Exit codes: 0 success, 1 error, 2 usage error.',
+    'Configuration comes from the environment (PORT, HOST, DATABASE_URL, ALYX_DATA_DIR, ...) or alyx.config.json; see README.md.',
+  ].join('\n');
 }

@@ -1,7 +1,7 @@
-import type { Command } from './index.ts';
+import { command } from './args.ts';
 import { withServices } from './context.ts';
 
-export const migrateCommand: Command = {
+export const migrateCommand = command({
   name: 'migrate',
   describe: 'apply pending database migrations and seed reference data, then exit',
   async run() {
@@ -9,4 +9,4 @@ export const migrateCommand: Command = {
       console.log(`database migrated and seeded (${s.handle.driver})`);
     });
   },
-};
+});

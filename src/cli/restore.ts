@@ -7,13 +7,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { users } from '../apps/misc/tables.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { lockDataDir, openDatabase } from '../db/client.ts';
+import { lockDataDir, openDatabase, query, type DbHandle } from '../db/client.ts';
 import { pgliteDirOf } from '../db/setup.ts';
 import { requireTool } from './backup.ts';
-import { CliError, parseArgs } from './args.ts';
-import type { Command } from './index.ts';
+import { CliError, command } from './args.ts';
 
 export type BackupKind = 'pglite-tar' | 'sql';
 
@@ -24,7 +24,7 @@ export function backupKind(data: Buffer): { kind: BackupKind; text?: string } {
   if (raw.length > 262 && raw.subarray(257, 262).toString('latin1') === 'ustar') return { kind: 'pglite-tar' };
   const text = raw.toString('utf8');
   if (!/^(--|SET |\\restrict|CREATE |SELECT )/m.test(text.slice(0, 4096))) {
-    throw new CliError('this file is neither an embedded-database backup (.tar.gz) nor an SQL script from "alyx backup"', 1);
+    throw new CliError('this file is neither an embedded-database backup (.tar.gz) nor an SQL script from "alyx backup"');
   }
   return { kind: 'sql', text };
 }
@@ -42,50 +42,51 @@ function dirIsEmpty(dir: string): boolean {
   return !fs.existsSync(dir) || fs.readdirSync(dir).length === 0;
 }
 
-export async function restoreDatabase(config: Config, file: string): Promise<{ kind: BackupKind; users: number; target: string }> {
-  if (!fs.existsSync(file)) throw new CliError(`${file} does not exist`, 1);
-  const data = fs.readFileSync(file);
-  const { kind, text } = backupKind(data);
+/** Users in the restored database: shows that the restore produced a working schema. */
+async function countUsers(handle: DbHandle): Promise<number> {
+  return handle.db.$count(users);
+}
 
-  if (config.databaseUrl) {
-    if (kind !== 'sql') {
-      throw new CliError(
-        'this is a backup of an embedded database (data-dir tarball): restore it with DATABASE_URL unset, ' +
-          'then "alyx backup --sql" gives a script that restores into PostgreSQL',
-        1,
-      );
-    }
-    requireTool('psql');
-    const client = new pg.Client({ connectionString: config.databaseUrl });
-    await client.connect();
-    try {
-      const r = await client.query(`select count(*)::int as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`);
-      if (r.rows[0].n > 0) throw new CliError('the database of DATABASE_URL is not empty: restore into a new, empty database', 1);
-    } finally {
-      await client.end();
-    }
-    const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${config.databaseUrl}`, '-f', '-'], {
-      input: scriptFor('psql', text!),
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (r.status !== 0) throw new CliError(`psql failed, nothing was restored: ${(r.stderr || r.error?.message || '').trim()}`, 1);
-    const check = new pg.Client({ connectionString: config.databaseUrl });
-    await check.connect();
-    try {
-      const n = await check.query('select count(*)::int as n from public.misc_labmember');
-      return { kind, users: n.rows[0].n, target: 'PostgreSQL' };
-    } finally {
-      await check.end();
-    }
+/** An SQL script into the (empty) PostgreSQL database of DATABASE_URL, with psql. */
+async function restoreIntoPostgres(databaseUrl: string, kind: BackupKind, text: string | undefined): Promise<number> {
+  if (kind !== 'sql') {
+    throw new CliError(
+      'this is a backup of an embedded database (data-dir tarball): restore it with DATABASE_URL unset, ' +
+        'then "alyx backup --sql" gives a script that restores into PostgreSQL',
+    );
   }
+  requireTool('psql');
+  const before = await openDatabase({ databaseUrl, pgliteDir: null, poolSize: 1 });
+  try {
+    const [{ n }] = await query<{ n: number }>(
+      before.db,
+      sql`select count(*)::int as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`,
+    );
+    if (n > 0) throw new CliError('the database of DATABASE_URL is not empty: restore into a new, empty database');
+  } finally {
+    await before.close();
+  }
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${databaseUrl}`, '-f', '-'], {
+    input: scriptFor('psql', text!),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new CliError(`psql failed, nothing was restored: ${(r.stderr || r.error?.message || '').trim()}`);
+  const after = await openDatabase({ databaseUrl, pgliteDir: null, poolSize: 1 });
+  try {
+    return await countUsers(after);
+  } finally {
+    await after.close();
+  }
+}
 
-  const dir = pgliteDirOf(config);
-  const unlock = lockDataDir(config.dataDir);
+/** A tarball or an SQL script into a new embedded database; an empty data dir is left empty on failure. */
+async function restoreIntoPglite(dir: string, dataDir: string, kind: BackupKind, data: Buffer<ArrayBuffer>, text: string | undefined): Promise<number> {
+  const unlock = lockDataDir(dataDir);
   let created = false;
   try {
     if (!dirIsEmpty(dir)) {
-      throw new CliError(`${dir} already holds a database: restore into an empty data directory (move the existing one away, or set ALYX_DATA_DIR)`, 1);
+      throw new CliError(`${dir} already holds a database: restore into an empty data directory (move the existing one away, or set ALYX_DATA_DIR)`);
     }
     created = true;
   } finally {
@@ -98,11 +99,10 @@ export async function restoreDatabase(config: Config, file: string): Promise<{ k
       try {
         await handle.pglite!.exec(scriptFor('pglite', text!));
       } catch (e) {
-        throw new CliError(`the SQL script failed, nothing was restored: ${(e as Error).message}`, 1);
+        throw new CliError(`the SQL script failed, nothing was restored: ${(e as Error).message}`);
       }
     }
-    const rows = (await handle.pglite!.query<{ n: number }>('select count(*)::int as n from public.misc_labmember')).rows;
-    return { kind, users: rows[0].n, target: dir };
+    return await countUsers(handle);
   } catch (e) {
     if (handle) await handle.close();
     handle = undefined;
@@ -113,15 +113,21 @@ export async function restoreDatabase(config: Config, file: string): Promise<{ k
   }
 }
 
-export const restoreCommand: Command = {
+export async function restoreDatabase(config: Config, file: string): Promise<{ kind: BackupKind; users: number; target: string }> {
+  if (!fs.existsSync(file)) throw new CliError(`${file} does not exist`);
+  const data = fs.readFileSync(file);
+  const { kind, text } = backupKind(data);
+  if (config.databaseUrl) return { kind, users: await restoreIntoPostgres(config.databaseUrl, kind, text), target: 'PostgreSQL' };
+  const dir = pgliteDirOf(config);
+  return { kind, users: await restoreIntoPglite(dir, config.dataDir, kind, data, text), target: dir };
+}
+
+export const restoreCommand = command({
   name: 'restore',
-  usage: 'FILE',
   describe: 'load a backup from "alyx backup" into an empty database (embedded data dir, or DATABASE_URL with psql)',
-  async run(argv) {
-    const args = parseArgs(argv);
-    const file = args.positionals[0];
-    if (!file) throw new CliError('give the backup file: alyx restore FILE');
+  positionals: [{ name: 'FILE', describe: 'a .tar.gz or .sql file written by "alyx backup"' }],
+  async run({ positionals: [file] }) {
     const r = await restoreDatabase(loadConfig(), file);
     console.log(`restored ${r.kind === 'sql' ? 'SQL script' : 'embedded data directory'} into ${r.target} (${r.users} users)`);
   },
-};
+});

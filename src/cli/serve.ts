@@ -4,13 +4,19 @@ import { ensureAdmin, openServices, seedAll } from '../db/setup.ts';
 import { buildServer } from '../server.ts';
 import { startScheduler } from '../scheduler.ts';
 import { ensureWebBuilt } from './web-build.ts';
-import type { Command } from './index.ts';
+import { command, UsageError } from './args.ts';
 
-export const serveCommand: Command = {
+export const serveCommand = command({
   name: 'serve',
   describe: 'run the REST API and web UI (applies migrations and seed data first)',
-  async run() {
-    const config = loadConfig();
+  options: {
+    port: { type: 'integer', short: 'p', describe: 'port to listen on (overrides PORT)' },
+    host: { type: 'string', value: 'HOST', describe: 'address to listen on (overrides HOST)' },
+  },
+  async run({ values }) {
+    if (values.port !== undefined && values.port > 65535) throw new UsageError(`--port: ${values.port} is not a port (0-65535)`);
+    const loaded = loadConfig();
+    const config = { ...loaded, port: values.port ?? loaded.port, host: values.host ?? loaded.host };
     await ensureWebBuilt();
     const services = await openServices(config);
     await seedAll(services);
@@ -57,4 +63,4 @@ export const serveCommand: Command = {
       })`,
     );
   },
-};
+});

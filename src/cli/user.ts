@@ -2,13 +2,15 @@ import readline from 'node:readline';
 import { eq } from 'drizzle-orm';
 import { users } from '../apps/misc/tables.ts';
 import { hashPassword } from '../rest/auth.ts';
-import { CliError, parseArgs, requireFlag } from './args.ts';
+import { CliError, command, UsageError } from './args.ts';
 import { withServices } from './context.ts';
-import type { Command } from './index.ts';
 
 const USERNAME_RE = /^[\w.@+-]+$/u;
 
-/** Reads a password from stdin without echo when it is a terminal, or one line from a pipe. */
+/**
+ * Reads a password from stdin without echo when it is a terminal, or one line from a pipe. A closed
+ * stdin (no terminal, nothing piped) is an error rather than a silent hang or exit.
+ */
 async function readPassword(prompt: string): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   if (process.stdin.isTTY) {
@@ -17,58 +19,77 @@ async function readPassword(prompt: string): Promise<string> {
       if (s.includes(prompt)) out.output.write(prompt);
     };
   }
-  const answer = await new Promise<string>((resolve) => rl.question(prompt, resolve));
+  const answer = await new Promise<string>((resolve, reject) => {
+    let answered = false;
+    rl.question(prompt, (a) => {
+      answered = true;
+      resolve(a);
+    });
+    rl.once('close', () => {
+      if (answered) return;
+      process.stdout.write('\n'); // end the prompt's line
+      reject(new CliError('no password given: standard input is closed (give --password, or run in a terminal)'));
+    });
+  });
   rl.close();
   if (process.stdin.isTTY) process.stdout.write('\n');
   return answer;
 }
 
-export const userCreateCommand: Command = {
+async function passwordOf(given: string | undefined, prompt: string): Promise<string> {
+  const password = given ?? (await readPassword(prompt));
+  if (password.length < 8) throw new UsageError('the password must have at least 8 characters');
+  return password;
+}
+
+const PASSWORD = { type: 'string', value: 'P', describe: 'the password (asked for when not given)' } as const;
+
+export const userCreateCommand = command({
   name: 'user create',
-  usage: '--username U [--password P] [--email E] [--superuser] [--staff] [--public]',
   describe: 'create a user (asks for the password when --password is not given)',
-  async run(argv) {
-    const args = parseArgs(argv, ['superuser', 'staff', 'public']);
-    const username = requireFlag(args, 'username');
-    if (!USERNAME_RE.test(username)) throw new CliError('username may contain only letters, numbers, and @/./+/-/_');
-    const email = typeof args.flags.email === 'string' ? args.flags.email : '';
-    const password = typeof args.flags.password === 'string' ? args.flags.password : await readPassword('Password: ');
-    if (password.length < 8) throw new CliError('the password must have at least 8 characters');
+  options: {
+    username: { type: 'string', value: 'U', required: true, describe: 'letters, numbers and @/./+/-/_' },
+    password: PASSWORD,
+    email: { type: 'string', value: 'E', default: '', describe: 'e-mail address' },
+    superuser: { type: 'boolean', describe: 'all permissions (implies --staff)' },
+    staff: { type: 'boolean', describe: 'may use the admin pages' },
+    public: { type: 'boolean', describe: 'a public (read-only, anonymised) user' },
+  },
+  async run({ values }) {
+    const { username, email, superuser } = values;
+    if (!USERNAME_RE.test(username)) throw new UsageError('username may contain only letters, numbers, and @/./+/-/_');
+    const password = await passwordOf(values.password, 'Password: ');
     await withServices(async ({ db }) => {
       const existing = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
-      if (existing.length) throw new CliError(`a user named ${username} already exists (use "alyx user password")`, 1);
-      const superuser = args.flags.superuser === true;
+      if (existing.length) throw new CliError(`a user named ${username} already exists (use "alyx user password")`);
       await db.insert(users).values({
         username,
         email,
         password: await hashPassword(password),
         is_superuser: superuser,
-        is_staff: superuser || args.flags.staff === true,
-        is_public_user: args.flags.public === true,
+        is_staff: superuser || values.staff,
+        is_public_user: values.public,
       });
       console.log(`created user ${username}${superuser ? ' (superuser)' : ''}`);
     });
   },
-};
+});
 
-export const userPasswordCommand: Command = {
+export const userPasswordCommand = command({
   name: 'user password',
-  usage: 'USERNAME [--password P]',
   describe: "set a user's password (asks for it when --password is not given)",
-  async run(argv) {
-    const args = parseArgs(argv);
-    const username = args.positionals[0] ?? (typeof args.flags.username === 'string' ? args.flags.username : undefined);
-    if (!username) throw new CliError('give the username: alyx user password USERNAME');
-    const password = typeof args.flags.password === 'string' ? args.flags.password : await readPassword('New password: ');
-    if (password.length < 8) throw new CliError('the password must have at least 8 characters');
+  options: { password: PASSWORD },
+  positionals: [{ name: 'USERNAME' }],
+  async run({ values, positionals: [username] }) {
+    const password = await passwordOf(values.password, 'New password: ');
     await withServices(async ({ db }) => {
       const updated = await db
         .update(users)
         .set({ password: await hashPassword(password) })
         .where(eq(users.username, username))
         .returning({ id: users.id });
-      if (!updated.length) throw new CliError(`no user named ${username}`, 1);
+      if (!updated.length) throw new CliError(`no user named ${username}`);
       console.log(`password of ${username} changed`);
     });
   },
-};
+});

@@ -2,9 +2,9 @@
 //   alyx files check [--repository NAME] [--dry]   set file records' `exists` from the directories
 //   alyx cache build [--tag TAG] [--destination DIR] build the ONE cache tables
 import type { AppCliCommand } from '../app.ts';
-import { parseArgs, progress } from '../../cli/args.ts';
+import { appCommand, CliError, progress } from '../../cli/args.ts';
 import { buildCacheTables, cacheDir } from './cache-tables.ts';
-import { checkFiles } from './file-check.ts';
+import { checkFiles, FileCheckError } from './file-check.ts';
 import { tablesRoot } from './routes.ts';
 
 /** progress callback (done, total) drawing the shared progress bar */
@@ -17,32 +17,38 @@ function bar(label: string) {
   };
 }
 
-export const filesCheckCommand: AppCliCommand = {
+export const filesCheckCommand = appCommand({
   name: 'files check',
-  describe: 'mark file records exists=true/false by looking at the repository directories (--repository NAME, --dry)',
-  async run(services, argv) {
-    const args = parseArgs(argv, ['dry']);
-    const repository = typeof args.flags.repository === 'string' ? args.flags.repository : undefined;
-    const r = await services.db.transaction((tx) =>
-      checkFiles(tx, services.config, { repository, dry: args.flags.dry === true, onProgress: bar('checking files') }),
-    );
+  describe: 'mark file records exists=true/false by looking at the repository directories',
+  options: {
+    repository: { type: 'string', value: 'NAME', describe: 'only this repository (default: every repository with a directory)' },
+    dry: { type: 'boolean', describe: 'report, change nothing' },
+  },
+  async action(services, { values: { repository, dry } }) {
+    let r;
+    try {
+      r = await services.db.transaction((tx) => checkFiles(tx, services.config, { repository, dry, onProgress: bar('checking files') }));
+    } catch (e) {
+      if (e instanceof FileCheckError) throw new CliError(e.message);
+      throw e;
+    }
     if (!r.repositories.length) {
       console.log('No repository has a directory in the configuration ("repositories": {"<name>": "/path"}); nothing to check.');
       return;
     }
-    console.log(
-      `${args.flags.dry === true ? '[dry run] ' : ''}${r.checked} file records in ${r.repositories.join(', ')}: ${r.present} present, ${r.missing} missing, ${r.changed} changed`,
-    );
+    console.log(`${dry ? '[dry run] ' : ''}${r.checked} file records in ${r.repositories.join(', ')}: ${r.present} present, ${r.missing} missing, ${r.changed} changed`);
   },
-};
+});
 
-export const cacheBuildCommand: AppCliCommand = {
+export const cacheBuildCommand = appCommand({
   name: 'cache build',
-  describe: 'build the ONE cache tables (sessions.pqt, datasets.pqt, cache_info.json, cache.zip) (--tag TAG, --destination DIR)',
-  async run(services, argv) {
-    const args = parseArgs(argv);
-    const tag = typeof args.flags.tag === 'string' ? args.flags.tag : null;
-    const dest = typeof args.flags.destination === 'string' ? args.flags.destination : cacheDir(tablesRoot(services), tag);
+  describe: 'build the ONE cache tables (sessions.pqt, datasets.pqt, cache_info.json, cache.zip)',
+  options: {
+    tag: { type: 'string', describe: 'only datasets with this tag' },
+    destination: { type: 'string', value: 'DIR', describe: 'where to write them (default: the served cache directory)' },
+  },
+  async action(services, { values: { tag, destination } }) {
+    const dest = destination ?? cacheDir(tablesRoot(services), tag ?? null);
     const info = await buildCacheTables(services.db, {
       destination: dest,
       origin: services.config.labName,
@@ -51,6 +57,6 @@ export const cacheBuildCommand: AppCliCommand = {
     });
     console.log(`cache tables in ${dest}: ${info.tables.sessions.nrecs} sessions, ${info.tables.datasets.nrecs} datasets (${info.date_created})`);
   },
-};
+});
 
 export const cli: AppCliCommand[] = [filesCheckCommand, cacheBuildCommand];

@@ -6,6 +6,7 @@ import type { Queryable } from '../../db/client.ts';
 import { query } from '../../db/client.ts';
 import { parseDateInput, todayInZone } from '../../rest/values.ts';
 import { statusFromCodeOrLabel, type StatusCode } from './status.ts';
+import { parseCommandArgs, UsageError, type CommandDecl, type ParsedArgs } from '../../cli/args.ts';
 
 export interface CleanupOptions {
   /** YYYY-MM-DD: tasks whose datetime's date is on or before it */
@@ -16,58 +17,52 @@ export interface CleanupOptions {
   dry: boolean;
 }
 
-export class CleanupUsageError extends Error {}
+export class CleanupUsageError extends UsageError {}
 
-/** Reads `cleanup [--before D] [--status S|~S] [--limit N] [--signed-off] [--dry]`. */
-export function parseCleanupArgs(argv: string[], timeZone: string): CleanupOptions {
-  const opts: CleanupOptions = { before: todayInZone(timeZone), status: null, limit: null, signedOff: false, dry: false };
-  const args = [...argv];
-  if (args[0] === 'tasks') args.shift();
-  const action = args.shift();
+/** The command line of `alyx tasks cleanup`, declared once for the parser and the usage text. */
+export const cleanupArgs = {
+  positionals: [{ name: 'ACTION', describe: 'cleanup' }],
+  options: {
+    before: { type: 'string', value: 'YYYY-MM-DD', describe: 'tasks last updated on or before this date (default today)' },
+    status: { type: 'string', value: 'CODE|LABEL|~LABEL', describe: 'only tasks with this status (~: all but this status)' },
+    limit: { type: 'integer', describe: 'at most the N oldest tasks' },
+    'signed-off': { type: 'boolean', describe: 'only tasks of signed-off sessions' },
+    dry: { type: 'boolean', describe: 'count, do not delete' },
+  },
+} satisfies Omit<CommandDecl, 'name' | 'describe'>;
+
+export type CleanupArgs = ParsedArgs<(typeof cleanupArgs)['options']>;
+
+/** Checks the parsed values of `cleanup [--before D] [--status S|~S] [--limit N] [--signed-off] [--dry]`. */
+export function cleanupOptionsOf({ values, positionals: [action] }: CleanupArgs, timeZone: string): CleanupOptions {
   if (action !== 'cleanup') throw new CleanupUsageError(`Action "${action ?? ''}" not recognized (expected "cleanup")`);
-  while (args.length) {
-    const arg = args.shift()!;
-    const eq = arg.indexOf('=');
-    const key = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = () => {
-      const v = inline ?? args.shift();
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new CleanupUsageError(`${key} needs a value`);
-      return v;
-    };
-    switch (key) {
-      case '--before': {
-        const v = value();
-        const d = parseDateInput(v);
-        if (!d) throw new CleanupUsageError(`--before: "${v}" is not a date (YYYY-MM-DD)`);
-        opts.before = d;
-        break;
-      }
-      case '--status': {
-        const v = value();
-        const exclude = v.startsWith('~');
-        const code = statusFromCodeOrLabel(exclude ? v.slice(1) : v);
-        if (code === null) throw new CleanupUsageError(`Status "${exclude ? v.slice(1) : v}" not recognized`);
-        opts.status = { code, exclude };
-        break;
-      }
-      case '--limit': {
-        const v = value();
-        if (!/^\d+$/.test(v)) throw new CleanupUsageError(`--limit: "${v}" is not a non-negative integer`);
-        opts.limit = Number(v);
-        break;
-      }
-      case '--signed-off':
-        opts.signedOff = true;
-        break;
-      case '--dry':
-        opts.dry = true;
-        break;
-      default:
-        throw new CleanupUsageError(`unknown option ${arg}`);
-    }
+  let before = todayInZone(timeZone);
+  if (values.before !== undefined) {
+    const d = parseDateInput(values.before);
+    if (!d) throw new CleanupUsageError(`--before: "${values.before}" is not a date (YYYY-MM-DD)`);
+    before = d;
   }
-  return opts;
+  let status: CleanupOptions['status'] = null;
+  if (values.status !== undefined) {
+    const exclude = values.status.startsWith('~');
+    const label = exclude ? values.status.slice(1) : values.status;
+    const code = statusFromCodeOrLabel(label);
+    if (code === null) throw new CleanupUsageError(`Status "${label}" not recognized`);
+    status = { code, exclude };
+  }
+  return { before, status, limit: values.limit ?? null, signedOff: values['signed-off'], dry: values.dry };
+}
+
+/** Reads `[tasks] cleanup [options]` from raw words (the strict parser, then the checks above). */
+export function parseCleanupArgs(argv: string[], timeZone: string): CleanupOptions {
+  const words = argv[0] === 'tasks' ? argv.slice(1) : argv;
+  try {
+    return cleanupOptionsOf(parseCommandArgs({ name: 'tasks', describe: '', ...cleanupArgs }, words), timeZone);
+  } catch (e) {
+    if (e instanceof CleanupUsageError || !(e instanceof UsageError)) throw e;
+    // this function's callers know its errors as CleanupUsageError, an undeclared option as "unknown option"
+    throw new CleanupUsageError(e.unknownOption ? `unknown option ${e.unknownOption}` : e.message);
+  }
 }
 
 /** The WHERE clause selecting the tasks the options designate (raw SQL on upstream table names). */

@@ -1,28 +1,18 @@
 // Command-line entries of the jobs app; the `alyx` binary wires them as `alyx <name> ...`.
 import type { AppCliCommand } from '../app.ts';
-import { CleanupUsageError, cleanupTasks, parseCleanupArgs } from './cleanup.ts';
+import { appCommand } from '../../cli/args.ts';
+import { cleanupArgs, cleanupOptionsOf, cleanupTasks } from './cleanup.ts';
 
 export const cli: AppCliCommand[] = [
-  {
+  appCommand({
     name: 'tasks',
-    describe:
-      'tasks cleanup [--before YYYY-MM-DD] [--status <code|label|~label>] [--limit N] [--signed-off] [--dry]: ' +
-      'delete processing tasks last updated on or before a date (default today)',
-    async run(services, args, out = (line) => process.stdout.write(line + '\n')) {
-      let opts;
-      try {
-        opts = parseCleanupArgs(args, services.config.timeZone);
-      } catch (e) {
-        if (e instanceof CleanupUsageError) {
-          out(`error: ${e.message}`);
-          return 2;
-        }
-        throw e;
-      }
+    describe: 'tasks cleanup: delete processing tasks last updated on or before a date (default today)',
+    ...cleanupArgs,
+    async action(services, args, out) {
+      const opts = cleanupOptionsOf(args, services.config.timeZone);
       const result = await cleanupTasks(services.db, opts);
       out(`Found ${result.found} tasks to delete`);
       if (!opts.dry) out(`Tasks deleted`);
-      return 0;
     },
-  },
+  }),
 ];

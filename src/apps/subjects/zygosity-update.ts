@@ -7,6 +7,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { AppCliCommand, Services } from '../app.ts';
 import { inheritedZygosity } from './logic.ts';
 import { applyZygosityRules } from './reference.ts';
+import { appCommand } from '../../cli/args.ts';
 import { breedingPairs, litters, subjects, zygosities } from './tables.ts';
 
 export interface ZygosityUpdateResult {
@@ -75,23 +76,16 @@ export async function updateZygosities(
 }
 
 export const cli: AppCliCommand[] = [
-  {
+  appCommand({
     name: 'update-zygosities',
-    describe:
-      'update-zygosities [--force] [nickname ...]: recompute zygosities from genotype tests, line rules and parents ' +
-      '(--force lets inherited values overwrite existing ones)',
-    async run(services, args, out = (line) => process.stdout.write(line + '\n')) {
-      const force = args.includes('--force');
-      const bad = args.filter((a) => a.startsWith('-') && a !== '--force');
-      if (bad.length) {
-        out(`error: unknown option ${bad[0]}`);
-        return 2;
-      }
-      const nicknames = args.filter((a) => !a.startsWith('-'));
+    describe: 'recompute zygosities from genotype tests, line rules and parents',
+    options: { force: { type: 'boolean', describe: 'inherited values overwrite existing ones' } },
+    positionals: [{ name: 'NICKNAME', optional: true, variadic: true, describe: 'only these subjects (default: all)' }],
+    async action(services, { values: { force }, positionals: nicknames }, out) {
       const r = await services.db.transaction((tx) => updateZygosities(tx, { nicknames, force }));
       for (const n of r.unknown) out(`warning: no subject with nickname ${n}`);
       out(`${r.subjects} subjects checked, ${r.created} zygosities created, ${r.updated} updated`);
       return r.unknown.length && r.subjects === 0 ? 1 : 0;
     },
-  },
+  }),
 ];
