@@ -98,6 +98,7 @@ async function restoreIntoPglite(dir: string, dataDir: string, kind: BackupKind,
     if (kind === 'sql') {
       try {
         await handle.pglite!.exec(scriptFor('pglite', text!));
+        await handle.pglite!.exec('reset search_path'); // pg_dump scripts empty it for their session
       } catch (e) {
         throw new CliError(`the SQL script failed, nothing was restored: ${(e as Error).message}`);
       }

@@ -10,7 +10,7 @@
 // the same reference data in the dump meet.
 import { and, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
-import type { Db, Queryable } from '../client.ts';
+import type { Db, Queryable, Tx } from '../client.ts';
 import { allModels, contentTypeLabel, type ModelInfo } from '../models.ts';
 import type { DumpRow } from './read.ts';
 
@@ -107,21 +107,36 @@ export function dbErrorMessage(e: unknown): string {
 }
 
 const keyString = (v: unknown): string => (Array.isArray(v) ? JSON.stringify(v) : String(v));
+const labelOf = (info: ModelInfo): string => contentTypeLabel(info);
+const rowName = (info: ModelInfo, pk: unknown): string => `${labelOf(info)} pk ${keyString(pk)}`;
 
-export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = {}): Promise<ImportReport> {
-  const replace = opts.replace === true;
-  const report: ImportReport = { models: {}, merged: {}, links: {}, skippedModels: {}, ignoredFields: {}, replace, dryRun: opts.dryRun === true };
+function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
+  if (!map.has(key)) map.set(key, []);
+  return map.get(key)!;
+}
 
-  // --- classify rows by model --------------------------------------------------------------
+// ---------------------------------------------------------------------------------------------
+// Step 1, read: the dump's rows grouped by our model, the rest counted as skipped.
+
+/** The dump, sorted by model. */
+interface DumpPlan {
+  groups: Map<ModelInfo, DumpRow[]>;
+  /** rows by (uuid) pk, across models: multi-table inheritance splits one object over two models */
+  byPk: Map<string, DumpRow[]>;
+  /** contenttypes.contenttype pk -> "app.model" */
+  contentTypes: Map<string, string>;
+  infoOfTable: Map<PgTable, ModelInfo>;
+  total: number;
+}
+
+function readDump(dump: DumpRow[], report: ImportReport): DumpPlan {
   const byLabel = new Map<string, ModelInfo>();
-  for (const info of allModels()) if (pkOf(info)) byLabel.set(contentTypeLabel(info), info);
-  const contentTypes = new Map<string, string>();
-  const groups = new Map<ModelInfo, DumpRow[]>();
-  const byPk = new Map<string, DumpRow[]>();
+  for (const info of allModels()) if (pkOf(info)) byLabel.set(labelOf(info), info);
+  const plan: DumpPlan = { groups: new Map(), byPk: new Map(), contentTypes: new Map(), infoOfTable: new Map(allModels().map((m) => [m.table, m])), total: 0 };
   for (const row of dump) {
     if (row.model === 'contenttypes.contenttype') {
       const f = row.fields as { app_label?: string; model?: string };
-      contentTypes.set(String(row.pk), `${f.app_label}.${f.model}`.toLowerCase());
+      plan.contentTypes.set(String(row.pk), `${f.app_label}.${f.model}`.toLowerCase());
     }
     const info = byLabel.get(row.model);
     if (!info) {
@@ -129,26 +144,26 @@ export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = 
       s.rows++;
       continue;
     }
-    if (!groups.has(info)) groups.set(info, []);
-    groups.get(info)!.push(row);
-    if (typeof row.pk === 'string') {
-      if (!byPk.has(row.pk)) byPk.set(row.pk, []);
-      byPk.get(row.pk)!.push(row);
-    }
+    listIn(plan.groups, info).push(row);
+    if (typeof row.pk === 'string') listIn(plan.byPk, row.pk).push(row);
+    plan.total++;
   }
-  const labelOf = (info: ModelInfo) => contentTypeLabel(info);
-  const infoOfTable = new Map<PgTable, ModelInfo>(allModels().map((m) => [m.table, m]));
+  return plan;
+}
 
-  // --- order models by foreign keys ------------------------------------------------------------
+// ---------------------------------------------------------------------------------------------
+// Step 2, order: referenced models before the models that refer to them.
+
+function orderModels(plan: DumpPlan): ModelInfo[] {
   const order: ModelInfo[] = [];
   const placed = new Set<ModelInfo>();
-  const pending = [...groups.keys()];
+  const pending = [...plan.groups.keys()];
+  const blocking = (info: ModelInfo, hardOnly: boolean) =>
+    Object.values(info.foreignKeys).filter((fk) => {
+      const t = plan.infoOfTable.get(fk.target);
+      return t && t !== info && plan.groups.has(t) && !placed.has(t) && (!hardOnly || fk.column.notNull);
+    }).length;
   while (pending.length) {
-    const blocking = (info: ModelInfo, hardOnly: boolean) =>
-      Object.values(info.foreignKeys).filter((fk) => {
-        const t = infoOfTable.get(fk.target);
-        return t && t !== info && groups.has(t) && !placed.has(t) && (!hardOnly || fk.column.notNull);
-      }).length;
     let idx = pending.findIndex((i) => blocking(i, false) === 0);
     if (idx < 0) idx = pending.findIndex((i) => blocking(i, true) === 0); // cycle: break it on a nullable FK
     if (idx < 0) throw new ImportError(`cannot order ${pending.map(labelOf).join(', ')}: their required foreign keys form a cycle`);
@@ -156,331 +171,425 @@ export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = 
     order.push(info);
     placed.add(info);
   }
+  return order;
+}
 
-  // --- natural keys (--natural-foreign) --------------------------------------------------------
-  const naturalFields = (info: ModelInfo): string[] => {
-    const declared = NATURAL_KEYS[labelOf(info)];
-    if (declared) return declared;
-    if (info.columns.name) return ['name'];
-    throw new ImportError(`${labelOf(info)} has no natural key known to the importer`);
-  };
+// ---------------------------------------------------------------------------------------------
+// The state of one import inside its transaction: pk remapping, natural keys, rows written.
+
+interface Deferred {
+  info: ModelInfo;
+  field: string;
+  pk: unknown;
+  value: unknown;
+}
+
+interface ImportRun {
+  tx: Tx;
+  plan: DumpPlan;
+  opts: ImportOptions;
+  report: ImportReport;
+  /** dump pk -> existing pk, for rows merged into an existing row */
+  remap: Map<ModelInfo, Map<string, unknown>>;
+  /** natural key (JSON) -> pk, for models referred to by natural keys */
+  natural: Map<ModelInfo, Map<string, unknown>>;
+  /** pks inserted or overwritten, per model (deferred FKs apply to them) */
+  written: Map<ModelInfo, Set<string>>;
+  /** foreign keys to rows written after their referrer (self references, cycles) */
+  deferred: Deferred[];
+  done: number;
+}
+
+function progressBy(run: ImportRun, n: number): void {
+  run.done += n;
+  run.opts.onProgress?.(run.done, run.plan.total);
+}
+
+function remapOf(run: ImportRun, info: ModelInfo): Map<string, unknown> {
+  if (!run.remap.has(info)) run.remap.set(info, new Map());
+  return run.remap.get(info)!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 3, map: natural keys to pks, dump values to column values.
+
+function naturalFields(info: ModelInfo): string[] {
+  const declared = NATURAL_KEYS[labelOf(info)];
+  if (declared) return declared;
+  if (info.columns.name) return ['name'];
+  throw new ImportError(`${labelOf(info)} has no natural key known to the importer`);
+}
+
+/** The natural keys (`--natural-foreign` lists) the dump uses, by target model. */
+function naturalKeysWanted(plan: DumpPlan): Map<ModelInfo, Set<string>> {
   const wanted = new Map<ModelInfo, Set<string>>();
   const want = (target: ModelInfo | undefined, value: unknown) => {
     if (!target || !Array.isArray(value)) return;
     if (!wanted.has(target)) wanted.set(target, new Set());
     wanted.get(target)!.add(JSON.stringify(value));
   };
-  for (const [info, rows] of groups) {
+  for (const [info, rows] of plan.groups) {
     for (const row of rows) {
       for (const [field, value] of Object.entries(row.fields)) {
         const fk = info.foreignKeys[field];
-        if (fk) want(infoOfTable.get(fk.target), value);
+        if (fk) want(plan.infoOfTable.get(fk.target), value);
         const m2m = info.m2m?.[field];
-        if (m2m && Array.isArray(value)) for (const v of value) want(infoOfTable.get(m2m.target), v);
+        if (m2m && Array.isArray(value)) for (const v of value) want(plan.infoOfTable.get(m2m.target), v);
       }
     }
   }
+  return wanted;
+}
 
-  // dump pk -> existing pk, for rows merged into an existing row
-  const remap = new Map<ModelInfo, Map<string, unknown>>();
-  const remapOf = (info: ModelInfo) => {
-    if (!remap.has(info)) remap.set(info, new Map());
-    return remap.get(info)!;
-  };
-  const natural = new Map<ModelInfo, Map<string, unknown>>();
-  const total = [...groups.values()].reduce((n, r) => n + r.length, 0);
-  let done = 0;
-
-  await db.transaction(async (tx) => {
-    for (const [target, keys] of wanted) {
-      const fields = naturalFields(target);
-      const found = new Map<string, unknown>();
-      const [pkField] = pkOf(target)!;
-      for (const row of groups.get(target) ?? []) {
-        found.set(JSON.stringify(fields.map((f) => row.fields[f])), row.pk);
-      }
-      const missing = [...keys].filter((k) => !found.has(k)).map((k) => JSON.parse(k) as unknown[]);
-      for (let i = 0; i < missing.length; i += 500) {
-        const chunk = missing.slice(i, i + 500);
-        const cols = fields.map((f) => target.columns[f]);
-        const where = or(...chunk.map((k) => and(...cols.map((c, j) => eq(c, k[j])))));
-        const sel: Record<string, PgColumn> = { __pk: target.columns[pkField] };
-        fields.forEach((f) => (sel[f] = target.columns[f]));
-        const rows = (await tx.select(sel).from(target.table as never).where(where)) as Row[];
-        for (const r of rows) found.set(JSON.stringify(fields.map((f) => r[f])), r.__pk);
-      }
-      natural.set(target, found);
+/** Finds each wanted natural key's pk, in the dump or else in the database. */
+async function loadNaturalKeys(run: ImportRun, wanted: Map<ModelInfo, Set<string>>): Promise<void> {
+  for (const [target, keys] of wanted) {
+    const fields = naturalFields(target);
+    const found = new Map<string, unknown>();
+    const [pkField] = pkOf(target)!;
+    for (const row of run.plan.groups.get(target) ?? []) found.set(JSON.stringify(fields.map((f) => row.fields[f])), row.pk);
+    const missing = [...keys].filter((k) => !found.has(k)).map((k) => JSON.parse(k) as unknown[]);
+    const cols = fields.map((f) => target.columns[f]);
+    for (let i = 0; i < missing.length; i += 500) {
+      const chunk = missing.slice(i, i + 500);
+      const where = or(...chunk.map((k) => and(...cols.map((c, j) => eq(c, k[j])))));
+      const sel: Record<string, PgColumn> = { __pk: target.columns[pkField] };
+      fields.forEach((f) => (sel[f] = target.columns[f]));
+      const rows = (await run.tx.select(sel).from(target.table as never).where(where)) as Row[];
+      for (const r of rows) found.set(JSON.stringify(fields.map((f) => r[f])), r.__pk);
     }
+    run.natural.set(target, found);
+  }
+}
 
-    const resolve = (target: ModelInfo | undefined, value: unknown, where: string): unknown => {
-      if (value === null || value === undefined || !target) return value ?? null;
-      let pk: unknown = value;
-      if (Array.isArray(value)) {
-        pk = natural.get(target)?.get(JSON.stringify(value));
-        if (pk === undefined) {
-          throw new ImportError(`${where}: no ${labelOf(target)} with natural key ${JSON.stringify(value)} in the dump or the database`);
+/** A foreign key's value (pk or natural key) as the pk to write, after merges. */
+function resolve(run: ImportRun, target: ModelInfo | undefined, value: unknown, where: string): unknown {
+  if (value === null || value === undefined || !target) return value ?? null;
+  let pk: unknown = value;
+  if (Array.isArray(value)) {
+    pk = run.natural.get(target)?.get(JSON.stringify(value));
+    if (pk === undefined) {
+      throw new ImportError(`${where}: no ${labelOf(target)} with natural key ${JSON.stringify(value)} in the dump or the database`);
+    }
+  }
+  const mapped = run.remap.get(target)?.get(String(pk));
+  return mapped === undefined ? pk : mapped;
+}
+
+function contentTypeOf(plan: DumpPlan, value: unknown, where: string): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.join('.').toLowerCase();
+  if (typeof value === 'number' || /^\d+$/.test(String(value))) {
+    const label = plan.contentTypes.get(String(value));
+    if (!label) throw new ImportError(`${where}: content type id ${value} has no contenttypes.contenttype row in the dump`);
+    return label;
+  }
+  return String(value);
+}
+
+/** A dump value as the value of column `c`. */
+function convert(plan: DumpPlan, c: PgColumn, value: unknown, where: string, field: string): unknown {
+  if (value === null || value === undefined) return null;
+  const t = colType(c);
+  if (field === 'content_type' && TEXT.has(t)) return contentTypeOf(plan, value, where);
+  if (t === 'PgArray') {
+    let v = value;
+    if (typeof v === 'string') {
+      try {
+        v = JSON.parse(v);
+      } catch {
+        throw new ImportError(`${where}: ${field} is not a list: ${JSON.stringify(value)}`);
+      }
+    }
+    const base = (c as unknown as { baseColumn?: PgColumn }).baseColumn;
+    if (Array.isArray(v) && base && NUMERIC.has(colType(base))) v = v.map((x) => (x === null ? null : Number(x)));
+    return v;
+  }
+  if (NUMERIC.has(t) && typeof value === 'string') return Number(value);
+  // upstream's CharNullField stores '' as NULL in nullable unique columns; the dump shows ''
+  if (value === '' && TEXT.has(t) && !c.notNull && c.isUnique) return null;
+  return value;
+}
+
+/** The row's fields, with those of its parent model's row (multi-table inheritance: same pk). */
+function fieldsWithParents(plan: DumpPlan, info: ModelInfo, row: DumpRow): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...row.fields };
+  for (const other of typeof row.pk === 'string' ? plan.byPk.get(row.pk) ?? [] : []) {
+    if (other === row) continue;
+    for (const [f, v] of Object.entries(other.fields)) if (!(f in fields) && f in info.columns) fields[f] = v;
+  }
+  return fields;
+}
+
+/**
+ * One dump row as column values keyed by TS (Django) field names. Foreign keys to rows not written
+ * yet (self references, cycles) are left null and pushed to `later`, set once those rows exist.
+ */
+function mapRow(run: ImportRun, info: ModelInfo, row: DumpRow, later: Array<{ field: string; value: unknown }>): Row {
+  const { plan, report } = run;
+  const label = labelOf(info);
+  const where = rowName(info, row.pk);
+  const [pkField] = pkOf(info)!;
+  const out: Row = { [pkField]: row.pk };
+  for (const [field, raw] of Object.entries(fieldsWithParents(plan, info, row))) {
+    if (info.m2m?.[field]) continue;
+    const c = info.columns[field];
+    if (!c || field === pkField) {
+      if (!c) report.ignoredFields[`${label}.${field}`] = (report.ignoredFields[`${label}.${field}`] ?? 0) + 1;
+      continue;
+    }
+    const fk = info.foreignKeys[field];
+    let v: unknown;
+    if (fk) {
+      const target = plan.infoOfTable.get(fk.target);
+      v = resolve(run, target, raw, where);
+      if (v !== null && target && plan.groups.has(target) && (target === info || !run.written.has(target))) {
+        later.push({ field, value: raw });
+        v = null;
+      }
+    } else v = convert(plan, c, raw, where, field);
+    if (v === null && c.notNull) {
+      if (c.hasDefault) continue;
+      if (TEXT.has(colType(c))) v = '';
+    }
+    out[field] = v;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 4, write: merge by unique keys, insert (or overwrite), deferred FKs, many-to-many links.
+
+/** Rows matching an existing row by a unique key (with another pk): row index -> existing pk. */
+async function findMerges(run: ImportRun, info: ModelInfo, values: Row[]): Promise<Map<number, unknown>> {
+  const label = labelOf(info);
+  const [pkField, pkCol] = pkOf(info)!;
+  const merged = new Map<number, unknown>();
+  for (const key of uniqueKeysOf(info)) {
+    const cols = key.map((f) => info.columns[f]);
+    const candidates = values.map((v, i) => [i, v] as const).filter(([i, v]) => !merged.has(i) && key.every((f) => v[f] !== null && v[f] !== undefined));
+    for (let i = 0; i < candidates.length; i += 500) {
+      const chunk = candidates.slice(i, i + 500);
+      const where =
+        key.length === 1
+          ? inArray(cols[0], chunk.map(([, v]) => v[key[0]]))
+          : or(...chunk.map(([, v]) => and(...cols.map((c, j) => eq(c, v[key[j]])))));
+      const sel: Record<string, PgColumn> = { __pk: pkCol };
+      key.forEach((f) => (sel[f] = info.columns[f]));
+      const existing = (await run.tx.select(sel).from(info.table as never).where(where)) as Row[];
+      const index = new Map(existing.map((r) => [JSON.stringify(key.map((f) => String(r[f]))), r.__pk]));
+      for (const [j, v] of chunk) {
+        const found = index.get(JSON.stringify(key.map((f) => String(v[f]))));
+        if (found !== undefined && String(found) !== String(v[pkField])) {
+          merged.set(j, found);
+          remapOf(run, info).set(String(v[pkField]), found);
+          (run.report.merged[label] ??= {})[String(v[pkField])] = found;
         }
       }
-      const mapped = remap.get(target)?.get(String(pk));
-      return mapped === undefined ? pk : mapped;
-    };
+    }
+  }
+  return merged;
+}
 
-    const contentTypeOf = (value: unknown, where: string): unknown => {
-      if (value === null || value === undefined) return null;
-      if (Array.isArray(value)) return value.join('.').toLowerCase();
-      if (typeof value === 'number' || /^\d+$/.test(String(value))) {
-        const label = contentTypes.get(String(value));
-        if (!label) throw new ImportError(`${where}: content type id ${value} has no contenttypes.contenttype row in the dump`);
-        return label;
-      }
-      return String(value);
-    };
+type Inserted = Array<{ pk: unknown; fresh: boolean }>;
 
-    const convert = (c: PgColumn, value: unknown, where: string, field: string): unknown => {
-      if (value === null || value === undefined) return null;
-      const t = colType(c);
-      if (field === 'content_type' && TEXT.has(t)) return contentTypeOf(value, where);
-      if (t === 'PgArray') {
-        let v = value;
-        if (typeof v === 'string') {
-          try {
-            v = JSON.parse(v);
-          } catch {
-            throw new ImportError(`${where}: ${field} is not a list: ${JSON.stringify(value)}`);
-          }
-        }
-        const base = (c as unknown as { baseColumn?: PgColumn }).baseColumn;
-        if (Array.isArray(v) && base && NUMERIC.has(colType(base))) v = v.map((x) => (x === null ? null : Number(x)));
-        return v;
-      }
-      if (NUMERIC.has(t) && typeof value === 'string') return Number(value);
-      // upstream's CharNullField stores '' as NULL in nullable unique columns; the dump shows ''
-      if (value === '' && TEXT.has(t) && !c.notNull && c.isUnique) return null;
-      return value;
-    };
+/** One INSERT of a batch: existing pks skipped, or overwritten with `replace`; `fresh` tells new rows. */
+async function insertBatch(q: Queryable, info: ModelInfo, batch: Row[], replace: boolean): Promise<Inserted> {
+  const [pkField, pkCol] = pkOf(info)!;
+  const base = q.insert(info.table).values(batch as never);
+  const returning = { pk: pkCol, fresh: sql<boolean>`(xmax = 0)` };
+  const set: Record<string, SQL> = {};
+  if (replace) {
+    const present = new Set(batch.flatMap((r) => Object.keys(r)));
+    for (const f of present) if (f !== pkField) set[f] = sql`excluded.${sql.identifier(info.columns[f].name)}`;
+  }
+  if (!Object.keys(set).length) return (await base.onConflictDoNothing({ target: pkCol }).returning(returning)) as Inserted;
+  return (await base.onConflictDoUpdate({ target: pkCol, set }).returning(returning)) as Inserted;
+}
 
-    const deferred: Array<{ info: ModelInfo; field: string; pk: unknown; value: unknown }> = [];
-    const written = new Map<ModelInfo, Set<string>>(); // rows inserted or overwritten (deferred FKs apply to them)
-
-    for (const info of order) {
-      const label = labelOf(info);
-      const rows = groups.get(info)!;
-      const [pkField, pkCol] = pkOf(info)!;
-      const counts: ModelCounts = (report.models[label] = { rows: rows.length, inserted: 0, existing: 0, matched: 0 });
-      const writtenHere = new Set<string>();
-      written.set(info, writtenHere);
-      const uniqueKeys = uniqueKeysOf(info);
-      const rowDeferred = new Map<string, Array<{ field: string; value: unknown }>>();
-
-      // convert every row of the model into column values keyed by TS (Django) field names
-      const values: Row[] = rows.map((row) => {
-        const where = `${label} pk ${keyString(row.pk)}`;
-        const out: Row = { [pkField]: row.pk };
-        const fields: Record<string, unknown> = { ...row.fields };
-        // multi-table inheritance: parent fields live in the parent model's row with the same pk
-        for (const other of typeof row.pk === 'string' ? byPk.get(row.pk) ?? [] : []) {
-          if (other === row) continue;
-          for (const [f, v] of Object.entries(other.fields)) if (!(f in fields) && f in info.columns) fields[f] = v;
-        }
-        for (const [field, raw] of Object.entries(fields)) {
-          if (info.m2m?.[field]) continue;
-          const c = info.columns[field];
-          if (!c || field === pkField) {
-            if (!c) report.ignoredFields[`${label}.${field}`] = (report.ignoredFields[`${label}.${field}`] ?? 0) + 1;
-            continue;
-          }
-          const fk = info.foreignKeys[field];
-          let v: unknown;
-          if (fk) {
-            const target = infoOfTable.get(fk.target);
-            v = resolve(target, raw, where);
-            if (v !== null && target && groups.has(target) && (target === info || !written.has(target))) {
-              // target rows are written later (self reference or a cycle): set it afterwards
-              if (!rowDeferred.has(String(row.pk))) rowDeferred.set(String(row.pk), []);
-              rowDeferred.get(String(row.pk))!.push({ field, value: raw });
-              v = null;
-            }
-          } else v = convert(c, raw, where, field);
-          if (v === null && c.notNull) {
-            if (c.hasDefault) continue;
-            if (TEXT.has(colType(c))) v = '';
-          }
-          out[field] = v;
-        }
-        return out;
-      });
-
-      // rows matching an existing row by a unique key (with another pk) are merged into it
-      const merged = new Map<number, unknown>();
-      for (const key of uniqueKeys) {
-        const cols = key.map((f) => info.columns[f]);
-        const candidates = values.map((v, i) => [i, v] as const).filter(([i, v]) => !merged.has(i) && key.every((f) => v[f] !== null && v[f] !== undefined));
-        for (let i = 0; i < candidates.length; i += 500) {
-          const chunk = candidates.slice(i, i + 500);
-          const where =
-            key.length === 1
-              ? inArray(cols[0], chunk.map(([, v]) => v[key[0]]))
-              : or(...chunk.map(([, v]) => and(...cols.map((c, j) => eq(c, v[key[j]])))));
-          const sel: Record<string, PgColumn> = { __pk: pkCol };
-          key.forEach((f) => (sel[f] = info.columns[f]));
-          const existing = (await tx.select(sel).from(info.table as never).where(where)) as Row[];
-          const index = new Map(existing.map((r) => [JSON.stringify(key.map((f) => String(r[f]))), r.__pk]));
-          for (const [j, v] of chunk) {
-            const found = index.get(JSON.stringify(key.map((f) => String(v[f]))));
-            if (found !== undefined && String(found) !== String(v[pkField])) {
-              merged.set(j, found);
-              remapOf(info).set(String(v[pkField]), found);
-              (report.merged[label] ??= {})[String(v[pkField])] = found;
-            }
-          }
-        }
-      }
-      counts.matched = merged.size;
-
-      // write: new rows, and existing pks skipped or overwritten
-      const toInsert = values.filter((_, i) => !merged.has(i));
-      const ncols = Math.max(1, Object.keys(info.columns).length);
-      const batchSize = opts.batchSize ?? Math.max(1, Math.min(500, Math.floor(30000 / ncols)));
-      const insertBatch = async (q: Queryable, batch: Row[]) => {
-        const present = new Set(batch.flatMap((r) => Object.keys(r)));
-        const base = q.insert(info.table).values(batch as never);
-        const returning = { pk: pkCol, fresh: sql<boolean>`(xmax = 0)` };
-        if (!replace) return (await base.onConflictDoNothing({ target: pkCol }).returning(returning)) as Array<{ pk: unknown; fresh: boolean }>;
-        const set: Record<string, SQL> = {};
-        for (const f of present) if (f !== pkField) set[f] = sql.raw(`excluded."${info.columns[f].name}"`);
-        if (!Object.keys(set).length) return (await base.onConflictDoNothing({ target: pkCol }).returning(returning)) as Array<{ pk: unknown; fresh: boolean }>;
-        return (await base.onConflictDoUpdate({ target: pkCol, set }).returning(returning)) as Array<{ pk: unknown; fresh: boolean }>;
-      };
-      for (let i = 0; i < toInsert.length; i += batchSize) {
-        const batch = toInsert.slice(i, i + batchSize);
-        let result: Array<{ pk: unknown; fresh: boolean }>;
+/** Inserts the rows in batches (each under a savepoint); a failing batch is retried row by row to name the culprit. */
+async function insertRows(run: ImportRun, info: ModelInfo, rows: Row[], counts: ModelCounts): Promise<void> {
+  const [pkField] = pkOf(info)!;
+  const replace = run.report.replace;
+  const ncols = Math.max(1, Object.keys(info.columns).length);
+  // at most 30000 parameters per statement: PGlite fails above about 60000
+  const batchSize = run.opts.batchSize ?? Math.max(1, Math.min(500, Math.floor(30000 / ncols)));
+  const writtenHere = run.written.get(info)!;
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    let result: Inserted;
+    try {
+      result = await run.tx.transaction((sp) => insertBatch(sp as unknown as Queryable, info, batch, replace));
+    } catch {
+      result = [];
+      for (const row of batch) {
         try {
-          result = await tx.transaction((sp) => insertBatch(sp as unknown as Queryable, batch));
-        } catch {
-          // find the row at fault, one at a time, to name it
-          result = [];
-          for (const row of batch) {
-            try {
-              result.push(...(await tx.transaction((sp) => insertBatch(sp as unknown as Queryable, [row]))));
-            } catch (e) {
-              throw new ImportError(`${label} pk ${keyString(row[pkField])}: ${dbErrorMessage(e)}`);
-            }
-          }
-        }
-        for (const r of result) {
-          writtenHere.add(String(r.pk));
-          if (r.fresh) counts.inserted++;
-        }
-        counts.existing += batch.length - result.filter((r) => r.fresh).length;
-        done += batch.length;
-        opts.onProgress?.(done, total);
-      }
-      // replace: merged rows take the dump's values (their pk stays the existing one)
-      if (replace) {
-        for (const [i, existingPk] of merged) {
-          const { [pkField]: _dumpPk, ...rest } = values[i];
-          if (!Object.keys(rest).length) continue;
-          try {
-            await tx.transaction((sp) => sp.update(info.table).set(rest as never).where(eq(pkCol, existingPk)));
-          } catch (e) {
-            throw new ImportError(`${label} pk ${keyString(values[i][pkField])}: ${dbErrorMessage(e)}`);
-          }
-          writtenHere.add(String(existingPk));
-        }
-      }
-      done += merged.size;
-      opts.onProgress?.(done, total);
-      for (const [pk, list] of rowDeferred) {
-        const mapped = remap.get(info)?.get(pk);
-        for (const d of list) deferred.push({ info, field: d.field, pk: mapped ?? pk, value: d.value });
-      }
-    }
-
-    // foreign keys to rows written after their referrer (self references, cycles)
-    const groupsOfDeferred = new Map<string, typeof deferred>();
-    for (const d of deferred) {
-      if (!written.get(d.info)?.has(String(d.pk))) continue;
-      const k = `${labelOf(d.info)}\u0000${d.field}`;
-      if (!groupsOfDeferred.has(k)) groupsOfDeferred.set(k, []);
-      groupsOfDeferred.get(k)!.push(d);
-    }
-    for (const list of groupsOfDeferred.values()) {
-      const { info, field } = list[0];
-      const [, pkCol] = pkOf(info)!;
-      const col = info.columns[field];
-      const target = infoOfTable.get(info.foreignKeys[field].target);
-      for (let i = 0; i < list.length; i += 1000) {
-        const chunk = list.slice(i, i + 1000);
-        const pairs = chunk.map((d) => sql`(${String(d.pk)}, ${String(resolve(target, d.value, `${labelOf(info)} pk ${keyString(d.pk)}`))})`);
-        const stmt = sql`update ${info.table} set ${sql.identifier(col.name)} = v.val::${sql.raw(col.getSQLType())} from (values ${sql.join(pairs, sql`, `)}) as v(pk, val) where ${info.table}.${sql.identifier(pkCol.name)} = v.pk::${sql.raw(pkCol.getSQLType())}`;
-        try {
-          await tx.transaction((sp) => sp.execute(stmt));
+          result.push(...(await run.tx.transaction((sp) => insertBatch(sp as unknown as Queryable, info, [row], replace))));
         } catch (e) {
-          for (const d of chunk) {
-            const one = sql`update ${info.table} set ${sql.identifier(col.name)} = ${String(resolve(target, d.value, ''))}::${sql.raw(col.getSQLType())} where ${sql.identifier(pkCol.name)} = ${String(d.pk)}::${sql.raw(pkCol.getSQLType())}`;
-            try {
-              await tx.transaction((sp) => sp.execute(one));
-            } catch (err) {
-              throw new ImportError(`${labelOf(info)} pk ${keyString(d.pk)}: ${dbErrorMessage(err)}`);
-            }
-          }
-          void e; // every row went through one at a time
+          throw new ImportError(`${rowName(info, row[pkField])}: ${dbErrorMessage(e)}`);
         }
       }
     }
+    for (const r of result) {
+      writtenHere.add(String(r.pk));
+      if (r.fresh) counts.inserted++;
+    }
+    counts.existing += batch.length - result.filter((r) => r.fresh).length;
+    progressBy(run, batch.length);
+  }
+}
 
-    // many-to-many links
-    for (const info of order) {
-      const label = labelOf(info);
-      for (const [field, m2m] of Object.entries(info.m2m ?? {})) {
-        const throughCols = getTableColumns(m2m.through) as Record<string, PgColumn>;
-        const fromKey = Object.entries(throughCols).find(([, c]) => c === m2m.from || c.name === m2m.from.name)![0];
-        const toKey = Object.entries(throughCols).find(([, c]) => c === m2m.to || c.name === m2m.to.name)![0];
-        const target = infoOfTable.get(m2m.target);
-        const links: Row[] = [];
-        const owners: unknown[] = [];
-        for (const row of groups.get(info)!) {
-          const list = row.fields[field];
-          if (!Array.isArray(list)) continue;
-          const where = `${label} pk ${keyString(row.pk)}`;
-          const owner = remap.get(info)?.get(String(row.pk)) ?? row.pk;
-          owners.push(owner);
-          const seen = new Set<string>();
-          for (const item of list) {
-            const to = resolve(target, item, `${where}, ${field}`);
-            if (to === null || seen.has(String(to))) continue;
-            seen.add(String(to));
-            links.push({ [fromKey]: owner, [toKey]: to });
-          }
-        }
-        if (replace) {
-          for (let i = 0; i < owners.length; i += 1000) {
-            await tx.delete(m2m.through).where(inArray(m2m.from, owners.slice(i, i + 1000)));
-          }
-        }
-        let n = 0;
-        for (let i = 0; i < links.length; i += 1000) {
-          const batch = links.slice(i, i + 1000);
+/** With `replace`, merged rows take the dump's values (their pk stays the existing one). */
+async function overwriteMerged(run: ImportRun, info: ModelInfo, values: Row[], merged: Map<number, unknown>): Promise<void> {
+  const [pkField, pkCol] = pkOf(info)!;
+  for (const [i, existingPk] of merged) {
+    const { [pkField]: _dumpPk, ...rest } = values[i];
+    if (!Object.keys(rest).length) continue;
+    try {
+      await run.tx.transaction((sp) => sp.update(info.table).set(rest as never).where(eq(pkCol, existingPk)));
+    } catch (e) {
+      throw new ImportError(`${rowName(info, values[i][pkField])}: ${dbErrorMessage(e)}`);
+    }
+    run.written.get(info)!.add(String(existingPk));
+  }
+}
+
+/** Map, merge and write every dump row of one model. */
+async function writeModel(run: ImportRun, info: ModelInfo): Promise<void> {
+  const rows = run.plan.groups.get(info)!;
+  const counts: ModelCounts = (run.report.models[labelOf(info)] = { rows: rows.length, inserted: 0, existing: 0, matched: 0 });
+  run.written.set(info, new Set());
+  const later = new Map<string, Array<{ field: string; value: unknown }>>();
+  const values = rows.map((row) => {
+    const list: Array<{ field: string; value: unknown }> = [];
+    const v = mapRow(run, info, row, list);
+    if (list.length) listIn(later, String(row.pk)).push(...list);
+    return v;
+  });
+  const merged = await findMerges(run, info, values);
+  counts.matched = merged.size;
+  await insertRows(run, info, values.filter((_, i) => !merged.has(i)), counts);
+  if (run.report.replace) await overwriteMerged(run, info, values, merged);
+  progressBy(run, merged.size);
+  for (const [pk, list] of later) {
+    const mapped = run.remap.get(info)?.get(pk);
+    for (const d of list) run.deferred.push({ info, field: d.field, pk: mapped ?? pk, value: d.value });
+  }
+}
+
+/** Sets foreign keys that pointed to rows written after their referrer, 1000 rows per UPDATE. */
+async function applyDeferred(run: ImportRun): Promise<void> {
+  const byField = new Map<string, Deferred[]>();
+  for (const d of run.deferred) {
+    if (!run.written.get(d.info)?.has(String(d.pk))) continue;
+    listIn(byField, `${labelOf(d.info)}\u0000${d.field}`).push(d);
+  }
+  for (const list of byField.values()) {
+    const { info, field } = list[0];
+    const [, pkCol] = pkOf(info)!;
+    const col = info.columns[field];
+    const target = run.plan.infoOfTable.get(info.foreignKeys[field].target);
+    const colType = sql.raw(col.getSQLType());
+    const pkType = sql.raw(pkCol.getSQLType());
+    for (let i = 0; i < list.length; i += 1000) {
+      const chunk = list.slice(i, i + 1000);
+      const pairs = chunk.map((d) => sql`(${String(d.pk)}, ${String(resolve(run, target, d.value, rowName(info, d.pk)))})`);
+      const values = sql`(values ${sql.join(pairs, sql`, `)}) as v(pk, val)`;
+      try {
+        await run.tx.transaction((sp) =>
+          sp.update(info.table).set({ [field]: sql`v.val::${colType}` }).from(values).where(sql`${pkCol} = v.pk::${pkType}`),
+        );
+      } catch {
+        // every row on its own, to name the one at fault
+        for (const d of chunk) {
           try {
-            const res = await tx.transaction((sp) => sp.insert(m2m.through).values(batch as never).onConflictDoNothing().returning());
-            n += res.length;
-          } catch {
-            for (const link of batch) {
-              try {
-                n += (await tx.transaction((sp) => sp.insert(m2m.through).values(link as never).onConflictDoNothing().returning())).length;
-              } catch (e) {
-                throw new ImportError(`${label} pk ${keyString(link[fromKey])}, ${field} -> ${keyString(link[toKey])}: ${dbErrorMessage(e)}`);
-              }
-            }
+            const value = sql`${String(resolve(run, target, d.value, ''))}::${colType}`;
+            await run.tx.transaction((sp) => sp.update(info.table).set({ [field]: value }).where(sql`${pkCol} = ${String(d.pk)}::${pkType}`));
+          } catch (err) {
+            throw new ImportError(`${rowName(info, d.pk)}: ${dbErrorMessage(err)}`);
           }
         }
-        if (links.length) report.links[`${label}.${field}`] = n;
       }
     }
-    if (opts.dryRun) throw new DryRunRollback(); // undoes everything, the report stays
-  }).catch((e) => {
-    if (!(e instanceof DryRunRollback)) throw e;
-  });
+  }
+}
+
+/** The join-table rows of one many-to-many field of a model's dump rows, and their owners. */
+function linksOf(run: ImportRun, info: ModelInfo, field: string, m2m: NonNullable<ModelInfo['m2m']>[string]) {
+  const throughCols = getTableColumns(m2m.through) as Record<string, PgColumn>;
+  const fromKey = Object.entries(throughCols).find(([, c]) => c === m2m.from || c.name === m2m.from.name)![0];
+  const toKey = Object.entries(throughCols).find(([, c]) => c === m2m.to || c.name === m2m.to.name)![0];
+  const target = run.plan.infoOfTable.get(m2m.target);
+  const links: Row[] = [];
+  const owners: unknown[] = [];
+  for (const row of run.plan.groups.get(info)!) {
+    const list = row.fields[field];
+    if (!Array.isArray(list)) continue;
+    const owner = run.remap.get(info)?.get(String(row.pk)) ?? row.pk;
+    owners.push(owner);
+    const seen = new Set<string>();
+    for (const item of list) {
+      const to = resolve(run, target, item, `${rowName(info, row.pk)}, ${field}`);
+      if (to === null || seen.has(String(to))) continue;
+      seen.add(String(to));
+      links.push({ [fromKey]: owner, [toKey]: to });
+    }
+  }
+  return { links, owners, fromKey, toKey };
+}
+
+/** Writes a model's many-to-many links (with `replace`, its owners' old links go first). */
+async function writeLinks(run: ImportRun, info: ModelInfo): Promise<void> {
+  const label = labelOf(info);
+  for (const [field, m2m] of Object.entries(info.m2m ?? {})) {
+    const { links, owners, fromKey, toKey } = linksOf(run, info, field, m2m);
+    if (run.report.replace) {
+      for (let i = 0; i < owners.length; i += 1000) await run.tx.delete(m2m.through).where(inArray(m2m.from, owners.slice(i, i + 1000)));
+    }
+    const insert = (q: Queryable, rows: Row[]) => q.insert(m2m.through).values(rows as never).onConflictDoNothing().returning();
+    let n = 0;
+    for (let i = 0; i < links.length; i += 1000) {
+      const batch = links.slice(i, i + 1000);
+      try {
+        n += (await run.tx.transaction((sp) => insert(sp as unknown as Queryable, batch))).length;
+      } catch {
+        for (const link of batch) {
+          try {
+            n += (await run.tx.transaction((sp) => insert(sp as unknown as Queryable, [link]))).length;
+          } catch (e) {
+            throw new ImportError(`${label} pk ${keyString(link[fromKey])}, ${field} -> ${keyString(link[toKey])}: ${dbErrorMessage(e)}`);
+          }
+        }
+      }
+    }
+    if (links.length) run.report.links[`${label}.${field}`] = n;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 5, report: filled by the steps above, returned whole (also after a dry run's rollback).
+
+/**
+ * Imports a dump: read (group by model) → order (by foreign keys) → map (natural keys, values) →
+ * write (merge, insert, deferred FKs, links), all in one transaction → the report.
+ */
+export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = {}): Promise<ImportReport> {
+  const report: ImportReport = { models: {}, merged: {}, links: {}, skippedModels: {}, ignoredFields: {}, replace: opts.replace === true, dryRun: opts.dryRun === true };
+  const plan = readDump(dump, report);
+  const order = orderModels(plan);
+  const wanted = naturalKeysWanted(plan);
+  await db
+    .transaction(async (tx) => {
+      const run: ImportRun = { tx, plan, opts, report, remap: new Map(), natural: new Map(), written: new Map(), deferred: [], done: 0 };
+      await loadNaturalKeys(run, wanted);
+      for (const info of order) await writeModel(run, info);
+      await applyDeferred(run);
+      for (const info of order) await writeLinks(run, info);
+      if (opts.dryRun) throw new DryRunRollback(); // undoes everything, the report stays
+    })
+    .catch((e) => {
+      if (!(e instanceof DryRunRollback)) throw e;
+    });
   return report;
 }
 
