@@ -489,7 +489,7 @@ async function applyDeferred(run: ImportRun): Promise<void> {
     const [, pkCol] = pkOf(info)!;
     const col = info.columns[field];
     const target = run.plan.infoOfTable.get(info.foreignKeys[field].target);
-    const colType = sql.raw(col.getSQLType());
+    const valueType = sql.raw(col.getSQLType());
     const pkType = sql.raw(pkCol.getSQLType());
     for (let i = 0; i < list.length; i += 1000) {
       const chunk = list.slice(i, i + 1000);
@@ -497,13 +497,13 @@ async function applyDeferred(run: ImportRun): Promise<void> {
       const values = sql`(values ${sql.join(pairs, sql`, `)}) as v(pk, val)`;
       try {
         await run.tx.transaction((sp) =>
-          sp.update(info.table).set({ [field]: sql`v.val::${colType}` }).from(values).where(sql`${pkCol} = v.pk::${pkType}`),
+          sp.update(info.table).set({ [field]: sql`v.val::${valueType}` }).from(values).where(sql`${pkCol} = v.pk::${pkType}`),
         );
       } catch {
         // every row on its own, to name the one at fault
         for (const d of chunk) {
           try {
-            const value = sql`${String(resolve(run, target, d.value, ''))}::${colType}`;
+            const value = sql`${String(resolve(run, target, d.value, ''))}::${valueType}`;
             await run.tx.transaction((sp) => sp.update(info.table).set({ [field]: value }).where(sql`${pkCol} = ${String(d.pk)}::${pkType}`));
           } catch (err) {
             throw new ImportError(`${rowName(info, d.pk)}: ${dbErrorMessage(err)}`);
