@@ -11,15 +11,9 @@ import { bySlug, filter, nullBoolean, escapeLike, type Filter } from '../../rest
 import { defineResource, type WriteState } from '../../rest/resource.ts';
 import { nowInZone, todayInZone } from '../../rest/values.ts';
 import { cageTypes, enrichments, foods, housings, labs, users } from '../misc/tables.ts';
-import {
-  LIGHT_CYCLE_CHOICES,
-  TEST_RESULT_CHOICES,
-  ZYGOSITY_CHOICES,
-  breedingPairAutoname,
-  litterAutoname,
-  needsAutoname,
-  zygositiesFromTests,
-} from './logic.ts';
+import { LIGHT_CYCLE_CHOICES, TEST_RESULT_CHOICES, ZYGOSITY_CHOICES } from './choices.ts';
+import { zygositiesFromTests } from './genotype.ts';
+import { breedingPairAutoname, litterAutoname, needsAutoname } from './naming.ts';
 import { defaultSpeciesId } from './resources.ts';
 import {
   alleles,

@@ -11,19 +11,11 @@ import { defineResource, type Resource, type WriteState } from '../../rest/resou
 import { nowInZone, todayInZone } from '../../rest/values.ts';
 import { labs, userAllowedUsers, users } from '../misc/tables.ts';
 import { NO_WATER_INFO, subjectActions, type SubjectWaterInfo } from './extensions.ts';
-import {
-  NICKNAME_MESSAGE,
-  NICKNAME_RE,
-  PROTOCOL_CHOICES,
-  SEVERITY_CHOICES,
-  SEX_CHOICES,
-  ageWeeks,
-  appendHistory,
-  isAlive,
-  needsAutoname,
-  subjectAutoname,
-  zygosityString,
-} from './logic.ts';
+import { ageWeeks, isAlive } from './age.ts';
+import { PROTOCOL_CHOICES, SEVERITY_CHOICES, SEX_CHOICES } from './choices.ts';
+import { zygosityString } from './genotype.ts';
+import { appendHistory } from './history.ts';
+import { NICKNAME_MESSAGE, NICKNAME_RE, needsAutoname, subjectAutoname } from './naming.ts';
 import {
   DEFAULT_SPECIES_ID,
   alleles,

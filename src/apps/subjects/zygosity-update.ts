@@ -5,7 +5,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import type { AppCliCommand, Services } from '../app.ts';
-import { inheritedZygosity } from './logic.ts';
+import { inheritedZygosity } from './genotype.ts';
 import { applyZygosityRules } from './reference.ts';
 import { breedingPairs, litters, subjects, zygosities } from './tables.ts';
 
