@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { InvalidImageError, resizeImage, targetSize } from '../../src/apps/misc/image-resize.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
 
-const FORMATS = ['png', 'jpeg', 'gif', 'webp'] as const;
+const FORMATS = ['png', 'jpeg', 'gif', 'webp', 'tiff'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** A plain image: the left half black, the right half orange. */
