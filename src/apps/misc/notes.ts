@@ -13,6 +13,7 @@ import { column, custom, related, type Row } from '../../rest/fields.ts';
 import { defineResource } from '../../rest/resource.ts';
 import { nowInZone, todayInZone } from '../../rest/values.ts';
 import { InvalidImageError, resizeImage } from './image-resize.ts';
+import { withIdAndJson } from './reference.ts';
 import { notes, users } from './tables.ts';
 
 /** App labels a note may be attached to (upstream's limit on Note.content_type). */
@@ -114,8 +115,7 @@ export const noteResource = defineResource({
   path: 'notes',
   table: notes,
   description: 'Notes (text and an optional image) attached to any subject, session, dataset... by content type and id.',
-  fields: {
-    id: column(notes.id, { readOnly: true }),
+  fields: withIdAndJson(notes, {
     user: related(notes.user, users, { slug: 'username', required: true }),
     date_time: column(notes.date_time, { default: (ctx) => nowInZone(ctx.config.timeZone) }),
     content_type: custom({
@@ -141,8 +141,7 @@ export const noteResource = defineResource({
         return raw;
       },
     }),
-    json: column(notes.json),
-  },
+  }),
   ordering: (t) => [asc(t.date_time)],
   async validate(state, ctx) {
     if (state.data.image && imageWidth(state.raw.width) === undefined) {
