@@ -121,7 +121,7 @@ describe('/notes', () => {
   });
 
   it('resizes PNGs to 800 px wide by default, to `width`, or keeps them with width=orig', async () => {
-    const { decodePng } = await import('../../src/apps/misc/png-resize.ts');
+    const { decodePng } = await import('./png-decode.ts');
     const zlib = await import('node:zlib');
     // a 1000x20 RGB PNG built by hand
     const w = 1000, h = 20;

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  NICKNAME_RE,
-  ageWeeks,
-  appendHistory,
-  breedingPairAutoname,
-  genotypeTestString,
-  inheritedZygosity,
-  isAlive,
-  litterAutoname,
-  needsAutoname,
-  subjectAutoname,
-  zygositiesFromTests,
-  zygosityString,
-} from '../../src/apps/subjects/logic.ts';
+import { ageWeeks, isAlive } from '../../src/apps/subjects/age.ts';
+import { genotypeTestString, inheritedZygosity, zygositiesFromTests, zygosityString } from '../../src/apps/subjects/genotype.ts';
+import { appendHistory } from '../../src/apps/subjects/history.ts';
+import { NICKNAME_RE, breedingPairAutoname, litterAutoname, needsAutoname, subjectAutoname } from '../../src/apps/subjects/naming.ts';
 
 describe('subject rules', () => {
   it('computes age in whole weeks up to death or today', () => {

@@ -12,7 +12,8 @@ import { invalid, notFound, validationError } from '../../rest/errors.ts';
 import { column, custom, related, type Row } from '../../rest/fields.ts';
 import { defineResource } from '../../rest/resource.ts';
 import { nowInZone, todayInZone } from '../../rest/values.ts';
-import { resizePng } from './png-resize.ts';
+import { InvalidImageError, resizeImage } from './image-resize.ts';
+import { withIdAndJson } from './reference.ts';
 import { notes, users } from './tables.ts';
 
 /** App labels a note may be attached to (upstream's limit on Note.content_type). */
@@ -77,6 +78,25 @@ export function imageWidth(raw: unknown): number | null | undefined {
   return Number(v);
 }
 
+const INVALID_IMAGE = 'Upload a valid image. The file you uploaded was either not an image or a corrupted image.';
+
+/** Extensions (from imageExtension) of the formats sharp decodes; BMP it cannot, so it is kept as sent. */
+const DECODED_EXTENSIONS = new Set(['.png', '.jpg', '.gif', '.webp', '.tif']);
+
+/**
+ * The bytes stored for an upload, as upstream: 800 px wide unless `width` says otherwise ("orig"
+ * keeps the file as sent), never upscaled, format kept. A file that does not decode is refused.
+ */
+async function storedImage(upload: Upload, ext: string, width: number | null): Promise<Buffer> {
+  if (!DECODED_EXTENSIONS.has(ext)) return upload.data;
+  try {
+    return await resizeImage(upload.data, width);
+  } catch (e) {
+    if (e instanceof InvalidImageError) throw validationError({ image: [INVALID_IMAGE] });
+    throw e;
+  }
+}
+
 function isUpload(v: unknown): v is Upload {
   return typeof v === 'object' && v !== null && Buffer.isBuffer((v as Upload).data);
 }
@@ -95,8 +115,7 @@ export const noteResource = defineResource({
   path: 'notes',
   table: notes,
   description: 'Notes (text and an optional image) attached to any subject, session, dataset... by content type and id.',
-  fields: {
-    id: column(notes.id, { readOnly: true }),
+  fields: withIdAndJson(notes, {
     user: related(notes.user, users, { slug: 'username', required: true }),
     date_time: column(notes.date_time, { default: (ctx) => nowInZone(ctx.config.timeZone) }),
     content_type: custom({
@@ -118,14 +137,11 @@ export const noteResource = defineResource({
         if (raw === null || raw === '' || raw === undefined) return null;
         if (!isUpload(raw)) throw invalid('The submitted data was not a file. Check the encoding type on the form.');
         if (raw.data.length === 0) throw invalid('The submitted file is empty.');
-        if (!imageExtension(raw.data)) {
-          throw invalid('Upload a valid image. The file you uploaded was either not an image or a corrupted image.');
-        }
+        if (!imageExtension(raw.data)) throw invalid(INVALID_IMAGE);
         return raw;
       },
     }),
-    json: column(notes.json),
-  },
+  }),
   ordering: (t) => [asc(t.date_time)],
   async validate(state, ctx) {
     if (state.data.image && imageWidth(state.raw.width) === undefined) {
@@ -148,11 +164,9 @@ export const noteResource = defineResource({
     const upload = state.data.image;
     if (!isUpload(upload)) return;
     const ext = imageExtension(upload.data) ?? '';
-    // as upstream: 800 px wide unless `width` says otherwise ("orig" keeps the size); never
-    // upscaled. Only PNGs are resized (no image library in the stack); other formats stay as sent.
+    // validate() refused an invalid width (undefined); a failure here rolls the note back with a 400
     const width = imageWidth(state.raw.width);
-    let data = upload.data;
-    if (typeof width === 'number' && ext === '.png') data = resizePng(upload.data, width) ?? upload.data;
+    const data = await storedImage(upload, ext, width === undefined ? DEFAULT_IMAGE_WIDTH : width);
     let rel = notePath(upload.filename ?? 'image', String(row.object_id), todayInZone(ctx.config.timeZone), ext);
     const media = path.resolve(ctx.config.mediaDir);
     if (fs.existsSync(path.join(media, rel))) {

@@ -7,19 +7,14 @@ import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
 import { fieldError, invalid } from '../../rest/errors.ts';
 import { column, computed, many, related, type Field, type Row } from '../../rest/fields.ts';
-import { bySlug, filter, nullBoolean, escapeLike, type Filter } from '../../rest/filters.ts';
+import { bySlug, nullBoolean } from '../../rest/filters.ts';
 import { defineResource, type WriteState } from '../../rest/resource.ts';
 import { nowInZone, todayInZone } from '../../rest/values.ts';
+import { namedReference, nameFilter, withIdAndJson } from '../misc/reference.ts';
 import { cageTypes, enrichments, foods, housings, labs, users } from '../misc/tables.ts';
-import {
-  LIGHT_CYCLE_CHOICES,
-  TEST_RESULT_CHOICES,
-  ZYGOSITY_CHOICES,
-  breedingPairAutoname,
-  litterAutoname,
-  needsAutoname,
-  zygositiesFromTests,
-} from './logic.ts';
+import { LIGHT_CYCLE_CHOICES, TEST_RESULT_CHOICES, ZYGOSITY_CHOICES } from './choices.ts';
+import { zygositiesFromTests } from './genotype.ts';
+import { breedingPairAutoname, litterAutoname, needsAutoname } from './naming.ts';
 import { defaultSpeciesId } from './resources.ts';
 import {
   alleles,
@@ -39,17 +34,21 @@ import {
 } from './tables.ts';
 import { pushTo } from '../../rest/group.ts';
 
-/** `?name=` : case-insensitive substring of any of the given columns. */
-export function nameFilter(...cols: AnyPgColumn[]): Filter {
-  return filter(
-    (v) => {
-      const like = '%' + escapeLike(v) + '%';
-      return sql.join(
-        cols.map((c) => sql`${c}::text ilike ${like}`),
-        sql` or `,
-      );
+/** Nicknames of the subjects of each row, loaded for the whole page by one query of `load`. */
+function subjectNicknames(
+  help: string,
+  load: (ids: string[], db: Queryable) => Promise<Array<{ key: string | null; nickname: string }>>,
+): Field {
+  return computed(
+    { type: 'array', items: { type: 'string' } },
+    async (rows, ctx) => {
+      const ids = rows.map((r) => r.id as string);
+      const map = new Map<string, string[]>();
+      if (ids.length) for (const f of await load(ids, ctx.db)) pushTo(map, f.key!, f.nickname);
+      return map;
     },
-    { help: 'case-insensitive substring of the name' },
+    (row, map) => map.get(row.id as string) ?? [],
+    help,
   );
 }
 
@@ -61,62 +60,31 @@ async function defaultLabId(ctx: RequestContext): Promise<string | null> {
   return all.length === 1 ? all[0].id : null;
 }
 
-const id = (col: AnyPgColumn): Field => column(col, { readOnly: true });
-
 export const speciesResource = defineResource({
   path: 'species',
   table: species,
   description: 'Species; subjects refer to a species by its nickname (common name).',
-  fields: {
-    id: id(species.id),
+  fields: withIdAndJson(species, {
     name: column(species.name, { required: true, allowBlank: false, help: 'binomial name, e.g. Mus musculus' }),
     nickname: column(species.nickname, { required: true, allowBlank: false, help: 'common name, e.g. Laboratory mouse' }),
-    json: column(species.json),
-  },
+  }),
   unique: { nickname: 'species with this nickname already exists.' },
   filters: { name: nameFilter(species.name, species.nickname) },
   ordering: (t) => [asc(t.nickname)],
 });
 
-export const strainResource = defineResource({
-  path: 'strains',
-  table: strains,
-  description: 'Strains.',
-  fields: {
-    id: id(strains.id),
-    name: column(strains.name, { required: true }),
-    description: column(strains.description),
-    json: column(strains.json),
-  },
-  filters: { name: nameFilter(strains.name) },
-  ordering: (t) => [asc(t.name)],
-});
-
-export const sourceResource = defineResource({
-  path: 'sources',
-  table: sources,
-  description: 'Where subjects come from (suppliers, in-house breeding).',
-  fields: {
-    id: id(sources.id),
-    name: column(sources.name, { required: true, allowBlank: false }),
-    description: column(sources.description),
-    json: column(sources.json),
-  },
-  filters: { name: nameFilter(sources.name) },
-  ordering: (t) => [asc(t.name)],
-});
+export const strainResource = namedReference('strains', strains, 'Strains.', { allowBlank: true });
+export const sourceResource = namedReference('sources', sources, 'Where subjects come from (suppliers, in-house breeding).');
 
 export const sequenceResource = defineResource({
   path: 'sequences',
   table: sequences,
   description: 'Genotyping sequences (primers).',
-  fields: {
-    id: id(sequences.id),
+  fields: withIdAndJson(sequences, {
     name: column(sequences.name, { required: true, allowBlank: false }),
     base_pairs: column(sequences.base_pairs),
     description: column(sequences.description),
-    json: column(sequences.json),
-  },
+  }),
   unique: { name: 'sequence with this name already exists.' },
   filters: { name: nameFilter(sequences.name) },
   ordering: (t) => [asc(t.name)],
@@ -126,13 +94,11 @@ export const alleleResource = defineResource({
   path: 'alleles',
   table: alleles,
   description: 'Alleles; genotypes refer to them by nickname.',
-  fields: {
-    id: id(alleles.id),
+  fields: withIdAndJson(alleles, {
     name: column(alleles.name, { required: true, allowBlank: false, help: 'standard nomenclature' }),
     nickname: column(alleles.nickname, { required: true, allowBlank: false }),
     sequences: many(alleles, 'sequences', { slug: 'name' }),
-    json: column(alleles.json),
-  },
+  }),
   unique: { nickname: 'allele with this nickname already exists.' },
   filters: { name: nameFilter(alleles.name, alleles.nickname) },
   ordering: (t) => [asc(t.nickname)],
@@ -142,8 +108,7 @@ export const lineResource = defineResource({
   path: 'lines',
   table: lines,
   description: 'Mouse lines; subjects refer to a line by its name. New subjects, litters and breeding pairs of a line are auto-named from its nickname.',
-  fields: {
-    id: id(lines.id),
+  fields: withIdAndJson(lines, {
     name: column(lines.name, { required: true, allowBlank: false }),
     nickname: column(lines.nickname, { required: true, allowBlank: false }),
     description: column(lines.description),
@@ -160,8 +125,7 @@ export const lineResource = defineResource({
     subject_autoname_index: column(lines.subject_autoname_index, { min: 0 }),
     breeding_pair_autoname_index: column(lines.breeding_pair_autoname_index, { min: 0 }),
     litter_autoname_index: column(lines.litter_autoname_index, { min: 0 }),
-    json: column(lines.json),
-  },
+  }),
   unique: { nickname: 'line with this nickname already exists.' },
   filters: {
     name: nameFilter(lines.name, lines.nickname),
@@ -191,32 +155,20 @@ export const litterResource = defineResource({
   path: 'litters',
   table: litters,
   description: 'Litters; named "<line>_L_<NNN>" automatically when the name is "-" and a line is set.',
-  fields: {
-    id: id(litters.id),
+  fields: withIdAndJson(litters, {
     name: column(litters.name),
     line: related(litters.line, lines, { slug: 'name' }),
     breeding_pair: related(litters.breeding_pair, breedingPairs, { slug: 'name' }),
     description: column(litters.description),
     birth_date: column(litters.birth_date),
-    subjects: computed(
-      { type: 'array', items: { type: 'string' } },
-      async (rows, ctx) => {
-        const ids = rows.map((r) => r.id as string);
-        const map = new Map<string, string[]>();
-        if (!ids.length) return map;
-        const found = await ctx.db
-          .select({ litter: subjects.litter, nickname: subjects.nickname })
-          .from(subjects)
-          .where(inArray(subjects.litter, ids))
-          .orderBy(asc(subjects.nickname));
-        for (const f of found) pushTo(map, f.litter!, f.nickname);
-        return map;
-      },
-      (row, map) => map.get(row.id as string) ?? [],
-      'nicknames of the subjects of this litter',
+    subjects: subjectNicknames('nicknames of the subjects of this litter', (ids, db) =>
+      db
+        .select({ key: subjects.litter, nickname: subjects.nickname })
+        .from(subjects)
+        .where(inArray(subjects.litter, ids))
+        .orderBy(asc(subjects.nickname)),
     ),
-    json: column(litters.json),
-  },
+  }),
   unique: { name: 'litter with this name already exists.' },
   filters: { name: nameFilter(litters.name), line: bySlug(litters.line, lines, 'name') },
   ordering: (t) => [asc(t.name), desc(t.birth_date)],
@@ -245,8 +197,7 @@ export const breedingPairResource = defineResource({
   path: 'breeding-pairs',
   table: breedingPairs,
   description: 'Breeding pairs; named "<line>_BP_<NNN>" automatically when the name is "-" and a line is set.',
-  fields: {
-    id: id(breedingPairs.id),
+  fields: withIdAndJson(breedingPairs, {
     name: column(breedingPairs.name),
     line: related(breedingPairs.line, lines, { slug: 'name' }),
     start_date: column(breedingPairs.start_date),
@@ -255,8 +206,7 @@ export const breedingPairResource = defineResource({
     mother1: parent(breedingPairs.mother1, 'F'),
     mother2: parent(breedingPairs.mother2, 'F'),
     description: column(breedingPairs.description),
-    json: column(breedingPairs.json),
-  },
+  }),
   filters: {
     name: nameFilter(breedingPairs.name),
     line: bySlug(breedingPairs.line, lines, 'name'),
@@ -283,8 +233,7 @@ export const subjectRequestResource = defineResource({
   // not "SubjectRequest": the OpenAPI request body of /subjects is already named that
   name: 'SubjectOrder',
   description: 'Requests for subjects of a line; open while fewer living subjects of that line and user exist than requested.',
-  fields: {
-    id: id(subjectRequests.id),
+  fields: withIdAndJson(subjectRequests, {
     user: related(subjectRequests.user, users, { slug: 'username', default: (ctx) => ctx.user?.id ?? null }),
     line: related(subjectRequests.line, lines, { slug: 'name' }),
     count: column(subjectRequests.count, { min: 0 }),
@@ -303,8 +252,7 @@ export const subjectRequestResource = defineResource({
       (row, map) => ((row.count == null ? 0 : (row.count as number) - (map.get(row.id as string) ?? 0)) > 0 ? 'Open' : 'Closed'),
     ),
     name: column(subjectRequests.name),
-    json: column(subjectRequests.json),
-  },
+  }),
   filters: { user: bySlug(subjectRequests.user, users, 'username'), line: bySlug(subjectRequests.line, lines, 'name') },
   ordering: (t) => [desc(t.date_time)],
 });
@@ -364,13 +312,11 @@ export const genotypeTestResource = defineResource({
   path: 'genotype-tests',
   table: genotypeTests,
   description: "Genotype test results; saving one recomputes the subject's zygosities from its line's rules.",
-  fields: {
-    id: id(genotypeTests.id),
+  fields: withIdAndJson(genotypeTests, {
     subject: related(genotypeTests.subject, subjects, { slug: 'nickname', required: true }),
     sequence: related(genotypeTests.sequence, sequences, { slug: 'name', required: true }),
     test_result: column(genotypeTests.test_result, { choices: TEST_RESULT_CHOICES }),
-    json: column(genotypeTests.json),
-  },
+  }),
   filters: {
     subject: bySlug(genotypeTests.subject, subjects, 'nickname'),
     sequence: bySlug(genotypeTests.sequence, sequences, 'name'),
@@ -393,8 +339,7 @@ export const zygosityRuleResource = defineResource({
   table: zygosityRules,
   description:
     "Rules giving a line's allele zygosity from genotype test results; saving one recomputes the zygosities of the line's subjects.",
-  fields: {
-    id: id(zygosityRules.id),
+  fields: withIdAndJson(zygosityRules, {
     line: related(zygosityRules.line, lines, { slug: 'name' }),
     allele: related(zygosityRules.allele, alleles, { slug: 'nickname' }),
     sequence0: related(zygosityRules.sequence0, sequences, { slug: 'name' }),
@@ -402,8 +347,7 @@ export const zygosityRuleResource = defineResource({
     sequence1: related(zygosityRules.sequence1, sequences, { slug: 'name' }),
     sequence1_result: column(zygosityRules.sequence1_result, { choices: TEST_RESULT_CHOICES }),
     zygosity: column(zygosityRules.zygosity, { choices: ZYGOSITY_CHOICES, required: true }),
-    json: column(zygosityRules.json),
-  },
+  }),
   filters: { line: bySlug(zygosityRules.line, lines, 'name'), allele: bySlug(zygosityRules.allele, alleles, 'nickname') },
   uniqueTogether: [
     {
@@ -427,13 +371,11 @@ export const zygosityResource = defineResource({
   path: 'zygosities',
   table: zygosities,
   description: 'Zygosity of a subject for an allele: 0 -/- Absent, 1 +/- Heterozygous, 2 +/+ Homozygous, 3 + Present.',
-  fields: {
-    id: id(zygosities.id),
+  fields: withIdAndJson(zygosities, {
     subject: related(zygosities.subject, subjects, { slug: 'nickname', required: true }),
     allele: related(zygosities.allele, alleles, { slug: 'nickname', required: true }),
     zygosity: column(zygosities.zygosity, { choices: ZYGOSITY_CHOICES, required: true }),
-    json: column(zygosities.json),
-  },
+  }),
   filters: {
     subject: bySlug(zygosities.subject, subjects, 'nickname'),
     allele: bySlug(zygosities.allele, alleles, 'nickname'),
@@ -447,35 +389,23 @@ export const housingResource = defineResource({
   path: 'housings',
   table: housings,
   description: 'Housings: cage conditions that subjects join for a period (see housing_subjects).',
-  fields: {
-    id: id(housings.id),
+  fields: withIdAndJson(housings, {
     cage_name: column(housings.cage_name, { required: true, allowBlank: false }),
     cage_type: related(housings.cage_type, cageTypes, { slug: 'name' }),
     enrichment: related(housings.enrichment, enrichments, { slug: 'name' }),
     food: related(housings.food, foods, { slug: 'name' }),
     cage_cleaning_frequency_days: column(housings.cage_cleaning_frequency_days, { min: 0 }),
     light_cycle: column(housings.light_cycle, { choices: LIGHT_CYCLE_CHOICES }),
-    subjects: computed(
-      { type: 'array', items: { type: 'string' } },
-      async (rows, ctx) => {
-        const ids = rows.map((r) => r.id as string);
-        const map = new Map<string, string[]>();
-        if (!ids.length) return map;
-        const found = await ctx.db
-          .select({ housing: housingSubjects.housing, nickname: subjects.nickname })
-          .from(housingSubjects)
-          .innerJoin(subjects, eq(subjects.id, housingSubjects.subject))
-          .where(and(inArray(housingSubjects.housing, ids), isNull(housingSubjects.end_datetime)))
-          .orderBy(asc(subjects.nickname));
-        for (const f of found) pushTo(map, f.housing!, f.nickname);
-        return map;
-      },
-      (row, map) => map.get(row.id as string) ?? [],
-      'nicknames of the subjects currently in this housing',
+    subjects: subjectNicknames('nicknames of the subjects currently in this housing', (ids, db) =>
+      db
+        .select({ key: housingSubjects.housing, nickname: subjects.nickname })
+        .from(housingSubjects)
+        .innerJoin(subjects, eq(subjects.id, housingSubjects.subject))
+        .where(and(inArray(housingSubjects.housing, ids), isNull(housingSubjects.end_datetime)))
+        .orderBy(asc(subjects.nickname)),
     ),
     name: column(housings.name),
-    json: column(housings.json),
-  },
+  }),
   filters: { name: nameFilter(housings.cage_name, housings.name) },
   ordering: (t) => [asc(t.cage_name)],
   beforeWrite: keepHousingHistory,
@@ -518,14 +448,12 @@ export const housingSubjectResource = defineResource({
   path: 'housing-subjects',
   table: housingSubjects,
   description: 'Periods during which a subject lives in a housing; a new open period ends the open one.',
-  fields: {
-    id: id(housingSubjects.id),
+  fields: withIdAndJson(housingSubjects, {
     subject: related(housingSubjects.subject, subjects, { slug: 'nickname', required: true }),
     housing: related(housingSubjects.housing, housings, { required: true }),
     start_datetime: column(housingSubjects.start_datetime, { required: true }),
     end_datetime: column(housingSubjects.end_datetime),
-    json: column(housingSubjects.json),
-  },
+  }),
   filters: {
     subject: bySlug(housingSubjects.subject, subjects, 'nickname', { help: 'subject nickname' }),
     current: nullBoolean((v) => (v ? isNull(housingSubjects.end_datetime) : sql`${housingSubjects.end_datetime} is not null`)),

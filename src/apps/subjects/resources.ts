@@ -11,19 +11,11 @@ import { defineResource, type Resource, type WriteState } from '../../rest/resou
 import { nowInZone, todayInZone } from '../../rest/values.ts';
 import { labs, userAllowedUsers, users } from '../misc/tables.ts';
 import { NO_WATER_INFO, subjectActions, type SubjectWaterInfo } from './extensions.ts';
-import {
-  NICKNAME_MESSAGE,
-  NICKNAME_RE,
-  PROTOCOL_CHOICES,
-  SEVERITY_CHOICES,
-  SEX_CHOICES,
-  ageWeeks,
-  appendHistory,
-  isAlive,
-  needsAutoname,
-  subjectAutoname,
-  zygosityString,
-} from './logic.ts';
+import { ageWeeks, isAlive } from './age.ts';
+import { PROTOCOL_CHOICES, SEVERITY_CHOICES, SEX_CHOICES } from './choices.ts';
+import { zygosityString } from './genotype.ts';
+import { appendHistory } from './history.ts';
+import { NICKNAME_MESSAGE, NICKNAME_RE, needsAutoname, subjectAutoname } from './naming.ts';
 import {
   DEFAULT_SPECIES_ID,
   alleles,
@@ -191,6 +183,34 @@ async function autoNickname(db: Queryable, lineId: string): Promise<string> {
   }
 }
 
+/** A new responsible user on a line subject without a request: link that user's latest request for the line. */
+async function linkRequest(db: Queryable, values: Row, before: Row, merged: Row): Promise<void> {
+  const user = merged.responsible_user as string | null;
+  if (!('responsible_user' in values) || !user || user === before.responsible_user || !merged.line || merged.request) return;
+  const [req] = await db
+    .select({ id: subjectRequests.id })
+    .from(subjectRequests)
+    .where(and(eq(subjectRequests.user, user), eq(subjectRequests.line, merged.line as string)))
+    .orderBy(desc(subjectRequests.date_time), asc(subjectRequests.id))
+    .limit(1);
+  if (req) values.request = req.id;
+}
+
+const HISTORY_FIELDS = ['nickname', 'responsible_user', 'cage'];
+
+/** Former nickname, responsible user and cage go to json.history when they change. */
+function recordHistory(values: Row, before: Row, ctx: RequestContext): void {
+  const now = nowInZone(ctx.config.timeZone).replace(' ', 'T');
+  const tracked = HISTORY_FIELDS.map((field) => ({
+    field,
+    old: before[field],
+    new: field in values ? values[field] : before[field],
+  }));
+  const json = 'json' in values ? values.json : before.json;
+  const updated = appendHistory(json, tracked, now);
+  if (updated !== json) values.json = updated;
+}
+
 async function subjectBeforeWrite(values: Row, state: WriteState, ctx: RequestContext): Promise<void> {
   const before = state.instance;
   const merged = { ...(before ?? {}), ...values } as Row;
@@ -203,26 +223,8 @@ async function subjectBeforeWrite(values: Row, state: WriteState, ctx: RequestCo
     if (line?.strain) values.strain = line.strain;
   }
   if (before) {
-    // a new responsible user on a line subject without a request: link the user's request for that line
-    const user = merged.responsible_user as string | null;
-    if ('responsible_user' in values && user && user !== before.responsible_user && lineId && !merged.request) {
-      const [req] = await ctx.db
-        .select({ id: subjectRequests.id })
-        .from(subjectRequests)
-        .where(and(eq(subjectRequests.user, user), eq(subjectRequests.line, lineId)))
-        .orderBy(desc(subjectRequests.date_time), asc(subjectRequests.id))
-        .limit(1);
-      if (req) values.request = req.id;
-    }
-    const now = nowInZone(ctx.config.timeZone).replace(' ', 'T');
-    const tracked = ['nickname', 'responsible_user', 'cage'].map((field) => ({
-      field,
-      old: before[field],
-      new: field in values ? values[field] : before[field],
-    }));
-    const json = 'json' in values ? values.json : before.json;
-    const updated = appendHistory(json, tracked, now);
-    if (updated !== json) values.json = updated;
+    await linkRequest(ctx.db, values, before, merged);
+    recordHistory(values, before, ctx);
   }
 }
 
