@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifySchema, FastifyInstance, FastifyRequest } from 'fastify';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Services } from '../app.ts';
 import { baseUrlOf, contextOf } from '../../rest/context.ts';
 import { ApiError, badRequest } from '../../rest/errors.ts';
@@ -15,7 +15,8 @@ import { checkFiles } from './file-check.ts';
 import { checkProtected, registerFiles } from './registration.ts';
 import { repositoryListeners } from './resources.ts';
 import { fileServer, safeJoin, sendFile } from './serve-files.ts';
-import { datasets, downloadProjects, downloads, tags } from './tables.ts';
+import { hasServerRecord } from './file-records.ts';
+import { dataRepositories, datasets, downloadProjects, downloads, fileRecords, tags } from './tables.ts';
 
 /** The cache tables live under <data dir>/cache-tables (one sub-directory per tag). */
 export const tablesRoot = (services: Services) => path.join(services.config.dataDir, 'cache-tables');
@@ -154,14 +155,21 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
   // Upstream's Globus maintenance hook. GET lists what a sync would look at; POST checks the
   // repositories that have a local directory (see `alyx files check`).
   app.get('/sync-file-status', doc('Relative paths of file records a file-status sync would look at.'), async () => {
-    const rows = (await services.db.execute(sql`
-      select distinct fr.relative_path from data_filerecord fr
-      join data_datarepository r on r.id = fr.data_repository_id
-      where fr.dataset_id in (select f2.dataset_id from data_filerecord f2 join data_datarepository r2 on r2.id = f2.data_repository_id
-                              where f2.exists = false and r2.globus_is_personal = false and r2.name ilike '%flatiron%')
-        and (r.globus_is_personal = true or (fr.json is not null and jsonb_typeof(fr.json) = 'object' and fr.json ? 'transfer_pending'))
-      order by fr.relative_path`)) as unknown as { rows: Array<{ relative_path: string }> };
-    return rows.rows.map((r) => r.relative_path);
+    // records of datasets missing from a flatiron server repository: those on personal
+    // repositories, or marked as waiting for a transfer
+    const transferPending = sql`(${fileRecords.json} is not null and jsonb_typeof(${fileRecords.json}) = 'object' and ${fileRecords.json} ? 'transfer_pending')`;
+    const rows = await services.db
+      .selectDistinct({ relative_path: fileRecords.relative_path })
+      .from(fileRecords)
+      .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
+      .where(
+        and(
+          hasServerRecord(fileRecords.dataset, false, sql`${dataRepositories.name} ilike '%flatiron%'`),
+          or(eq(dataRepositories.globus_is_personal, true), transferPending),
+        ),
+      )
+      .orderBy(asc(fileRecords.relative_path));
+    return rows.map((r) => r.relative_path);
   });
   app.post('/sync-file-status', doc('Checks which file records exist on the repositories served from a local directory.', { type: 'object', properties: {} }), async (_request, reply) => {
     await services.db.transaction((tx) => checkFiles(tx, services.config));
