@@ -105,6 +105,14 @@ const bool = (name: string): Column => ({
   pandas: pandasCol(name, 'bool', 'bool'),
 });
 
+/** An unsigned integer column (`numpy` is pandas' dtype: nullable `UInt64` for file sizes). */
+const uint = (name: string, bits: 16 | 64, numpy: string): Column => ({
+  name,
+  element: { name, type: bits === 64 ? 'INT64' : 'INT32', converted_type: bits === 64 ? 'UINT_64' : 'UINT_16', repetition_type: 'OPTIONAL' },
+  arrow: { name, type: { kind: 'int', bitWidth: bits, signed: false }, nullable: true },
+  pandas: pandasCol(name, `uint${bits}`, numpy),
+});
+
 const SESSION_COLUMNS: Column[] = [
   str('lab'),
   str('subject'),
@@ -114,12 +122,7 @@ const SESSION_COLUMNS: Column[] = [
     arrow: { name: 'date', type: { kind: 'date32' }, nullable: true },
     pandas: pandasCol('date', 'date', 'object'),
   },
-  {
-    name: 'number',
-    element: { name: 'number', type: 'INT32', converted_type: 'UINT_16', repetition_type: 'OPTIONAL' },
-    arrow: { name: 'number', type: { kind: 'int', bitWidth: 16, signed: false }, nullable: true },
-    pandas: pandasCol('number', 'uint16', 'uint16'),
-  },
+  uint('number', 16, 'uint16'),
   str('task_protocol'),
   str('projects'),
   str('id'),
@@ -134,12 +137,7 @@ const QC_COLUMN: Column = {
 };
 
 const DATASET_COLUMNS: Column[] = [
-  {
-    name: 'file_size',
-    element: { name: 'file_size', type: 'INT64', converted_type: 'UINT_64', repetition_type: 'OPTIONAL' },
-    arrow: { name: 'file_size', type: { kind: 'int', bitWidth: 64, signed: false }, nullable: true },
-    pandas: pandasCol('file_size', 'uint64', 'UInt64'),
-  },
+  uint('file_size', 64, 'UInt64'),
   str('hash'),
   bool('default_revision'),
   QC_COLUMN,
