@@ -1,4 +1,5 @@
-// Dataset rows outside the REST resource: one definition of the columns a dataset row is read
+// Dataset rows outside the REST resource (which shares their file records, file-records.ts, and
+// the tag conditions below): one definition of the columns a dataset row is read
 // with (its own columns and the names of what it points to), the joins they need, how each value
 // is shown, and the outputs built from them: the session detail's `data_dataset_session_related`
 // items, register-file's response objects and the rows of the ONE cache table. Each output is an
@@ -52,9 +53,12 @@ export async function selectDatasetRows<K extends RowKey>(
   where: SQL | undefined,
   opts: { orderBy?: Array<SQL | AnyPgColumn>; limit?: number } = {},
 ): Promise<Array<Pick<DatasetRow, K>>> {
-  const columns = Object.fromEntries(keys.map((k) => [k, ROW[k]]));
-  let q = db.select(columns).from(datasets).$dynamic();
-  for (const k of keys) {
+  const unique = [...new Set(keys)];
+  let q = db
+    .select(Object.fromEntries(unique.map((k) => [k, ROW[k]])))
+    .from(datasets)
+    .$dynamic();
+  for (const k of unique) {
     const j = JOINS[k];
     if (j) q = j.left ? q.leftJoin(j.table, j.on) : q.innerJoin(j.table, j.on);
   }
