@@ -5,11 +5,17 @@
 // incremental row groups and key-value metadata).
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
-import { query, type Queryable } from '../../db/client.ts';
-import { QC_CATEGORIES, qcLabel } from '../actions/qc.ts';
+import type { Queryable } from '../../db/client.ts';
+import { QC_CATEGORIES } from '../actions/qc.ts';
+import { labs } from '../misc/tables.ts';
+import { projects, subjects } from '../subjects/tables.ts';
+import { sessionProjects, sessions } from '../actions/tables.ts';
+import { cacheDatasetRow, isTagged, selectDatasetRows, type DatasetRow } from './dataset-rows.ts';
+import { dataRepositories, datasets, fileRecords, revisions, tags as tagTable } from './tables.ts';
 import { arrowSchemaBase64, type ArrowField } from './arrow-schema.ts';
 import { writeDictionaryPage } from 'hyparquet-writer/src/dictionary.js';
 import { writeDataPageV2 } from 'hyparquet-writer/src/datapage.js';
@@ -69,7 +75,7 @@ const daysSinceEpoch = (isoDate: string) => Math.round(Date.parse(`${isoDate}T00
  * A repository whose records are exported: upstream exports `flatiron*` / `aws*` ones (IBL); a
  * local install exports every repository that serves its files over HTTP (non-empty data_url).
  */
-export const EXPORTED_REPOSITORY = sql`(coalesce(r.data_url, '') <> '' or r.name ilike 'flatiron%' or r.name ilike 'aws%')`;
+export const EXPORTED_REPOSITORY = sql`(coalesce(${dataRepositories.data_url}, '') <> '' or ${dataRepositories.name} ilike 'flatiron%' or ${dataRepositories.name} ilike 'aws%')`;
 
 interface Column {
   name: string;
@@ -99,6 +105,14 @@ const bool = (name: string): Column => ({
   pandas: pandasCol(name, 'bool', 'bool'),
 });
 
+/** An unsigned integer column (`numpy` is pandas' dtype: nullable `UInt64` for file sizes). */
+const uint = (name: string, bits: 16 | 64, numpy: string): Column => ({
+  name,
+  element: { name, type: bits === 64 ? 'INT64' : 'INT32', converted_type: bits === 64 ? 'UINT_64' : 'UINT_16', repetition_type: 'OPTIONAL' },
+  arrow: { name, type: { kind: 'int', bitWidth: bits, signed: false }, nullable: true },
+  pandas: pandasCol(name, `uint${bits}`, numpy),
+});
+
 const SESSION_COLUMNS: Column[] = [
   str('lab'),
   str('subject'),
@@ -108,12 +122,7 @@ const SESSION_COLUMNS: Column[] = [
     arrow: { name: 'date', type: { kind: 'date32' }, nullable: true },
     pandas: pandasCol('date', 'date', 'object'),
   },
-  {
-    name: 'number',
-    element: { name: 'number', type: 'INT32', converted_type: 'UINT_16', repetition_type: 'OPTIONAL' },
-    arrow: { name: 'number', type: { kind: 'int', bitWidth: 16, signed: false }, nullable: true },
-    pandas: pandasCol('number', 'uint16', 'uint16'),
-  },
+  uint('number', 16, 'uint16'),
   str('task_protocol'),
   str('projects'),
   str('id'),
@@ -128,12 +137,7 @@ const QC_COLUMN: Column = {
 };
 
 const DATASET_COLUMNS: Column[] = [
-  {
-    name: 'file_size',
-    element: { name: 'file_size', type: 'INT64', converted_type: 'UINT_64', repetition_type: 'OPTIONAL' },
-    arrow: { name: 'file_size', type: { kind: 'int', bitWidth: 64, signed: false }, nullable: true },
-    pandas: pandasCol('file_size', 'uint64', 'UInt64'),
-  },
+  uint('file_size', 64, 'UInt64'),
   str('hash'),
   bool('default_revision'),
   QC_COLUMN,
@@ -253,40 +257,43 @@ function openParquet(file: string, columns: Column[], index: string[], meta: Rec
   };
 }
 
-const tagFilter = (tags: string[] | undefined, datasetAlias: string) =>
-  tags?.length
-    ? sql`and exists (select 1 from data_dataset_tags dt join data_tag t on t.id = dt.tag_id where dt.dataset_id = ${sql.raw(datasetAlias)}.id and t.name in (${sql.join(
-        tags.map((t) => sql`${t}`),
-        sql`, `,
-      )}))`
-    : sql``;
+/** `dataset` carries one of the tags (no condition without tags). */
+const taggedWith = (tags: string[] | undefined, dataset: AnyPgColumn): SQL | undefined =>
+  tags?.length ? isTagged(dataset, inArray(tagTable.name, tags)) : undefined;
+
+/** The sessions.pqt columns of a session (the cursor reads date, subject, number and id back). */
+const SESSION_ROW = {
+  id: sessions.id,
+  lab: labs.name,
+  subject: subjects.nickname,
+  date: sql<string>`to_char(${sessions.start_time}::date, 'YYYY-MM-DD')`,
+  number: sessions.number,
+  task_protocol: sql<string>`coalesce(${sessions.task_protocol}, '')`,
+  projects: sql<string | null>`(select string_agg(distinct ${projects.name}, ',') from ${sessionProjects}
+    join ${projects} on ${projects.id} = ${sessionProjects.project} where ${sessionProjects.session} = ${sessions.id})`,
+};
+
+type SessionRow = { id: string; lab: string; subject: string; date: string; number: number | null; task_protocol: string; projects: string | null };
 
 async function writeSessions(db: Queryable, file: string, meta: Record<string, unknown>, opts: CacheBuildOptions, batch: number): Promise<{ nrecs: number; size: number }> {
   const pq = openParquet(file, SESSION_COLUMNS, ['id'], meta);
   let nrecs = 0;
   let after: { d: string; nick: string; num: number; id: string } | null = null;
-  const sessionTagFilter = opts.tags?.length
-    ? sql`and exists (select 1 from data_dataset d where d.session_id = s.id ${tagFilter(opts.tags, 'd')})`
-    : sql``;
+  const tagged = taggedWith(opts.tags, datasets.id);
+  const sessionTagFilter = tagged ? sql`exists (select 1 from ${datasets} where ${datasets.session} = ${sessions.id} and ${tagged})` : undefined;
   for (;;) {
-    const cursor: SQL = after
-      ? sql`and (s.start_time::date, subj.nickname, s.number, s.id) < (${after.d}::date, ${after.nick}, ${after.num}, ${after.id}::uuid)`
-      : sql``;
+    const cursor: SQL | undefined = after
+      ? sql`(${sessions.start_time}::date, ${subjects.nickname}, ${sessions.number}, ${sessions.id}) < (${after.d}::date, ${after.nick}, ${after.num}, ${after.id}::uuid)`
+      : undefined;
     const q0 = Date.now();
-    type SessionRow = { id: string; lab: string; subject: string; date: string; number: number; task_protocol: string | null; projects: string | null };
-    const rows: SessionRow[] = await query<SessionRow>(
-      db,
-      sql`select s.id::text as id, l.name as lab, subj.nickname as subject, to_char(s.start_time::date, 'YYYY-MM-DD') as date,
-                 s.number as number, coalesce(s.task_protocol, '') as task_protocol,
-                 (select string_agg(distinct p.name, ',') from actions_session_projects sp
-                    join subjects_project p on p.id = sp.project_id where sp.session_id = s.id) as projects
-          from actions_session s
-          join subjects_subject subj on subj.id = s.subject_id
-          join misc_lab l on l.id = s.lab_id
-          where s.number is not null and s.start_time is not null ${sessionTagFilter} ${cursor}
-          order by s.start_time::date desc, subj.nickname desc, s.number desc, s.id desc
-          limit ${batch}`,
-    );
+    const rows: SessionRow[] = await db
+      .select(SESSION_ROW)
+      .from(sessions)
+      .innerJoin(subjects, eq(subjects.id, sessions.subject))
+      .innerJoin(labs, eq(labs.id, sessions.lab))
+      .where(and(isNotNull(sessions.number), isNotNull(sessions.start_time), sessionTagFilter, cursor))
+      .orderBy(desc(sql`${sessions.start_time}::date`), desc(subjects.nickname), desc(sessions.number), desc(sessions.id))
+      .limit(batch);
     if (rows.length === 0) break;
     const w0 = Date.now();
     pq.write(
@@ -318,59 +325,38 @@ async function writeSessions(db: Queryable, file: string, meta: Record<string, u
  */
 async function writeDatasets(db: Queryable, file: string, meta: Record<string, unknown>, opts: CacheBuildOptions, batch: number): Promise<{ nrecs: number; size: number }> {
   const pq = openParquet(file, DATASET_COLUMNS, ['eid', 'id'], meta);
-  const revisionNames = new Map(
-    (await query<{ id: string; name: string }>(db, sql`select id::text as id, name from data_revision`)).map((r) => [r.id, r.name]),
-  );
+  const revisionNames = new Map((await db.select({ id: revisions.id, name: revisions.name }).from(revisions)).map((r) => [r.id, r.name]));
   let nrecs = 0;
   let after: { eid: string; id: string } | null = null;
   for (;;) {
-    const cursor: SQL = after ? sql`and (d.session_id, d.id) > (${after.eid}::uuid, ${after.id}::uuid)` : sql``;
+    const cursor: SQL | undefined = after ? sql`(${datasets.session}, ${datasets.id}) > (${after.eid}::uuid, ${after.id}::uuid)` : undefined;
     const q0 = Date.now();
-    type DatasetRow = { eid: string; id: string; file_size: number | null; hash: string; default_dataset: boolean; qc: number; collection: string; revision: string | null; name: string };
-    const scanned: DatasetRow[] = await query<DatasetRow>(
-      db,
-      sql`select d.session_id::text as eid, d.id::text as id, d.file_size, d.hash, d.default_dataset, d.qc,
-                 d.collection, d.revision_id::text as revision, d.name
-          from data_dataset d
-          where d.session_id is not null ${cursor}
-          order by d.session_id, d.id
-          limit ${batch}`,
-    );
+    const scanned: Array<Pick<DatasetRow, 'id' | 'session'>> = await selectDatasetRows(db, [...cacheDatasetRow.keys, 'session', 'id'], and(isNotNull(datasets.session), cursor), {
+      orderBy: [datasets.session, datasets.id],
+      limit: batch,
+    });
     if (scanned.length === 0) break;
     const ids = scanned.map((r) => r.id);
-    const keep = new Set(
-      (
-        await query<{ id: string }>(
-          db,
-          sql`select distinct fr.dataset_id::text as id from data_filerecord fr
-              join data_datarepository r on r.id = fr.data_repository_id
-              where fr.dataset_id = any(${`{${ids.join(",")}}`}::uuid[]) and fr.exists and ${EXPORTED_REPOSITORY}
-              ${opts.tags?.length ? sql`and exists (select 1 from data_dataset d where d.id = fr.dataset_id ${tagFilter(opts.tags, 'd')})` : sql``}`,
-        )
-      ).map((r) => r.id),
-    );
-    const rows = scanned.filter((r) => keep.has(r.id));
+    const exported = await db
+      .selectDistinct({ id: fileRecords.dataset })
+      .from(fileRecords)
+      .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
+      .where(
+        and(
+          sql`${fileRecords.dataset} = any(${`{${ids.join(',')}}`}::uuid[])`,
+          eq(fileRecords.exists, true),
+          EXPORTED_REPOSITORY,
+          taggedWith(opts.tags, fileRecords.dataset),
+        ),
+      );
+    const keep = new Set(exported.map((r) => r.id));
+    const rows = scanned.filter((r) => keep.has(r.id)).map((r) => cacheDatasetRow.render(r, { revisionNames }));
     const w0 = Date.now();
-    pq.write(
-      {
-        file_size: rows.map((r) => (r.file_size === null ? null : BigInt(r.file_size))),
-        hash: rows.map((r) => r.hash ?? ''),
-        default_revision: rows.map((r) => r.default_dataset),
-        qc: rows.map((r) => qcLabel(Number(r.qc))),
-        exists: rows.map(() => true),
-        rel_path: rows.map((r) => {
-          const rev = r.revision ? revisionNames.get(r.revision) : null;
-          return [r.collection, rev ? `#${rev}#` : '', r.name].filter((p) => p).join('/');
-        }),
-        eid: rows.map((r) => r.eid),
-        id: rows.map((r) => r.id),
-      },
-      rows.length,
-    );
+    pq.write(Object.fromEntries(DATASET_COLUMNS.map((c) => [c.name, rows.map((r) => r[c.name])])), rows.length);
     nrecs += rows.length;
     opts.onBatch?.('datasets', rows.length, w0 - q0, Date.now() - w0);
     const last = scanned[scanned.length - 1]!;
-    after = { eid: last.eid, id: last.id };
+    after = { eid: last.session!, id: last.id };
     if (scanned.length < batch) break;
   }
   return { nrecs, size: pq.finish() };

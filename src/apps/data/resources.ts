@@ -5,14 +5,20 @@ import { labs, users } from '../misc/tables.ts';
 import { subjects } from '../subjects/tables.ts';
 import { sessions } from '../actions/tables.ts';
 import { column, computed, custom, hyperlink, many, related, selfUrl, type Field, type Row } from '../../rest/fields.ts';
-import { ApiError, FieldValidationError, fieldError, invalid, validationError } from '../../rest/errors.ts';
-import { bySlug, exact, filter, icontains, nullBoolean, type Filter } from '../../rest/filters.ts';
+import { ApiError, fieldError, invalid, validationError } from '../../rest/errors.ts';
+import { bySlug, escapeLike, exact, filter, icontains, nullBoolean, type Filter } from '../../rest/filters.ts';
 import { defineResource } from '../../rest/resource.ts';
 import { nowInZone, parseDateInput, parseDateTimeInput } from '../../rest/values.ts';
 import { qcField, qcFilter } from '../actions/qc.ts';
-import { findSession, hasServerRepository, loadFileRecords, protectedTags, unknownFormat } from './logic.ts';
+import type { Queryable } from '../../db/client.ts';
+import { probeInsertions } from '../experiments/tables.ts';
+import { linkSession, lookupSession } from './session-lookup.ts';
+import { hasServerRecord, hasServerRepository, loadFileRecords } from './file-records.ts';
+import { isTagged, protectedTags, taggedDatasets } from './dataset-rows.ts';
+import { scalar } from './subquery.ts';
 import {
   dataFormats,
+  dataNoticeDatasets,
   dataNotices,
   dataRepositories,
   dataRepositoryTypes,
@@ -173,6 +179,10 @@ export const tagResource = defineResource({
   ordering: (t) => [asc(t.name)],
 });
 
+/** Notices about one of the datasets `datasetIds` (a list or a subquery). */
+const noticesOf = (datasetIds: SQL) =>
+  sql`${dataNotices.id} in (select ${dataNoticeDatasets.datanotice} from ${dataNoticeDatasets} where ${dataNoticeDatasets.dataset} in (${datasetIds}))`;
+
 const IMPORTANCE: Array<[number, string]> = [
   [50, 'CRITICAL'],
   [40, 'MAJOR'],
@@ -205,15 +215,12 @@ export const dataNoticeResource = defineResource({
       const bad = ids.find((id) => !/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(id));
       if (bad) throw fieldError(ctx.name, `“${bad}” is not a valid UUID.`);
       if (!ids.length) return undefined;
-      return sql`${dataNotices.id} in (select datanotice_id from data_datanotice_datasets where dataset_id in (${sql.join(
+      return noticesOf(sql`${sql.join(
         ids.map((i) => sql`${i.toLowerCase()}::uuid`),
         sql`, `,
-      )}))`;
+      )}`);
     }),
-    dataset_tag: filter(
-      (v) => sql`${dataNotices.id} in (select nd.datanotice_id from data_datanotice_datasets nd
-        join data_dataset_tags dt on dt.dataset_id = nd.dataset_id join data_tag t on t.id = dt.tag_id where t.name = ${v})`,
-    ),
+    dataset_tag: filter((v) => noticesOf(taggedDatasets(eq(tags.name, v)))),
   },
   ordering: (t) => [desc(t.importance), sql`${t.created_datetime} desc nulls last`, asc(t.name)],
   validate(state) {
@@ -248,7 +255,7 @@ const sessionNumbers = computed<Map<string, number | null>>(
   },
   (row, map) => (row.session ? (map.get(row.session as string) ?? null) : null),
   undefined,
-  { sql: () => sql`(select s.number from actions_session s where s.id = "data_dataset"."session_id")` },
+  { sql: () => scalar(sql`select ${sessions.number} from ${sessions} where ${sessions.id} = ${datasets.session}`) },
 );
 
 const tagFlagCounts = (flag: 'protected' | 'public') =>
@@ -269,7 +276,7 @@ const tagFlagCounts = (flag: 'protected' | 'public') =>
     undefined,
     {
       sql: () =>
-        sql`(select count(*)::int from data_dataset_tags dt join data_tag t on t.id = dt.tag_id where dt.dataset_id = "data_dataset"."id" and t.${sql.identifier(flag)})`,
+        scalar(sql`select count(*)::int from ${datasetTags} join ${tags} on ${tags.id} = ${datasetTags.tag} where ${datasetTags.dataset} = ${datasets.id} and ${tags[flag]}`),
     },
   );
 
@@ -297,17 +304,24 @@ const existsFilter: Filter = filter(async (v, ctx) => {
   const b = v === 'True' || v === 'true' || v === '2' ? true : v === 'False' || v === 'false' || v === '3' ? false : null;
   if (b === null) return undefined;
   if (!(await hasServerRepository(ctx.db))) return undefined;
-  return sql`${datasets.id} in (select fr.dataset_id from data_filerecord fr join data_datarepository r on r.id = fr.data_repository_id
-    where r.globus_is_personal = false and fr.exists = ${b})`;
+  return hasServerRecord(datasets.id, b);
 });
 
 const tagFlagFilter = (flag: 'protected' | 'public') =>
   nullBoolean((b) => {
-    const has = sql`${datasets.id} in (select dt.dataset_id from data_dataset_tags dt join data_tag t on t.id = dt.tag_id where t.${sql.raw(flag)} = true)`;
+    const has = isTagged(datasets.id, eq(tags[flag], true));
     return b ? has : sql`not ${has}`;
   });
 
-const sessionCol = (expr: SQL) => sql`${datasets.session} in (select s.id from actions_session s where ${expr})`;
+/** Datasets of a session for which `condition` holds. */
+const sessionCol = (condition: SQL) => sql`${datasets.session} in (select ${sessions.id} from ${sessions} where ${condition})`;
+
+/** The 'unknown' data format, created on demand (upstream's default FK target). */
+async function unknownFormat(db: Queryable): Promise<string> {
+  await db.insert(dataFormats).values({ name: 'unknown', file_extension: '' }).onConflictDoNothing();
+  const [row] = await db.select({ id: dataFormats.id }).from(dataFormats).where(eq(dataFormats.name, 'unknown'));
+  return row.id;
+}
 
 export const datasetResource = defineResource({
   path: 'datasets',
@@ -366,12 +380,12 @@ export const datasetResource = defineResource({
     'hash', 'version', 'collection', 'data_format', 'auto_datetime', 'default_dataset', 'tags',
   ],
   filters: {
-    subject: filter((v) => sessionCol(sql`s.subject_id in (select id from subjects_subject where nickname = ${v})`)),
-    lab: filter((v) => sessionCol(sql`s.lab_id in (select id from misc_lab where name = ${v})`)),
+    subject: filter((v) => sessionCol(sql`${sessions.subject} in (select ${subjects.id} from ${subjects} where ${subjects.nickname} = ${v})`)),
+    lab: filter((v) => sessionCol(sql`${sessions.lab} in (select ${labs.id} from ${labs} where ${labs.name} = ${v})`)),
     date: filter((v, ctx) => {
       const d = parseDateInput(v);
       if (!d) throw fieldError(ctx.name, 'Enter a valid date.');
-      return sessionCol(sql`s.start_time >= ${d}::date and s.start_time < ${d}::date + 1`);
+      return sessionCol(sql`${sessions.start_time} >= ${d}::date and ${sessions.start_time} < ${d}::date + 1`);
     }),
     created_date: dateFilter(sql`${datasets.created_datetime}`, '=', true),
     created_date_gte: dateFilter(sql`${datasets.created_datetime}`, '>=', true),
@@ -380,22 +394,22 @@ export const datasetResource = defineResource({
     dataset_type: bySlug(datasets.dataset_type, datasetTypes, 'name'),
     experiment_number: filter((v, ctx) => {
       if (!/^\s*-?\d+\s*$/.test(v)) throw fieldError(ctx.name, 'Enter a whole number.');
-      return sessionCol(sql`s.number = ${Number(v)}`);
+      return sessionCol(eq(sessions.number, Number(v)));
     }),
     exists: existsFilter,
     probe_insertion: filter(async (v, ctx) => {
       const id = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(v) ? v.toLowerCase() : null;
       if (!id) throw fieldError(ctx.name, 'Enter a valid UUID.');
-      const rows = (await ctx.db.execute(sql`select session_id, name from experiments_probeinsertion where id = ${id}::uuid`)) as unknown as {
-        rows: Array<{ session_id: string | null; name: string }>;
-      };
-      const ins = rows.rows[0];
+      const [ins] = await ctx.db
+        .select({ session: probeInsertions.session, name: probeInsertions.name })
+        .from(probeInsertions)
+        .where(eq(probeInsertions.id, id));
       if (!ins) throw fieldError(ctx.name, 'Select a valid choice. That choice is not one of the available choices.');
-      return sql`${datasets.session} = ${ins.session_id}::uuid and ${datasets.collection} ilike ${'%' + ins.name.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`;
+      return sql`${datasets.session} = ${ins.session}::uuid and ${datasets.collection} ilike ${'%' + escapeLike(ins.name) + '%'}`;
     }),
     public: tagFlagFilter('public'),
     protected: tagFlagFilter('protected'),
-    tag: filter((v) => sql`${datasets.id} in (select dt.dataset_id from data_dataset_tags dt join data_tag t on t.id = dt.tag_id where t.name = ${v})`),
+    tag: filter((v) => isTagged(datasets.id, eq(tags.name, v))),
     revision: bySlug(datasets.revision, revisions, 'name'),
     qc: qcFilter(datasets.qc),
     content_type: exact(datasets.content_type),
@@ -412,9 +426,8 @@ export const datasetResource = defineResource({
     if (state.action !== 'create') return;
     const d = state.data;
     if (!d.session && d.subject !== undefined && d.date !== undefined) {
-      const found = await findSession(ctx.db, d.subject as string, d.date as string, d.number as number, (d.created_by as string) ?? ctx.user?.id ?? null, (m) =>
-        validationError({ session: [m] }),
-      );
+      const found = await lookupSession(ctx.db, d.subject as string, d.date as string, d.number as number, (m) => validationError({ session: [m] }));
+      await linkSession(ctx.db, found, (d.created_by as string) ?? ctx.user?.id ?? null);
       values.session = found.id;
       values.created_by = null; // upstream quirk: this path saves the dataset without created_by
     }
@@ -464,10 +477,14 @@ export const fileRecordResource = defineResource({
   uniqueTogether: [{ fields: ['data_repository', 'relative_path'], message: 'The fields data_repository, relative_path must make a unique set.' }],
   autoFilters: ['id', 'name', 'relative_path', 'dataset', 'exists'],
   filters: {
-    lab: filter((v) => sql`${fileRecords.dataset} in (select d.id from data_dataset d join actions_session s on s.id = d.session_id
-      join misc_lab l on l.id = s.lab_id where l.name = ${v})`),
+    lab: filter(
+      (v) => sql`${fileRecords.dataset} in (select ${datasets.id} from ${datasets} join ${sessions} on ${sessions.id} = ${datasets.session}
+        join ${labs} on ${labs.id} = ${sessions.lab} where ${labs.name} = ${v})`,
+    ),
     data_repository: bySlug(fileRecords.data_repository, dataRepositories, 'name'),
-    globus_is_personal: nullBoolean((b) => sql`${fileRecords.data_repository} in (select id from data_datarepository where globus_is_personal = ${b})`),
+    globus_is_personal: nullBoolean(
+      (b) => sql`${fileRecords.data_repository} in (select ${dataRepositories.id} from ${dataRepositories} where ${dataRepositories.globus_is_personal} = ${b})`,
+    ),
   },
   afterWrite: (row, _state, ctx) => bumpDataset(row, ctx),
 });
@@ -490,8 +507,10 @@ export const downloadResource = defineResource({
   filters: {
     user: bySlug(downloads.user, users, 'username'),
     dataset: bySlug(downloads.dataset, datasets, 'name'),
-    dataset_type: filter((v) => sql`${downloads.dataset} in (select d.id from data_dataset d join data_datasettype t on t.id = d.dataset_type_id
-      where t.name ilike ${'%' + v.replace(/[\\%_]/g, (c) => '\\' + c) + '%'})`),
+    dataset_type: filter(
+      (v) => sql`${downloads.dataset} in (select ${datasets.id} from ${datasets} join ${datasetTypes} on ${datasetTypes.id} = ${datasets.dataset_type}
+        where ${datasetTypes.name} ilike ${'%' + escapeLike(v) + '%'})`,
+    ),
     json: icontains(downloads.json),
     count: filter((v, ctx) => {
       if (!/^\s*-?\d+\s*$/.test(v)) throw fieldError(ctx.name, 'Enter a number.');
@@ -513,6 +532,3 @@ export const dataResources = [
   downloadResource,
 ];
 
-void labs;
-void subjects;
-void FieldValidationError;

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifySchema, FastifyInstance, FastifyRequest } from 'fastify';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Services } from '../app.ts';
-import { baseUrlOf, contextOf } from '../../rest/context.ts';
+import { baseUrlOf, contextOf, type RequestContext } from '../../rest/context.ts';
 import { ApiError, badRequest } from '../../rest/errors.ts';
 import { normalizeUuid, nowInZone } from '../../rest/values.ts';
 import { projects } from '../subjects/tables.ts';
@@ -15,7 +15,8 @@ import { checkFiles } from './file-check.ts';
 import { checkProtected, registerFiles } from './registration.ts';
 import { repositoryListeners } from './resources.ts';
 import { fileServer, safeJoin, sendFile } from './serve-files.ts';
-import { datasets, downloadProjects, downloads, tags } from './tables.ts';
+import { hasServerRecord } from './file-records.ts';
+import { dataRepositories, datasets, downloadProjects, downloads, fileRecords, tags } from './tables.ts';
 
 /** The cache tables live under <data dir>/cache-tables (one sub-directory per tag). */
 export const tablesRoot = (services: Services) => path.join(services.config.dataDir, 'cache-tables');
@@ -66,6 +67,50 @@ async function tagExists(services: Services, tag: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** POST /new-download: counts one download per dataset id given (repeats count again), with projects. */
+async function countDownloads(services: Services, ctx: RequestContext, body: Record<string, unknown>) {
+  const rawIds = (listish(body.datasets) ?? []).map((v) => String(v).trim()).filter(Boolean);
+  if (!rawIds.length) throw new ApiError(400, { datasets: ['This field is required.'] });
+  const ids = rawIds.map((v) => {
+    const id = normalizeUuid(v);
+    if (!id) throw new ApiError(400, { datasets: [`“${v}” is not a valid UUID.`] });
+    return id;
+  });
+  const projectNames = [...new Set((listish(body.projects) ?? []).map((v) => String(v).trim()).filter(Boolean))];
+  return services.db.transaction(async (tx) => {
+    const uniq = [...new Set(ids)];
+    const found = await tx.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, uniq));
+    if (found.length !== uniq.length) {
+      const missing = uniq.filter((u) => !found.some((f) => f.id === u));
+      throw new ApiError(400, { datasets: [`Dataset(s) ${missing.join(', ')} do not exist.`] });
+    }
+    const proj = projectNames.length ? await tx.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.name, projectNames)) : [];
+    if (proj.length !== projectNames.length) {
+      const missing = projectNames.filter((n) => !proj.some((p) => p.name === n));
+      throw new ApiError(400, { projects: [`Project(s) ${missing.join(', ')} do not exist.`] });
+    }
+    const times = new Map<string, number>();
+    for (const id of ids) times.set(id, (times.get(id) ?? 0) + 1);
+    const now = nowInZone(ctx.config.timeZone);
+    const rows = await tx
+      .insert(downloads)
+      .values(uniq.map((id) => ({ user: ctx.user!.id, dataset: id, count: times.get(id)!, first_download: now, last_download: now })))
+      .onConflictDoUpdate({
+        target: [downloads.user, downloads.dataset],
+        set: { count: sql`${downloads.count} + excluded.count`, last_download: now },
+      })
+      .returning({ id: downloads.id, dataset: downloads.dataset, count: downloads.count });
+    if (proj.length) {
+      await tx
+        .insert(downloadProjects)
+        .values(rows.flatMap((r) => proj.map((p) => ({ download: r.id, project: p.id }))))
+        .onConflictDoNothing();
+    }
+    const byDataset = new Map(rows.map((r) => [r.dataset, r]));
+    return { download: ids.map((id) => byDataset.get(id)!.id), count: ids.map((id) => byDataset.get(id)!.count) };
+  });
+}
+
 export async function dataRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const files = fileServer(services);
   repositoryListeners.push(() => files.invalidate());
@@ -105,48 +150,7 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
   });
 
   app.post('/new-download', doc('Counts downloads of datasets by the requesting user.', { type: 'object', properties: { datasets: strList, projects: strList }, required: ['datasets'] }), async (request, reply) => {
-    const ctx = contextOf(request, services);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const rawIds = (listish(body.datasets) ?? []).map((v) => String(v).trim()).filter(Boolean);
-    if (!rawIds.length) throw new ApiError(400, { datasets: ['This field is required.'] });
-    const ids = rawIds.map((v) => {
-      const id = normalizeUuid(v);
-      if (!id) throw new ApiError(400, { datasets: [`“${v}” is not a valid UUID.`] });
-      return id;
-    });
-    const projectNames = [...new Set((listish(body.projects) ?? []).map((v) => String(v).trim()).filter(Boolean))];
-    const out = await services.db.transaction(async (tx) => {
-      const uniq = [...new Set(ids)];
-      const found = await tx.select({ id: datasets.id }).from(datasets).where(inArray(datasets.id, uniq));
-      if (found.length !== uniq.length) {
-        const missing = uniq.filter((u) => !found.some((f) => f.id === u));
-        throw new ApiError(400, { datasets: [`Dataset(s) ${missing.join(', ')} do not exist.`] });
-      }
-      const proj = projectNames.length ? await tx.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.name, projectNames)) : [];
-      if (proj.length !== projectNames.length) {
-        const missing = projectNames.filter((n) => !proj.some((p) => p.name === n));
-        throw new ApiError(400, { projects: [`Project(s) ${missing.join(', ')} do not exist.`] });
-      }
-      const times = new Map<string, number>();
-      for (const id of ids) times.set(id, (times.get(id) ?? 0) + 1);
-      const now = nowInZone(ctx.config.timeZone);
-      const rows = await tx
-        .insert(downloads)
-        .values(uniq.map((id) => ({ user: ctx.user!.id, dataset: id, count: times.get(id)!, first_download: now, last_download: now })))
-        .onConflictDoUpdate({
-          target: [downloads.user, downloads.dataset],
-          set: { count: sql`${downloads.count} + excluded.count`, last_download: now },
-        })
-        .returning({ id: downloads.id, dataset: downloads.dataset, count: downloads.count });
-      if (proj.length) {
-        await tx
-          .insert(downloadProjects)
-          .values(rows.flatMap((r) => proj.map((p) => ({ download: r.id, project: p.id }))))
-          .onConflictDoNothing();
-      }
-      const byDataset = new Map(rows.map((r) => [r.dataset, r]));
-      return { download: ids.map((id) => byDataset.get(id)!.id), count: ids.map((id) => byDataset.get(id)!.count) };
-    });
+    const out = await countDownloads(services, contextOf(request, services), (request.body ?? {}) as Record<string, unknown>);
     // answer once committed, so that the client's next request sees the counts
     return reply.code(201).send(out);
   });
@@ -154,21 +158,32 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
   // Upstream's Globus maintenance hook. GET lists what a sync would look at; POST checks the
   // repositories that have a local directory (see `alyx files check`).
   app.get('/sync-file-status', doc('Relative paths of file records a file-status sync would look at.'), async () => {
-    const rows = (await services.db.execute(sql`
-      select distinct fr.relative_path from data_filerecord fr
-      join data_datarepository r on r.id = fr.data_repository_id
-      where fr.dataset_id in (select f2.dataset_id from data_filerecord f2 join data_datarepository r2 on r2.id = f2.data_repository_id
-                              where f2.exists = false and r2.globus_is_personal = false and r2.name ilike '%flatiron%')
-        and (r.globus_is_personal = true or (fr.json is not null and jsonb_typeof(fr.json) = 'object' and fr.json ? 'transfer_pending'))
-      order by fr.relative_path`)) as unknown as { rows: Array<{ relative_path: string }> };
-    return rows.rows.map((r) => r.relative_path);
+    // records of datasets missing from a flatiron server repository: those on personal
+    // repositories, or marked as waiting for a transfer
+    const transferPending = sql`(${fileRecords.json} is not null and jsonb_typeof(${fileRecords.json}) = 'object' and ${fileRecords.json} ? 'transfer_pending')`;
+    const rows = await services.db
+      .selectDistinct({ relative_path: fileRecords.relative_path })
+      .from(fileRecords)
+      .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
+      .where(
+        and(
+          hasServerRecord(fileRecords.dataset, false, sql`${dataRepositories.name} ilike '%flatiron%'`),
+          or(eq(dataRepositories.globus_is_personal, true), transferPending),
+        ),
+      )
+      .orderBy(asc(fileRecords.relative_path));
+    return rows.map((r) => r.relative_path);
   });
   app.post('/sync-file-status', doc('Checks which file records exist on the repositories served from a local directory.', { type: 'object', properties: {} }), async (_request, reply) => {
     await services.db.transaction((tx) => checkFiles(tx, services.config));
     return reply.type('application/json; charset=utf-8').send(JSON.stringify('ok'));
   });
 
-  // ONE cache tables
+  cacheRoutes(app, services, doc);
+}
+
+/** The ONE cache tables: /cache/info/[<tag>/] and /cache.zip[?tag=], built on first request. */
+function cacheRoutes(app: FastifyInstance, services: Services, doc: (description: string) => { schema: FastifySchema }): void {
   const info = async (tag: string | null, request: FastifyRequest) => {
     const dir = cacheDir(tablesRoot(services), tag);
     const file = path.join(dir, 'cache_info.json');

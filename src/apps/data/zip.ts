@@ -21,22 +21,55 @@ function dosDateTime(d: Date): { time: number; date: number } {
   };
 }
 
-function crcOfFile(file: string): { crc: number; size: number } {
+/** Reads `file` in chunks (the buffer is reused: `use` must not keep it). */
+function forEachChunk(file: string, use: (chunk: Buffer) => void): void {
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(CHUNK);
-  let crc = 0;
-  let size = 0;
   try {
     for (;;) {
       const n = fs.readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) break;
-      crc = zlib.crc32(buf.subarray(0, n), crc);
-      size += n;
+      use(buf.subarray(0, n));
     }
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function crcOfFile(file: string): { crc: number; size: number } {
+  let crc = 0;
+  let size = 0;
+  forEachChunk(file, (chunk) => {
+    crc = zlib.crc32(chunk, crc);
+    size += chunk.length;
+  });
   return { crc, size };
+}
+
+interface EntryFields {
+  deflate: boolean;
+  time: number;
+  date: number;
+  crc: number;
+  csize: number;
+  size: number;
+  nameLength: number;
+}
+
+/**
+ * The fields the local header and the central directory entry share, in the same order from
+ * "version needed" to the name length: at offset 4 of the local header, 6 of the central entry.
+ */
+function writeEntryFields(buf: Buffer, at: number, e: EntryFields): void {
+  buf.writeUInt16LE(20, at); // version needed
+  buf.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+  buf.writeUInt16LE(e.deflate ? 8 : 0, at + 4);
+  buf.writeUInt16LE(e.time, at + 6);
+  buf.writeUInt16LE(e.date, at + 8);
+  buf.writeUInt32LE(e.crc >>> 0, at + 10);
+  buf.writeUInt32LE(e.csize, at + 14);
+  buf.writeUInt32LE(e.size, at + 18);
+  buf.writeUInt16LE(e.nameLength, at + 22);
 }
 
 /** Writes `dest` as a zip of the members, in order. */
@@ -66,47 +99,20 @@ export function writeZip(dest: string, members: ZipMember[], now = new Date()): 
       }
       const csize = body ? body.length : size;
       if (size > 0xfffffffe || offset > 0xfffffffe) throw new Error(`${m.name}: zip member too large (no zip64 support)`);
+      const entry: EntryFields = { deflate, time, date, crc, csize, size, nameLength: name.length };
       const local = Buffer.alloc(30);
       local.writeUInt32LE(0x04034b50, 0);
-      local.writeUInt16LE(20, 4); // version needed
-      local.writeUInt16LE(0x0800, 6); // UTF-8 names
-      local.writeUInt16LE(deflate ? 8 : 0, 8);
-      local.writeUInt16LE(time, 10);
-      local.writeUInt16LE(date, 12);
-      local.writeUInt32LE(crc >>> 0, 14);
-      local.writeUInt32LE(csize, 18);
-      local.writeUInt32LE(size, 22);
-      local.writeUInt16LE(name.length, 26);
+      writeEntryFields(local, 4, entry);
       local.writeUInt16LE(0, 28);
       const headerOffset = offset;
       put(local);
       put(name);
       if (body) put(body);
-      else {
-        const fd = fs.openSync(m.file, 'r');
-        const buf = Buffer.allocUnsafe(CHUNK);
-        try {
-          for (;;) {
-            const n = fs.readSync(fd, buf, 0, CHUNK, null);
-            if (n === 0) break;
-            put(buf.subarray(0, n));
-          }
-        } finally {
-          fs.closeSync(fd);
-        }
-      }
+      else forEachChunk(m.file, put);
       const cen = Buffer.alloc(46);
       cen.writeUInt32LE(0x02014b50, 0);
       cen.writeUInt16LE(20, 4); // version made by
-      cen.writeUInt16LE(20, 6);
-      cen.writeUInt16LE(0x0800, 8);
-      cen.writeUInt16LE(deflate ? 8 : 0, 10);
-      cen.writeUInt16LE(time, 12);
-      cen.writeUInt16LE(date, 14);
-      cen.writeUInt32LE(crc >>> 0, 16);
-      cen.writeUInt32LE(csize, 20);
-      cen.writeUInt32LE(size, 24);
-      cen.writeUInt16LE(name.length, 28);
+      writeEntryFields(cen, 6, entry);
       cen.writeUInt32LE(headerOffset, 42);
       central.push(cen, name);
     }

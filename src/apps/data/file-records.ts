@@ -1,0 +1,87 @@
+// File records of datasets as the renderings show them (with their URLs), and the "has a file on a
+// server repository" condition the dataset filters, the session detail and the file sync share.
+// Every loader works on a whole page of datasets with one query.
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Queryable } from '../../db/client.ts';
+import { addUuidToPath } from './alf.ts';
+import { dataRepositories, fileRecords } from './tables.ts';
+
+export interface FileRecordOut {
+  id: string;
+  data_repository: string;
+  data_repository_path: string;
+  relative_path: string;
+  data_url: string | null;
+  exists: boolean;
+}
+
+/** File records of a page of datasets, with their URLs: datasetId → records. */
+export async function loadFileRecords(db: Queryable, datasetIds: string[]): Promise<Map<string, FileRecordOut[]>> {
+  const out = new Map<string, FileRecordOut[]>();
+  if (datasetIds.length === 0) return out;
+  const rows = await db
+    .select({
+      id: fileRecords.id,
+      dataset: fileRecords.dataset,
+      repo: dataRepositories.name,
+      path: dataRepositories.globus_path,
+      data_url: dataRepositories.data_url,
+      relative_path: fileRecords.relative_path,
+      exists: fileRecords.exists,
+    })
+    .from(fileRecords)
+    .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
+    .where(inArray(fileRecords.dataset, datasetIds))
+    .orderBy(asc(dataRepositories.name), asc(fileRecords.id));
+  for (const r of rows) {
+    const list = out.get(r.dataset) ?? [];
+    list.push({
+      id: r.id,
+      data_repository: r.repo,
+      data_repository_path: r.path,
+      relative_path: r.relative_path,
+      data_url: r.data_url ? r.data_url + addUuidToPath(r.relative_path, r.dataset) : null,
+      exists: r.exists,
+    });
+    out.set(r.dataset, list);
+  }
+  return out;
+}
+
+/**
+ * The dataset's URL: that of its best existing record (repositories with a data_url, server ones
+ * first, then by repository name descending), or null.
+ */
+export async function loadDatasetUrls(db: Queryable, datasetIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (datasetIds.length === 0) return out;
+  const rows = await db
+    .select({ dataset: fileRecords.dataset, data_url: dataRepositories.data_url, relative_path: fileRecords.relative_path })
+    .from(fileRecords)
+    .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
+    .where(and(inArray(fileRecords.dataset, datasetIds), eq(fileRecords.exists, true), sql`coalesce(${dataRepositories.data_url}, '') <> ''`))
+    .orderBy(sql`${dataRepositories.globus_is_personal} asc nulls last`, desc(dataRepositories.name));
+  for (const r of rows) if (!out.has(r.dataset)) out.set(r.dataset, r.data_url + addUuidToPath(r.relative_path, r.dataset));
+  return out;
+}
+
+/** A server repository: one that is not a personal (Globus) endpoint. */
+const serverRepository = eq(dataRepositories.globus_is_personal, false);
+
+/** True when at least one server (non-personal) repository exists: the `exists` filters depend on it. */
+export async function hasServerRepository(db: Queryable): Promise<boolean> {
+  const rows = await db.select({ id: dataRepositories.id }).from(dataRepositories).where(serverRepository).limit(1);
+  return rows.length > 0;
+}
+
+/**
+ * `dataset in (datasets with a record on a server repository whose exists flag is `exists`)`;
+ * `also` narrows the records/repositories further. The subquery names the tables themselves, so
+ * inside it they shadow the same tables of an enclosing query.
+ */
+export function hasServerRecord(dataset: AnyPgColumn | SQL, exists = true, also?: SQL): SQL {
+  return sql`${dataset} in (select ${fileRecords.dataset} from ${fileRecords}
+    join ${dataRepositories} on ${dataRepositories.id} = ${fileRecords.data_repository}
+    where ${and(serverRepository, eq(fileRecords.exists, exists), also)})`;
+}
