@@ -68,10 +68,8 @@ export function buildOpenApi(resources: Resource[], custom: CustomRouteDoc[], se
   for (const r of resources) {
     const name = schemaName(r);
     const tag = r.path;
-    const listFields = r.listFields ?? Object.keys(r.fields);
-    const detailFields = r.detailFields ?? Object.keys(r.fields);
-    schemas[`${name}List`] = r.responseSchema(listFields);
-    schemas[name] = r.responseSchema(detailFields);
+    schemas[`${name}List`] = r.responseSchema(r.listFields);
+    schemas[name] = r.responseSchema(r.detailFields);
     const reqSchema = r.requestSchema();
     schemas[`${name}Request`] = reqSchema;
     schemas[`Patched${name}Request`] = { ...reqSchema, required: undefined };
