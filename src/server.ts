@@ -4,12 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { apps } from './apps/index.ts';
 import type { Services } from './apps/app.ts';
 import { registerAuth, registerAuthRoutes } from './rest/auth.ts';
+import { PUBLIC_ROUTE } from './rest/permissions.ts';
 import { ApiError, errorBody, fromDatabaseError } from './rest/errors.ts';
 import { registerResource } from './rest/routes.ts';
 import { buildCoreApi, buildOpenApi, collectCustomRoutes, type CustomRouteDoc } from './rest/schema.ts';
@@ -46,6 +48,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
       done(new ApiError(400, { detail: `JSON parse error - ${(e as Error).message}` }), undefined);
     }
   });
+  await app.register(cookie); // request.cookies (the web session), reply.setCookie
   await app.register(formbody);
   await app.register(multipart, { attachFieldsToBody: true, limits: { fileSize: 50 * 1024 * 1024 } });
   app.addHook('preHandler', async (request) => {
@@ -116,14 +119,14 @@ export async function buildServer(services: Services, options: ServerOptions = {
   let openapiCache: Record<string, unknown> | null = null;
   const openapi = () => (openapiCache ??= buildOpenApi(resources, customRoutes));
 
-  app.get('/api/schema', { config: { public: true } }, async (request, reply) => {
+  app.get('/api/schema', { config: PUBLIC_ROUTE }, async (request, reply) => {
     const accept = String(request.headers.accept ?? '');
     const wantsJson = /json/.test(accept) || (request.query as Record<string, string>).format === 'json';
     // JSON is valid YAML, so clients asking for YAML can read it too
     reply.type(wantsJson ? 'application/vnd.oai.openapi+json' : 'application/vnd.oai.openapi');
     return JSON.stringify(openapi());
   });
-  app.get('/docs/', { config: { public: true } }, async (request, reply) => {
+  app.get('/docs/', { config: PUBLIC_ROUTE }, async (request, reply) => {
     const accept = String(request.headers.accept ?? '');
     if (accept.startsWith('application/coreapi+json')) {
       reply.type('application/coreapi+json');
@@ -132,10 +135,10 @@ export async function buildServer(services: Services, options: ServerOptions = {
     reply.type('text/html; charset=utf-8');
     return docsHtml(openapi());
   });
-  app.get('/docs', { config: { public: true } }, async (_request, reply) => reply.redirect('/docs/', 301));
+  app.get('/docs', { config: PUBLIC_ROUTE }, async (_request, reply) => reply.redirect('/docs/', 301));
   app.get('/api/ui-meta', async () => uiMetadata(resources));
 
-  app.get('/health', { config: { public: true } }, async (_request, reply) => {
+  app.get('/health', { config: PUBLIC_ROUTE }, async (_request, reply) => {
     const ok = await ping(services.db);
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable', driver: services.handle.driver });
   });
@@ -145,13 +148,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
     // the UI's files are public (the login page is one of them): mark every route of this scope public
     await app.register(async (scope) => {
       scope.addHook('onRoute', (route) => {
-        route.config = { ...(route.config ?? {}), public: true };
+        route.config = { ...(route.config ?? {}), ...PUBLIC_ROUTE };
       });
       await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/admin/', decorateReply: false, wildcard: true });
       scope.get('/admin', async (_request, reply) => reply.redirect('/admin/', 301));
     });
   }
-  app.get('/', { config: { public: true } }, async (request, reply) => {
+  app.get('/', { config: PUBLIC_ROUTE }, async (request, reply) => {
     const accept = String(request.headers.accept ?? '');
     if (accept.includes('application/json') && !accept.includes('text/html')) {
       const base = baseUrlOf(request);
@@ -162,7 +165,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
     return reply.redirect('/admin/', 302);
   });
   if (!hasWeb) {
-    app.get('/admin/', { config: { public: true } }, async (_request, reply) =>
+    app.get('/admin/', { config: PUBLIC_ROUTE }, async (_request, reply) =>
       reply
         .type('text/html; charset=utf-8')
         .send('<!doctype html><title>Alyx-local</title><p>The web UI is not built. Run <code>npm run build:web</code>.</p>'),

@@ -40,6 +40,7 @@ import {
   zygosities,
 } from './tables.ts';
 import { pushTo } from '../../rest/group.ts';
+import { actsOnAllSubjects } from '../../rest/permissions.ts';
 
 export const DEFAULT_SOURCE_NAME = 'IBL';
 
@@ -266,7 +267,7 @@ export async function actionableSubjectsSql(db: Queryable, userId: string): Prom
     .from(users)
     .where(eq(users.id, userId));
   if (!u) return sql`false`;
-  if (u.is_superuser || u.is_stock_manager) return sql`true`;
+  if (actsOnAllSubjects(u)) return sql`true`;
   return sql`(${subjects.responsible_user} = ${userId} or ${subjects.responsible_user} in (select ${userAllowedUsers.from_labmember} from ${userAllowedUsers} where ${userAllowedUsers.to_labmember} = ${userId}))`;
 }
 
