@@ -14,6 +14,7 @@ import { registerAuth, registerAuthRoutes } from './rest/auth.ts';
 import { PUBLIC_ROUTE } from './rest/permissions.ts';
 import { ApiError, errorBody, fromDatabaseError } from './rest/errors.ts';
 import { registerResource } from './rest/routes.ts';
+import type { Resource } from './rest/resource.ts';
 import { buildCoreApi, buildOpenApi, collectCustomRoutes, type CustomRouteDoc } from './rest/schema.ts';
 import { baseUrlOf } from './rest/context.ts';
 import { ping } from './db/client.ts';
@@ -35,7 +36,32 @@ export async function buildServer(services: Services, options: ServerOptions = {
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 1000 },
   });
+  await registerBodyParsers(app);
+  registerErrorHandlers(app, options);
 
+  const customRoutes: CustomRouteDoc[] = [];
+  collectCustomRoutes(app, customRoutes);
+
+  registerAuth(app, services);
+  registerThrottle(app, services.config.throttleBurstPerMinute);
+  registerAuthRoutes(app, services);
+
+  const resources = apps.flatMap((a) => a.resources);
+  for (const resource of resources) registerResource(app, resource, services);
+  for (const a of apps) if (a.routes) await a.routes(app, services);
+
+  registerDocs(app, resources, customRoutes);
+  app.get('/api/ui-meta', async () => uiMetadata(resources));
+  app.get('/health', { config: PUBLIC_ROUTE }, async (_request, reply) => {
+    const ok = await ping(services.db);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable', driver: services.handle.driver });
+  });
+  await registerWebUi(app, resources, options);
+  return app;
+}
+
+/** JSON, form and multipart bodies, and cookies; `request.isForm` marks HTML-form semantics. */
+async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   // JSON: an empty body is an empty object; malformed JSON is DRF's 400.
   app.removeContentTypeParser('application/json');
   app.removeContentTypeParser('text/plain'); // DRF parses only JSON, forms and multipart: others are a 415
@@ -69,7 +95,10 @@ export async function buildServer(services: Services, options: ServerOptions = {
       request.isForm = true;
     }
   });
+}
 
+/** DRF-shaped errors: ApiError bodies, database errors as 4xx, 405 for known paths, 404 else. */
+function registerErrorHandlers(app: FastifyInstance, options: ServerOptions): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error));
     const dbError = fromDatabaseError(error);
@@ -104,18 +133,10 @@ export async function buildServer(services: Services, options: ServerOptions = {
     }
     return reply.code(404).send({ detail: 'Not found.', status_code: 404 });
   });
+}
 
-  const customRoutes: CustomRouteDoc[] = [];
-  collectCustomRoutes(app, customRoutes);
-
-  registerAuth(app, services);
-  registerThrottle(app, services.config.throttleBurstPerMinute);
-  registerAuthRoutes(app, services);
-
-  const resources = apps.flatMap((a) => a.resources);
-  for (const resource of resources) registerResource(app, resource, services);
-  for (const a of apps) if (a.routes) await a.routes(app, services);
-
+/** /api/schema (OpenAPI), /docs/ (HTML, or coreapi for old clients). */
+function registerDocs(app: FastifyInstance, resources: Resource[], customRoutes: CustomRouteDoc[]): void {
   let openapiCache: Record<string, unknown> | null = null;
   const openapi = () => (openapiCache ??= buildOpenApi(resources, customRoutes));
 
@@ -136,13 +157,10 @@ export async function buildServer(services: Services, options: ServerOptions = {
     return docsHtml(openapi());
   });
   app.get('/docs', { config: PUBLIC_ROUTE }, async (_request, reply) => reply.redirect('/docs/', 301));
-  app.get('/api/ui-meta', async () => uiMetadata(resources));
+}
 
-  app.get('/health', { config: PUBLIC_ROUTE }, async (_request, reply) => {
-    const ok = await ping(services.db);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable', driver: services.handle.driver });
-  });
-
+/** The built web UI under /admin/ (public files: the login page is one), and the API root. */
+async function registerWebUi(app: FastifyInstance, resources: Resource[], options: ServerOptions): Promise<void> {
   const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) {
     // the UI's files are public (the login page is one of them): mark every route of this scope public
@@ -171,7 +189,6 @@ export async function buildServer(services: Services, options: ServerOptions = {
         .send('<!doctype html><title>Alyx-local</title><p>The web UI is not built. Run <code>npm run build:web</code>.</p>'),
     );
   }
-  return app;
 }
 
 function escapeHtml(s: string): string {
