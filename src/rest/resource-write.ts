@@ -111,17 +111,18 @@ async function respondWith(parts: ResourceParts, tx: Tx, id: unknown, action: Ac
   return out;
 }
 
+/** A write as requested: the body, how it came, and the row it updates (null: a create). */
+export interface WriteRequest {
+  body: Record<string, unknown>;
+  isForm: boolean;
+  action: Action;
+  lookupValue: string | null;
+}
+
 /** One write inside an open transaction. */
-async function writeIn(
-  parts: ResourceParts,
-  tx: Tx,
-  ctx: RequestContext,
-  body: Record<string, unknown>,
-  isForm: boolean,
-  action: Action,
-  lookupValue: string | null,
-): Promise<Row> {
+async function writeIn(parts: ResourceParts, tx: Tx, ctx: RequestContext, request: WriteRequest): Promise<Row> {
   const { spec } = parts;
+  const { body, isForm, action, lookupValue } = request;
   const tctx = { ...ctx, db: tx } as TxContext;
   const instance = lookupValue === null ? null : await fetchByLookup(parts, tctx, lookupValue);
   const data = await parseBody(parts, tctx, body, isForm, action, instance);
@@ -136,16 +137,9 @@ async function writeIn(
   return respondWith(parts, tx, row.id, action, tctx);
 }
 
-/** Create (lookupValue null) or update, in its own transaction. */
-export function write(
-  parts: ResourceParts,
-  ctx: RequestContext,
-  body: Record<string, unknown>,
-  isForm: boolean,
-  action: Action,
-  lookupValue: string | null,
-): Promise<Row> {
-  return ctx.services.db.transaction((tx) => writeIn(parts, tx, ctx, body, isForm, action, lookupValue));
+/** Create or update, in its own transaction. */
+export function write(parts: ResourceParts, ctx: RequestContext, request: WriteRequest): Promise<Row> {
+  return ctx.services.db.transaction((tx) => writeIn(parts, tx, ctx, request));
 }
 
 /** Creates every item in one transaction; validation errors are collected per item. */
@@ -158,7 +152,8 @@ export function createMany(parts: ResourceParts, ctx: RequestContext, items: unk
     let failed = false;
     for (const item of items) {
       try {
-        out.push(await writeIn(parts, tx, ctx, item as Record<string, unknown>, isForm, 'create', null));
+        const request = { body: item as Record<string, unknown>, isForm, action: 'create' as const, lookupValue: null };
+        out.push(await writeIn(parts, tx, ctx, request));
         errors.push({});
       } catch (e) {
         // a 4xx raised before the database refused anything: report it and check the others

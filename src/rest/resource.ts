@@ -195,10 +195,10 @@ export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resour
       const [out] = await serializeRows(spec.fields, [row], parts.detailFields, ctx);
       return out;
     },
-    create: (ctx, body, isForm) => write(parts, ctx, body, isForm, 'create', null),
+    create: (ctx, body, isForm) => write(parts, ctx, { body, isForm, action: 'create', lookupValue: null }),
     ...(spec.bulkCreate ? { createMany: (ctx, items, isForm) => createMany(parts, ctx, items, isForm) } : {}),
     update: (ctx, lookupValue, body, partial, isForm) =>
-      write(parts, ctx, body, isForm, partial ? 'partial_update' : 'update', lookupValue),
+      write(parts, ctx, { body, isForm, action: partial ? 'partial_update' : 'update', lookupValue }),
     destroy: (ctx, lookupValue) => destroy(parts, ctx, lookupValue),
     requestSchema: () => requestSchema(spec.fields),
     responseSchema: (names) => responseSchema(spec.fields, names),
