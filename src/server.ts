@@ -4,14 +4,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { apps } from './apps/index.ts';
 import type { Services } from './apps/app.ts';
 import { registerAuth, registerAuthRoutes } from './rest/auth.ts';
+import { PUBLIC_ROUTE } from './rest/permissions.ts';
 import { ApiError, errorBody, fromDatabaseError } from './rest/errors.ts';
 import { registerResource } from './rest/routes.ts';
+import type { Resource } from './rest/resource.ts';
 import { buildCoreApi, buildOpenApi, collectCustomRoutes, type CustomRouteDoc } from './rest/schema.ts';
 import { baseUrlOf } from './rest/context.ts';
 import { ping } from './db/client.ts';
@@ -33,7 +36,32 @@ export async function buildServer(services: Services, options: ServerOptions = {
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 1000 },
   });
+  await registerBodyParsers(app);
+  registerErrorHandlers(app, options);
 
+  const customRoutes: CustomRouteDoc[] = [];
+  collectCustomRoutes(app, customRoutes);
+
+  registerAuth(app, services);
+  registerThrottle(app, services.config.throttleBurstPerMinute);
+  registerAuthRoutes(app, services);
+
+  const resources = apps.flatMap((a) => a.resources);
+  for (const resource of resources) registerResource(app, resource, services);
+  for (const a of apps) if (a.routes) await a.routes(app, services);
+
+  registerDocs(app, resources, customRoutes);
+  app.get('/api/ui-meta', async () => uiMetadata(resources));
+  app.get('/health', { config: PUBLIC_ROUTE }, async (_request, reply) => {
+    const ok = await ping(services.db);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable', driver: services.handle.driver });
+  });
+  await registerWebUi(app, resources, options);
+  return app;
+}
+
+/** JSON, form and multipart bodies, and cookies; `request.isForm` marks HTML-form semantics. */
+async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   // JSON: an empty body is an empty object; malformed JSON is DRF's 400.
   app.removeContentTypeParser('application/json');
   app.removeContentTypeParser('text/plain'); // DRF parses only JSON, forms and multipart: others are a 415
@@ -46,6 +74,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
       done(new ApiError(400, { detail: `JSON parse error - ${(e as Error).message}` }), undefined);
     }
   });
+  await app.register(cookie); // request.cookies (the web session), reply.setCookie
   await app.register(formbody);
   await app.register(multipart, { attachFieldsToBody: true, limits: { fileSize: 50 * 1024 * 1024 } });
   app.addHook('preHandler', async (request) => {
@@ -66,7 +95,10 @@ export async function buildServer(services: Services, options: ServerOptions = {
       request.isForm = true;
     }
   });
+}
 
+/** DRF-shaped errors: ApiError bodies, database errors as 4xx, 405 for known paths, 404 else. */
+function registerErrorHandlers(app: FastifyInstance, options: ServerOptions): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error));
     const dbError = fromDatabaseError(error);
@@ -101,29 +133,21 @@ export async function buildServer(services: Services, options: ServerOptions = {
     }
     return reply.code(404).send({ detail: 'Not found.', status_code: 404 });
   });
+}
 
-  const customRoutes: CustomRouteDoc[] = [];
-  collectCustomRoutes(app, customRoutes);
-
-  registerAuth(app, services);
-  registerThrottle(app, services.config.throttleBurstPerMinute);
-  registerAuthRoutes(app, services);
-
-  const resources = apps.flatMap((a) => a.resources);
-  for (const resource of resources) registerResource(app, resource, services);
-  for (const a of apps) if (a.routes) await a.routes(app, services);
-
+/** /api/schema (OpenAPI), /docs/ (HTML, or coreapi for old clients). */
+function registerDocs(app: FastifyInstance, resources: Resource[], customRoutes: CustomRouteDoc[]): void {
   let openapiCache: Record<string, unknown> | null = null;
   const openapi = () => (openapiCache ??= buildOpenApi(resources, customRoutes));
 
-  app.get('/api/schema', { config: { public: true } }, async (request, reply) => {
+  app.get('/api/schema', { config: PUBLIC_ROUTE }, async (request, reply) => {
     const accept = String(request.headers.accept ?? '');
     const wantsJson = /json/.test(accept) || (request.query as Record<string, string>).format === 'json';
     // JSON is valid YAML, so clients asking for YAML can read it too
     reply.type(wantsJson ? 'application/vnd.oai.openapi+json' : 'application/vnd.oai.openapi');
     return JSON.stringify(openapi());
   });
-  app.get('/docs/', { config: { public: true } }, async (request, reply) => {
+  app.get('/docs/', { config: PUBLIC_ROUTE }, async (request, reply) => {
     const accept = String(request.headers.accept ?? '');
     if (accept.startsWith('application/coreapi+json')) {
       reply.type('application/coreapi+json');
@@ -132,26 +156,23 @@ export async function buildServer(services: Services, options: ServerOptions = {
     reply.type('text/html; charset=utf-8');
     return docsHtml(openapi());
   });
-  app.get('/docs', { config: { public: true } }, async (_request, reply) => reply.redirect('/docs/', 301));
-  app.get('/api/ui-meta', async () => uiMetadata(resources));
+  app.get('/docs', { config: PUBLIC_ROUTE }, async (_request, reply) => reply.redirect('/docs/', 301));
+}
 
-  app.get('/health', { config: { public: true } }, async (_request, reply) => {
-    const ok = await ping(services.db);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable', driver: services.handle.driver });
-  });
-
+/** The built web UI under /admin/ (public files: the login page is one), and the API root. */
+async function registerWebUi(app: FastifyInstance, resources: Resource[], options: ServerOptions): Promise<void> {
   const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) {
     // the UI's files are public (the login page is one of them): mark every route of this scope public
     await app.register(async (scope) => {
       scope.addHook('onRoute', (route) => {
-        route.config = { ...(route.config ?? {}), public: true };
+        route.config = { ...(route.config ?? {}), ...PUBLIC_ROUTE };
       });
       await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/admin/', decorateReply: false, wildcard: true });
       scope.get('/admin', async (_request, reply) => reply.redirect('/admin/', 301));
     });
   }
-  app.get('/', { config: { public: true } }, async (request, reply) => {
+  app.get('/', { config: PUBLIC_ROUTE }, async (request, reply) => {
     const accept = String(request.headers.accept ?? '');
     if (accept.includes('application/json') && !accept.includes('text/html')) {
       const base = baseUrlOf(request);
@@ -162,13 +183,12 @@ export async function buildServer(services: Services, options: ServerOptions = {
     return reply.redirect('/admin/', 302);
   });
   if (!hasWeb) {
-    app.get('/admin/', { config: { public: true } }, async (_request, reply) =>
+    app.get('/admin/', { config: PUBLIC_ROUTE }, async (_request, reply) =>
       reply
         .type('text/html; charset=utf-8')
         .send('<!doctype html><title>Alyx-local</title><p>The web UI is not built. Run <code>npm run build:web</code>.</p>'),
     );
   }
-  return app;
 }
 
 function escapeHtml(s: string): string {

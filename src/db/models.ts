@@ -146,6 +146,25 @@ export function modelByContentType(label: string): ModelInfo | 'ambiguous' | nul
   return matches[0] ?? null;
 }
 
+/**
+ * The table's unique keys other than the primary key, as lists of field names, read from the
+ * drizzle table: unique columns, unique constraints, then unique indexes (partial unique
+ * indexes, with a WHERE, are left out: they do not make a plain unique set).
+ */
+export function uniqueKeysOf(info: ModelInfo): string[][] {
+  const cfg = getTableConfig(info.table);
+  const fieldOf = new Map<string, string>(Object.entries(info.columns).map(([k, c]) => [c.name, k]));
+  const keys: string[][] = [];
+  for (const c of cfg.columns) if (c.isUnique && !c.primary) keys.push([fieldOf.get(c.name)!]);
+  for (const uc of cfg.uniqueConstraints) keys.push(uc.columns.map((c) => fieldOf.get(c.name)!));
+  for (const ix of cfg.indexes) {
+    if (!ix.config.unique || ix.config.where) continue;
+    const cols = ix.config.columns as Array<{ name?: string }>;
+    if (cols.every((c) => c.name && fieldOf.has(c.name))) keys.push(cols.map((c) => fieldOf.get(c.name!)!));
+  }
+  return keys.filter((k) => k.every(Boolean));
+}
+
 export function contentTypeLabel(info: ModelInfo): string {
   return `${info.app}.${info.name.toLowerCase()}`;
 }

@@ -1,4 +1,4 @@
-// Authentication and the REST permission rule.
+// Authentication: who is asking. What they may do is decided in permissions.ts.
 // - Passwords: Django's pbkdf2_sha256$<iterations>$<salt>$<base64 hash>, so imported users keep theirs.
 // - API: `Authorization: Token <key>` (one token per user, created on first request, never expires).
 // - Web UI: a session cookie (`alyx_session`) from POST /auth/login.
@@ -9,7 +9,8 @@ import { and, eq, gt, lt } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Queryable } from '../db/client.ts';
 import { authTokens, users, webSessions } from '../apps/misc/tables.ts';
-import { ApiError, detailError, notAuthenticated, permissionDenied } from './errors.ts';
+import { ApiError, detailError } from './errors.ts';
+import { checkPublicUserWrite, checkSessionOrigin, INACTIVE_USER, isPublicRoute, mayLogIn, PUBLIC_ROUTE, requireUser } from './permissions.ts';
 import type { AuthUser } from './context.ts';
 import type { Services } from '../services.ts';
 import { nowInZone } from './values.ts';
@@ -105,23 +106,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     user?: AuthUser | null;
   }
-  interface FastifyContextConfig {
-    /** no authentication needed (health, schema, login, static files) */
-    public?: boolean;
-    /** skip the public-user write refusal (read-like POSTs) */
-    publicUserMayPost?: boolean;
-  }
 }
 
-function cookieValue(request: FastifyRequest, name: string): string | null {
-  const header = request.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return null;
-}
+/** The web session cookie's attributes, on login and on logout. */
+const SESSION_COOKIE_OPTIONS = { path: '/', httpOnly: true, sameSite: 'strict' } as const;
+
+const isHttps = (request: FastifyRequest) => request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
 
 /** Resolves the requesting user (token first, then session cookie); throws the upstream 403s. */
 export async function resolveUser(request: FastifyRequest, services: Services): Promise<AuthUser | null> {
@@ -132,32 +122,26 @@ export async function resolveUser(request: FastifyRequest, services: Services): 
       if (!key || extra) throw detailError(403, 'Invalid token header. No credentials provided.');
       const user = await userByToken(services.db, key);
       if (!user) throw detailError(403, 'Invalid token.');
-      if (!user.is_active) throw detailError(403, 'User inactive or deleted.');
+      if (!mayLogIn(user)) throw detailError(403, INACTIVE_USER);
       return user;
     }
   }
-  const session = cookieValue(request, SESSION_COOKIE);
+  const session = request.cookies[SESSION_COOKIE];
   if (session) {
     const user = await userBySession(services.db, session, nowInZone(services.config.timeZone));
-    if (user?.is_active) {
-      // CSRF: a browser session may only write from our own pages (same-origin fetches send Origin)
-      if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
-        const origin = request.headers.origin;
-        const host = request.headers['x-forwarded-host'] ?? request.headers.host;
-        if (origin && new URL(origin).host !== host) throw permissionDenied('CSRF Failed: Origin checking failed.');
-      }
+    if (user && mayLogIn(user)) {
+      checkSessionOrigin(request);
       return user;
     }
   }
   return null;
 }
 
-/** Hook: authenticated AND (GET or not a public user), unless the route is public. */
+/** Hook: resolves the user, then applies the route rules of permissions.ts. */
 export function registerAuth(app: FastifyInstance, services: Services): void {
   app.decorateRequest('user', null);
   app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
-    const config = request.routeOptions.config ?? {};
-    if (config.public || request.is404) {
+    if (isPublicRoute(request)) {
       try {
         request.user = await resolveUser(request, services);
       } catch {
@@ -165,11 +149,8 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
       }
       return;
     }
-    const user = await resolveUser(request, services);
-    if (!user) throw notAuthenticated();
-    if (user.is_public_user && request.method !== 'GET' && !config.publicUserMayPost) {
-      throw permissionDenied('You do not have permission to perform this action. (public users are read-only)');
-    }
+    const user = requireUser(await resolveUser(request, services));
+    checkPublicUserWrite(user, request);
     request.user = user;
   });
 }
@@ -192,18 +173,18 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
   const login = async (body: unknown) => {
     const { username, password } = credentials(body);
     const user = await authenticate(services.db, username, password);
-    if (!user || !user.is_active) {
+    if (!user || !mayLogIn(user)) {
       throw new ApiError(400, { non_field_errors: ['Unable to log in with provided credentials.'] });
     }
     return user;
   };
 
-  app.post('/auth-token', { config: { public: true } }, async (request) => {
+  app.post('/auth-token', { config: PUBLIC_ROUTE }, async (request) => {
     const user = await login(request.body);
     return { token: await tokenFor(services.db, user.id) };
   });
 
-  app.post('/auth/login', { config: { public: true } }, async (request, reply) => {
+  app.post('/auth/login', { config: PUBLIC_ROUTE }, async (request, reply) => {
     const user = await login(request.body);
     const key = crypto.randomBytes(32).toString('hex');
     const expiresMs = Date.now() + SESSION_DAYS * 86_400_000;
@@ -212,18 +193,19 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
     const expires = nowInZone(tz).replace(/^.{10}/, new Date(expiresMs).toISOString().slice(0, 10));
     await services.db.insert(webSessions).values({ key, user: user.id, expires });
     await services.db.update(users).set({ last_login: nowInZone(tz) }).where(eq(users.id, user.id));
-    const secure = request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
-    reply.header(
-      'set-cookie',
-      `${SESSION_COOKIE}=${key}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_DAYS * 86400}${secure ? '; Secure' : ''}`,
-    );
+    reply.setCookie(SESSION_COOKIE, key, {
+      ...SESSION_COOKIE_OPTIONS,
+      maxAge: SESSION_DAYS * 86400,
+      ...(isHttps(request) ? { secure: true } : {}),
+    });
     return { username: user.username, is_superuser: user.is_superuser, is_staff: user.is_staff };
   });
 
-  app.post('/auth/logout', { config: { public: true } }, async (request, reply) => {
-    const key = cookieValue(request, SESSION_COOKIE);
+  app.post('/auth/logout', { config: PUBLIC_ROUTE }, async (request, reply) => {
+    const key = request.cookies[SESSION_COOKIE];
     if (key) await services.db.delete(webSessions).where(eq(webSessions.key, key));
-    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+    // setCookie with Max-Age=0 rather than clearCookie, which would add an Expires attribute
+    reply.setCookie(SESSION_COOKIE, '', { ...SESSION_COOKIE_OPTIONS, maxAge: 0 });
     return { detail: 'Logged out.' };
   });
 

@@ -6,7 +6,7 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
-import { modelOf, type ModelInfo } from '../db/models.ts';
+import { modelOf, type ManyToMany, type ModelInfo, type Relation } from '../db/models.ts';
 import { ApiError } from './errors.ts';
 import { columnKind } from './fields.ts';
 import { escapeLike, type Filter } from './filters.ts';
@@ -247,70 +247,94 @@ function compareJson(col: Column, keys: string[], lookup: string, value: Literal
   }
 }
 
-/**
- * Compiles one lookup path against a model, as a condition on the model's table.
- * Relations are followed with `IN (SELECT ...)` subqueries.
- */
-export function compileLookup(table: PgTable, parts: string[], value: LiteralValue, name = 'django'): SQL {
-  const info = modelOf(table);
-  const cols = getTableColumns(table) as Record<string, Column>;
-  const [head, ...rest] = parts;
-  if (head === undefined) throw new DjangoFilterError('Empty lookup.', name);
+/** A lookup path step by step: the field it starts with, the parts after it, and the value. */
+interface Step {
+  info: ModelInfo;
+  cols: Record<string, Column>;
+  /** the first part as written (for messages) */
+  head: string;
+  rest: string[];
+  value: LiteralValue;
+  /** the query parameter, for messages */
+  name: string;
+}
+
+/** True when the part ends the path with a comparison (`lab__in`), not another hop (`lab__name`). */
+const endsWithLookup = (next: string | undefined) => next === undefined || LOOKUPS.has(next);
+
+/** Resolves the path's first part to a relation (`lab`, also `lab_id`) or to a column of the model. */
+function resolveHead(info: ModelInfo, head: string): { rel?: Relation; fkIdForm: boolean; col?: Column } {
   const fieldName = head === 'pk' ? 'id' : head;
+  const fkIdForm = !info.relations[fieldName] && fieldName.endsWith('_id');
+  const rel = info.relations[fieldName] ?? (fkIdForm ? info.relations[fieldName.slice(0, -3)] : undefined);
+  return { rel, fkIdForm, col: info.columns[fieldName] };
+}
 
-  // relations (forward FK, reverse FK, many-to-many)
-  const rel = info.relations[fieldName] ?? (fieldName.endsWith('_id') ? info.relations[fieldName.slice(0, -3)] : undefined);
-  const isFkIdForm = !info.relations[fieldName] && fieldName.endsWith('_id');
-  if (rel) {
-    const next = rest[0];
-    const targetCols = getTableColumns(rel.target) as Record<string, Column>;
-    if (rel.kind === 'fk' && rel.column) {
-      // direct comparison on the FK column: lab, lab__in, lab__isnull, lab_id
-      if (isFkIdForm || next === undefined || LOOKUPS.has(next)) {
-        return compare(sql`${rel.column}`, next ?? 'exact', value, 'uuid', name);
-      }
-      const inner = compileLookup(rel.target, rest, value, name);
-      return sql`${rel.column} in (select ${targetCols.id} from ${rel.target} where ${inner})`;
-    }
-    if (rel.kind === 'reverse' && rel.column) {
-      if (next === 'isnull') {
-        const exists = sql`${cols.id} in (select ${rel.column} from ${rel.target} where ${rel.column} is not null)`;
-        return value === true ? sql`not (${exists})` : exists;
-      }
-      const innerParts = next === undefined || LOOKUPS.has(next) ? ['id', ...rest] : rest;
-      const inner = compileLookup(rel.target, innerParts, value, name);
-      return sql`${cols.id} in (select ${rel.column} from ${rel.target} where ${inner})`;
-    }
-    if (rel.kind === 'm2m' && rel.m2m) {
-      const own = rel.reversed ? rel.m2m.to : rel.m2m.from;
-      const other = rel.reversed ? rel.m2m.from : rel.m2m.to;
-      if (next === 'isnull') {
-        const exists = sql`${cols.id} in (select ${own} from ${rel.m2m.through})`;
-        return value === true ? sql`not (${exists})` : exists;
-      }
-      if (next === undefined || LOOKUPS.has(next)) {
-        const inner = compare(sql`${other}`, next ?? 'exact', value, 'uuid', name);
-        return sql`${cols.id} in (select ${own} from ${rel.m2m.through} where ${inner})`;
-      }
-      const inner = compileLookup(rel.target, rest, value, name);
-      return sql`${cols.id} in (select ${own} from ${rel.m2m.through} where ${other} in (select ${targetCols.id} from ${rel.target} where ${inner}))`;
-    }
-  }
+const idOf = (table: PgTable) => (getTableColumns(table) as Record<string, Column>).id;
 
-  const col = info.columns[fieldName];
-  if (!col) {
-    throw new DjangoFilterError(`Cannot resolve keyword '${head}' into field. Choices are: ${choicesOf(info)}`, name);
+/** Forward FK: compare the column itself (lab, lab__in, lab__isnull, lab_id), or hop into the target. */
+function compileForeignKey(step: Step, rel: Relation & { column: Column }, fkIdForm: boolean): SQL {
+  const next = step.rest[0];
+  if (fkIdForm || endsWithLookup(next)) return compare(sql`${rel.column}`, next ?? 'exact', step.value, 'uuid', step.name);
+  const inner = compileLookup(rel.target, step.rest, step.value, step.name);
+  return sql`${rel.column} in (select ${idOf(rel.target)} from ${rel.target} where ${inner})`;
+}
+
+/** Reverse FK (e.g. a subject's `actions_sessions`): rows some target row points at. */
+function compileReverse(step: Step, rel: Relation & { column: Column }): SQL {
+  const { cols, rest, value, name } = step;
+  const next = rest[0];
+  if (next === 'isnull') {
+    const exists = sql`${cols.id} in (select ${rel.column} from ${rel.target} where ${rel.column} is not null)`;
+    return value === true ? sql`not (${exists})` : exists;
   }
-  const kind = columnKind(col);
-  if (kind === 'json') {
-    const last = rest[rest.length - 1];
-    const lookup = last !== undefined && (LOOKUPS.has(last) || last === 'has_key') ? last : 'exact';
-    const keys = lookup === last && rest.length ? rest.slice(0, -1) : rest;
-    return compareJson(col, keys, lookup, value, name);
+  const inner = compileLookup(rel.target, endsWithLookup(next) ? ['id', ...rest] : rest, value, name);
+  return sql`${cols.id} in (select ${rel.column} from ${rel.target} where ${inner})`;
+}
+
+/** Many-to-many, either way through the join table. */
+function compileManyToMany(step: Step, rel: Relation & { m2m: ManyToMany }): SQL {
+  const { cols, rest, value, name } = step;
+  const { through } = rel.m2m;
+  const own = rel.reversed ? rel.m2m.to : rel.m2m.from;
+  const other = rel.reversed ? rel.m2m.from : rel.m2m.to;
+  const next = rest[0];
+  if (next === 'isnull') {
+    const exists = sql`${cols.id} in (select ${own} from ${through})`;
+    return value === true ? sql`not (${exists})` : exists;
   }
+  if (endsWithLookup(next)) {
+    const inner = compare(sql`${other}`, next ?? 'exact', value, 'uuid', name);
+    return sql`${cols.id} in (select ${own} from ${through} where ${inner})`;
+  }
+  const inner = compileLookup(rel.target, rest, value, name);
+  return sql`${cols.id} in (select ${own} from ${through} where ${other} in (select ${idOf(rel.target)} from ${rel.target} where ${inner}))`;
+}
+
+/** A relation hop, by kind; null for a relation without what its kind needs. */
+function compileRelation(step: Step, rel: Relation, fkIdForm: boolean): SQL | null {
+  if (rel.kind === 'fk' && rel.column) return compileForeignKey(step, { ...rel, column: rel.column }, fkIdForm);
+  if (rel.kind === 'reverse' && rel.column) return compileReverse(step, { ...rel, column: rel.column });
+  if (rel.kind === 'm2m' && rel.m2m) return compileManyToMany(step, { ...rel, m2m: rel.m2m });
+  return null;
+}
+
+/** A JSON column: the parts are keys inside it, the last one may be the lookup. */
+function compileJsonColumn(step: Step, col: Column): SQL {
+  const { rest } = step;
+  const last = rest[rest.length - 1];
+  const lookup = last !== undefined && (LOOKUPS.has(last) || last === 'has_key') ? last : 'exact';
+  const keys = lookup === last && rest.length ? rest.slice(0, -1) : rest;
+  return compareJson(col, keys, lookup, step.value, step.name);
+}
+
+/** A scalar column: transforms (`__date`, `__year`, ...), then at most one lookup operator. */
+function compileScalarColumn(step: Step, col: Column): SQL {
+  const { rest } = step;
   let expr: SQL = sql`${col}`;
-  let exprKind: string = kind;
+  let exprKind: string = columnKind(col);
   let k = 0;
+  // a transform name at the very end that is also a lookup is the lookup
   while (k < rest.length && TRANSFORMS.has(rest[k]) && !(k === rest.length - 1 && LOOKUPS.has(rest[k]))) {
     ({ expr, kind: exprKind } = applyTransform(expr, rest[k]));
     k++;
@@ -318,11 +342,29 @@ export function compileLookup(table: PgTable, parts: string[], value: LiteralVal
   const remaining = rest.slice(k);
   if (remaining.length > 1 || (remaining.length === 1 && !LOOKUPS.has(remaining[0]))) {
     throw new DjangoFilterError(
-      `Unsupported lookup '${remaining.join('__')}' for ${info.name}.${head}, or join on the field not permitted.`,
-      name,
+      `Unsupported lookup '${remaining.join('__')}' for ${step.info.name}.${step.head}, or join on the field not permitted.`,
+      step.name,
     );
   }
-  return compare(expr, remaining[0] ?? 'exact', value, exprKind, name);
+  return compare(expr, remaining[0] ?? 'exact', step.value, exprKind, step.name);
+}
+
+/**
+ * Compiles one lookup path against a model, as a condition on the model's table: the first part
+ * is a relation (followed with `IN (SELECT ...)` subqueries, recursively) or a column (compared).
+ */
+export function compileLookup(table: PgTable, parts: string[], value: LiteralValue, name = 'django'): SQL {
+  const info = modelOf(table);
+  const [head, ...rest] = parts;
+  if (head === undefined) throw new DjangoFilterError('Empty lookup.', name);
+  const step: Step = { info, cols: getTableColumns(table) as Record<string, Column>, head, rest, value, name };
+  const { rel, fkIdForm, col } = resolveHead(info, head);
+  const viaRelation = rel ? compileRelation(step, rel, fkIdForm) : null;
+  if (viaRelation) return viaRelation;
+  if (!col) {
+    throw new DjangoFilterError(`Cannot resolve keyword '${head}' into field. Choices are: ${choicesOf(info)}`, name);
+  }
+  return columnKind(col) === 'json' ? compileJsonColumn(step, col) : compileScalarColumn(step, col);
 }
 
 /** Compiles `lookup,value,...` text to one condition; `~lookup` excludes. */

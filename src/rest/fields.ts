@@ -1,8 +1,8 @@
 // Field kinds of a resource declaration. A field knows how to render itself for a page of rows
 // (batch-loading related names with one query per field, never one per row), how to validate and
 // convert its input, which columns it writes, and how it appears in the OpenAPI document.
-import { and, getTableColumns, getTableName, inArray, notInArray, eq, sql, type SQL } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { and, getTableColumns, inArray, notInArray, eq, sql, type SQL } from 'drizzle-orm';
+import { alias, QueryBuilder, type PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
 import type { Queryable, Tx } from '../db/client.ts';
 import { modelOf, type ManyToMany } from '../db/models.ts';
@@ -88,7 +88,7 @@ function base(kind: string, o: FieldOptions, schema: JsonSchema): Omit<Field, 'r
 }
 
 function keyOf(column: Column): string {
-  const table = (column as unknown as { table: PgTable }).table;
+  const table = tableOf(column);
   for (const [k, c] of Object.entries(getTableColumns(table))) if (c === column) return k;
   throw new Error(`column ${column.name} not found in its table`);
 }
@@ -270,10 +270,13 @@ function slugPreload(fk: Column, target: PgTable, slugKey: string): { key: strin
     key,
     sql: () => {
       if (expr) return expr;
-      // spelled out with identifiers: drizzle leaves columns unqualified in single-table selects
-      const inner = sql.identifier(`__r_${fk.name}`);
+      // the target under an alias, so that a self-reference reads the related row, not the owner;
+      // the owner's column stays qualified inside the subquery, which makes it correlated
+      const r = alias(target, `__r_${fk.name}`) as unknown as PgTable;
+      const rcols = getTableColumns(r) as Record<string, Column>;
       const cols = getTableColumns(target) as Record<string, Column>;
-      expr = sql`(select ${inner}.${sql.identifier(cols[slugKey].name)} from ${sql.identifier(getTableName(target))} ${inner} where ${inner}.${sql.identifier(cols.id.name)} = ${sql.identifier(getTableName(tableOf(fk)))}.${sql.identifier(fk.name)})`.mapWith(cols[slugKey]);
+      const related = new QueryBuilder().select({ v: rcols[slugKey] }).from(r).where(eq(rcols.id, fk));
+      expr = sql`(${related})`.mapWith(cols[slugKey]);
       return expr;
     },
   };

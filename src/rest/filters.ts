@@ -199,23 +199,34 @@ export function columnFilter(table: PgTable, fieldName: string): Filter | null {
   }
 }
 
-/** The automatic filters a FilterSet with `exclude = [...]` would create. */
-export function autoFilters(table: PgTable, spec: boolean | string[] | { exclude: string[] }): Record<string, Filter> {
-  if (spec === false) return {};
+/** The model's fields an automatic filter can cover: columns, then forward many-to-many fields. */
+function autoFilterCandidates(table: PgTable): string[] {
   const info = modelOf(table);
-  const candidates = [
+  return [
     ...Object.keys(info.columns),
     ...Object.entries(info.relations)
       .filter(([, r]) => r.kind === 'm2m' && !r.reversed)
       .map(([k]) => k),
   ];
-  const names = Array.isArray(spec)
-    ? spec
-    : candidates.filter((n) => spec === true || !(spec as { exclude: string[] }).exclude.includes(n));
+}
+
+/**
+ * The automatic filters a FilterSet creates: `true` for every field, `{ exclude }` for all but
+ * some (as `Meta.exclude`), both in model order and without the names that have a declared
+ * filter (declared filters win); or an explicit list of field names (as `Meta.fields`).
+ */
+export function autoFilters(
+  table: PgTable,
+  spec: boolean | string[] | { exclude: string[] },
+  declared: string[] = [],
+): Record<string, Filter> {
+  if (spec === false) return {};
+  const skip = new Set([...declared, ...(spec === true || Array.isArray(spec) ? [] : spec.exclude)]);
+  const names = Array.isArray(spec) ? spec.filter((n) => !declared.includes(n)) : autoFilterCandidates(table).filter((n) => !skip.has(n));
   const out: Record<string, Filter> = {};
   for (const name of names) {
     const f = columnFilter(table, name);
-    if (!f) throw new Error(`${info.name}: no column or many-to-many field named ${name} for an automatic filter`);
+    if (!f) throw new Error(`${modelOf(table).name}: no column or many-to-many field named ${name} for an automatic filter`);
     out[name] = f;
   }
   return out;

@@ -56,115 +56,117 @@ function requestBody(ref: string) {
   };
 }
 
-export function buildOpenApi(resources: Resource[], custom: CustomRouteDoc[], serverUrl?: string): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  const schemas: Record<string, JsonSchema> = {};
-  const security = [{ tokenAuth: [] }, { cookieAuth: [] }];
-  const add = (path: string, method: string, op: Record<string, unknown>) => {
-    paths[path] ??= {};
-    paths[path][method] = { ...op, security };
-  };
+/** The document under construction: paths (unsorted) and component schemas, in insertion order. */
+interface DocBuilder {
+  paths: Record<string, Record<string, unknown>>;
+  schemas: Record<string, JsonSchema>;
+  add(path: string, method: string, op: Record<string, unknown>): void;
+}
 
+function docBuilder(): DocBuilder {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const security = [{ tokenAuth: [] }, { cookieAuth: [] }];
+  return {
+    paths,
+    schemas: {},
+    add(path, method, op) {
+      paths[path] ??= {};
+      paths[path][method] = { ...op, security };
+    },
+  };
+}
+
+const ok = (ref: string, status = '200') => ({
+  [status]: { content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } }, description: '' },
+});
+
+/** The resource's component schemas: list and detail responses, request bodies, the list page. */
+function addResourceSchemas(doc: DocBuilder, r: Resource, name: string): void {
+  doc.schemas[`${name}List`] = r.responseSchema(r.listFields);
+  doc.schemas[name] = r.responseSchema(r.detailFields);
+  const reqSchema = r.requestSchema();
+  doc.schemas[`${name}Request`] = reqSchema;
+  doc.schemas[`Patched${name}Request`] = { ...reqSchema, required: undefined };
+  if (r.actions.includes('list')) {
+    doc.schemas[`Paginated${name}List`] = {
+      type: 'object',
+      properties: {
+        count: { type: 'integer' },
+        next: { type: 'string', nullable: true, format: 'uri' },
+        previous: { type: 'string', nullable: true, format: 'uri' },
+        results: { type: 'array', items: { $ref: `#/components/schemas/${name}List` } },
+      },
+    };
+  }
+}
+
+/** The operations of a resource's collection (/x) and detail (/x/{lookup}) routes, by action. */
+function addResourceOperations(doc: DocBuilder, r: Resource, name: string): void {
+  const tags = [r.path];
+  const collection = `/${r.path}`;
+  const detail = `/${r.path}/{${r.lookupParam}}`;
+  const parameters = [{ name: r.lookupParam, in: 'path', required: true, schema: { type: 'string' } }];
+  const has = (action: Resource['actions'][number]) => r.actions.includes(action);
+  if (has('list')) {
+    const list = { operationId: `${r.path}_list`, description: r.description ?? '', parameters: listParameters(r), tags };
+    doc.add(collection, 'get', { ...list, responses: ok(`Paginated${name}List`) });
+  }
+  if (has('create')) {
+    const response = r.createResponse === 'list' ? `${name}List` : name;
+    doc.add(collection, 'post', { operationId: `${r.path}_create`, tags, requestBody: requestBody(`${name}Request`), responses: ok(response, '201') });
+  }
+  if (has('read')) doc.add(detail, 'get', { operationId: `${r.path}_retrieve`, parameters, tags, responses: ok(name) });
+  if (has('update')) {
+    doc.add(detail, 'put', { operationId: `${r.path}_update`, parameters, tags, requestBody: requestBody(`${name}Request`), responses: ok(name) });
+  }
+  if (has('partial_update')) {
+    const body = { ...requestBody(`Patched${name}Request`), required: false };
+    doc.add(detail, 'patch', { operationId: `${r.path}_partial_update`, parameters, tags, requestBody: body, responses: ok(name) });
+  }
+  if (has('delete')) {
+    const responses = { '204': { description: 'No response body' } };
+    doc.add(detail, 'delete', { operationId: `${r.path}_destroy`, parameters, tags, responses });
+  }
+}
+
+/** A custom route, documented from its Fastify `schema` (querystring, params, body or docBody). */
+function addCustomRoute(doc: DocBuilder, route: CustomRouteDoc): void {
+  const path = openapiPath(route.url);
+  const method = route.method.toLowerCase();
+  const s = route.schema;
+  const op: Record<string, unknown> = {
+    operationId: (s.operationId as string) ?? `${path.replace(/[^\w]+/g, '_').replace(/^_|_$/g, '')}_${method}`,
+    tags: [firstSegment(route.url)],
+    description: (s.description as string) ?? (s.summary as string) ?? '',
+    responses: { '200': { description: '' } },
+  };
+  const params: Array<Record<string, unknown>> = [];
+  const qs = s.querystring as { properties?: Record<string, JsonSchema>; required?: string[] } | undefined;
+  for (const [name, p] of Object.entries(qs?.properties ?? {})) {
+    params.push({ name, in: 'query', required: qs?.required?.includes(name) ?? false, schema: p, ...(p.description ? { description: p.description } : {}) });
+  }
+  const pp = s.params as { properties?: Record<string, JsonSchema> } | undefined;
+  for (const name of Object.keys(pp?.properties ?? {})) params.push({ name, in: 'path', required: true, schema: { type: 'string' } });
+  if (params.length) op.parameters = params;
+  // `docBody` documents a body the handler validates itself (Fastify would validate `body`)
+  const body = s.body ?? s.docBody;
+  if (body) {
+    const ref = `${String(op.operationId).replace(/(^|_)(\w)/g, (_m, _a, c: string) => c.toUpperCase())}Request`;
+    doc.schemas[ref] = body as JsonSchema;
+    op.requestBody = requestBody(ref);
+  }
+  doc.add(path, method, op);
+}
+
+export function buildOpenApi(resources: Resource[], custom: CustomRouteDoc[], serverUrl?: string): Record<string, unknown> {
+  const doc = docBuilder();
   for (const r of resources) {
     const name = schemaName(r);
-    const tag = r.path;
-    const listFields = r.listFields ?? Object.keys(r.fields);
-    const detailFields = r.detailFields ?? Object.keys(r.fields);
-    schemas[`${name}List`] = r.responseSchema(listFields);
-    schemas[name] = r.responseSchema(detailFields);
-    const reqSchema = r.requestSchema();
-    schemas[`${name}Request`] = reqSchema;
-    schemas[`Patched${name}Request`] = { ...reqSchema, required: undefined };
-    const ok = (ref: string, status = '200') => ({
-      [status]: { content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } }, description: '' },
-    });
-    const collection = `/${r.path}`;
-    const detail = `/${r.path}/{${r.lookupParam}}`;
-    const pathParam = [{ name: r.lookupParam, in: 'path', required: true, schema: { type: 'string' } }];
-    if (r.actions.includes('list')) {
-      schemas[`Paginated${name}List`] = {
-        type: 'object',
-        properties: {
-          count: { type: 'integer' },
-          next: { type: 'string', nullable: true, format: 'uri' },
-          previous: { type: 'string', nullable: true, format: 'uri' },
-          results: { type: 'array', items: { $ref: `#/components/schemas/${name}List` } },
-        },
-      };
-      add(collection, 'get', {
-        operationId: `${r.path}_list`,
-        description: r.description ?? '',
-        parameters: listParameters(r),
-        tags: [tag],
-        responses: ok(`Paginated${name}List`),
-      });
-    }
-    if (r.actions.includes('create')) {
-      add(collection, 'post', {
-        operationId: `${r.path}_create`,
-        tags: [tag],
-        requestBody: requestBody(`${name}Request`),
-        responses: ok(r.createResponse === 'list' ? `${name}List` : name, '201'),
-      });
-    }
-    if (r.actions.includes('read')) {
-      add(detail, 'get', { operationId: `${r.path}_retrieve`, parameters: pathParam, tags: [tag], responses: ok(name) });
-    }
-    if (r.actions.includes('update')) {
-      add(detail, 'put', {
-        operationId: `${r.path}_update`,
-        parameters: pathParam,
-        tags: [tag],
-        requestBody: requestBody(`${name}Request`),
-        responses: ok(name),
-      });
-    }
-    if (r.actions.includes('partial_update')) {
-      add(detail, 'patch', {
-        operationId: `${r.path}_partial_update`,
-        parameters: pathParam,
-        tags: [tag],
-        requestBody: { ...requestBody(`Patched${name}Request`), required: false },
-        responses: ok(name),
-      });
-    }
-    if (r.actions.includes('delete')) {
-      add(detail, 'delete', {
-        operationId: `${r.path}_destroy`,
-        parameters: pathParam,
-        tags: [tag],
-        responses: { '204': { description: 'No response body' } },
-      });
-    }
+    addResourceSchemas(doc, r, name);
+    addResourceOperations(doc, r, name);
   }
-
-  for (const route of custom) {
-    const path = openapiPath(route.url);
-    const method = route.method.toLowerCase();
-    const s = route.schema;
-    const op: Record<string, unknown> = {
-      operationId: (s.operationId as string) ?? `${path.replace(/[^\w]+/g, '_').replace(/^_|_$/g, '')}_${method}`,
-      tags: [firstSegment(route.url)],
-      description: (s.description as string) ?? (s.summary as string) ?? '',
-      responses: { '200': { description: '' } },
-    };
-    const params: Array<Record<string, unknown>> = [];
-    const qs = s.querystring as { properties?: Record<string, JsonSchema>; required?: string[] } | undefined;
-    for (const [name, p] of Object.entries(qs?.properties ?? {})) {
-      params.push({ name, in: 'query', required: qs?.required?.includes(name) ?? false, schema: p, ...(p.description ? { description: p.description } : {}) });
-    }
-    const pp = s.params as { properties?: Record<string, JsonSchema> } | undefined;
-    for (const name of Object.keys(pp?.properties ?? {})) params.push({ name, in: 'path', required: true, schema: { type: 'string' } });
-    if (params.length) op.parameters = params;
-    // `docBody` documents a body the handler validates itself (Fastify would validate `body`)
-    const body = s.body ?? s.docBody;
-    if (body) {
-      const ref = `${String(op.operationId).replace(/(^|_)(\w)/g, (_m, _a, c: string) => c.toUpperCase())}Request`;
-      schemas[ref] = body as JsonSchema;
-      op.requestBody = requestBody(ref);
-    }
-    add(path, method, op);
-  }
+  for (const route of custom) addCustomRoute(doc, route);
+  const { paths, schemas } = doc;
 
   // drf-spectacular sorts paths, so /x comes before /x/{...}; ONE takes the first match.
   const sorted: Record<string, unknown> = {};

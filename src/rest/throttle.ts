@@ -2,12 +2,13 @@
 // In memory, per process: enough for a single-lab server. 0 disables it.
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors.ts';
+import { throttleSubject } from './permissions.ts';
 
 export function registerThrottle(app: FastifyInstance, perMinute: number): void {
   if (!perMinute) return;
   const windows = new Map<string, { start: number; count: number }>();
   app.addHook('preHandler', async (request, reply) => {
-    const key = request.user ? `u:${request.user.id}` : `ip:${request.ip}`;
+    const key = throttleSubject(request);
     const now = Date.now();
     let w = windows.get(key);
     if (!w || now - w.start >= 60_000) {

@@ -106,8 +106,8 @@ export function uiMetadata(resources: Resource[]) {
       /** the field that names a record in titles (a name-like field, else the lookup) */
       title,
       actions: [...new Set(group.flatMap((r) => r.actions))],
-      listFields: lister.listFields ?? Object.keys(lister.fields),
-      detailFields: reader.detailFields ?? Object.keys(reader.fields),
+      listFields: lister.listFields,
+      detailFields: reader.detailFields,
       fields: ordered,
       filters: Object.fromEntries(
         Object.entries(lister.allFilters).map(([name, f]) => [name, { schema: f.schema ?? { type: 'string' }, help: f.help ?? null }]),

@@ -333,7 +333,7 @@ export const sessionResource = defineResource({
   fields: sessionFields,
   listFields: ['id', 'subject', 'start_time', 'number', 'lab', 'projects', 'url', 'task_protocol'],
   filters: sessionFilters,
-  autoFilters: ['id', 'name', 'narrative', 'start_time', 'end_time', 'parent_session', 'number', 'n_trials', 'n_correct_trials', 'auto_datetime'],
+  autoFilters: true,
   ordering: (t) => [sql`${t.start_time} desc nulls first`],
   validate(state, ctx) {
     // users default to the requesting user when missing or empty on create (upstream #885)
@@ -393,7 +393,7 @@ export const weighingResource = defineResource({
     url: selfUrl('weighings'),
   },
   filters: userActionFilters(weighings),
-  autoFilters: ['id', 'name', 'user', 'date_time', 'weight'],
+  autoFilters: true,
   ordering: (t) => [asc(t.date_time)],
   async afterWrite(row, state, ctx) {
     if (state.action === 'create') await afterWeighingCreate(row, ctx);
@@ -417,7 +417,7 @@ export const waterAdministrationResource = defineResource({
     adlib: column(waterAdministrations.adlib),
   },
   filters: userActionFilters(waterAdministrations),
-  autoFilters: ['id', 'name', 'user', 'date_time', 'session', 'water_administered', 'water_type', 'adlib'],
+  autoFilters: true,
   ordering: (t) => [asc(t.date_time)],
   async beforeWrite(values, state, ctx) {
     const subjectId = (values.subject ?? state.instance?.subject) as string;
@@ -443,7 +443,6 @@ function restrictionFields(readOnlySlugs: boolean): Record<string, Field> {
 }
 
 const restrictionFilters = baseActionFilters(waterRestrictions);
-const restrictionAutoFilters = ['id', 'name', 'procedures', 'narrative', 'start_time', 'end_time', 'reference_weight', 'water_type'];
 const restrictionOrder = (t: typeof waterRestrictions) => [sql`${t.end_time} desc nulls first`, sql`${t.start_time} desc nulls first`];
 
 /** `/water-restriction` (singular, list only, as upstream). */
@@ -454,7 +453,7 @@ export const waterRestrictionResource = defineResource({
   actions: ['list'],
   fields: restrictionFields(true),
   filters: restrictionFilters,
-  autoFilters: restrictionAutoFilters,
+  autoFilters: true,
   ordering: restrictionOrder,
 });
 
@@ -480,7 +479,7 @@ export const waterRestrictionAdminResource = defineResource({
     json: column(waterRestrictions.json),
   },
   filters: restrictionFilters,
-  autoFilters: restrictionAutoFilters,
+  autoFilters: true,
   ordering: restrictionOrder,
   async beforeWrite(values, state, ctx) {
     const merged = { ...(state.instance ?? {}), ...values } as Row;
@@ -619,7 +618,7 @@ export const surgeryResource = defineResource({
       { help: 'procedure name (case-insensitive)' },
     ),
   },
-  autoFilters: ['id', 'name', 'procedures', 'narrative', 'start_time', 'end_time', 'outcome_type', 'implant_weight'],
+  autoFilters: true,
   ordering: (t) => [sql`${t.start_time} desc nulls first`],
   async afterWrite(row, state, ctx) {
     await afterSurgeryWrite(row, ctx);
@@ -707,7 +706,7 @@ export const cullResource = defineResource({
     json: column(culls.json),
   },
   filters: { subject: bySubjectNickname(culls.subject), nickname: bySubjectNickname(culls.subject) },
-  autoFilters: ['id', 'date', 'cull_reason', 'cull_method', 'user'],
+  autoFilters: { exclude: ['name', 'json', 'description'] },
   unique: { subject: 'cull with this subject already exists.' },
   ordering: (t) => [desc(t.date)],
   async validate(state, ctx) {
@@ -759,8 +758,7 @@ export const notificationRuleResource = defineResource({
     subjects_scope: column(notificationRules.subjects_scope, { choices: SUBJECT_SCOPES.map((n) => [n, n] as const), required: true }),
     json: column(notificationRules.json),
   },
-  autoFilters: ['id', 'user', 'notification_type', 'subjects_scope'],
-  uniqueTogether: [{ fields: ['user', 'notification_type'] }],
+  autoFilters: { exclude: ['name', 'json'] },
   ordering: (t) => [asc(t.notification_type)],
 });
 

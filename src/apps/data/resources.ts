@@ -208,7 +208,7 @@ export const dataNoticeResource = defineResource({
     affected_date_start: column(dataNotices.affected_date_start),
     affected_date_end: column(dataNotices.affected_date_end),
   },
-  autoFilters: ['name', 'importance', 'created_by', 'version_affected', 'affected_date_start', 'affected_date_end'],
+  autoFilters: { exclude: ['id', 'json', 'description', 'created_datetime'] },
   filters: {
     datasets: filter((v, ctx) => {
       const ids = v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -370,15 +370,8 @@ export const datasetResource = defineResource({
     qc: qcField(),
     json: column(datasets.json),
   },
-  detailFields: [
-    'url', 'name', 'created_by', 'created_datetime', 'dataset_type', 'data_format', 'collection', 'session', 'file_size', 'hash',
-    'version', 'experiment_number', 'file_records', 'subject', 'date', 'number', 'auto_datetime', 'revision', 'default_dataset',
-    'tags', 'qc', 'json',
-  ],
-  autoFilters: [
-    'id', 'name', 'session', 'created_datetime', 'generating_software', 'provenance_directory', 'object_id', 'file_size', 'md5',
-    'hash', 'version', 'collection', 'data_format', 'auto_datetime', 'default_dataset', 'tags',
-  ],
+  detailFields: { exclude: ['protected', 'public'] },
+  autoFilters: { exclude: ['json'] },
   filters: {
     subject: filter((v) => sessionCol(sql`${sessions.subject} in (select ${subjects.id} from ${subjects} where ${subjects.nickname} = ${v})`)),
     lab: filter((v) => sessionCol(sql`${sessions.lab} in (select ${labs.id} from ${labs} where ${labs.name} = ${v})`)),
@@ -474,8 +467,7 @@ export const fileRecordResource = defineResource({
     relative_path: column(fileRecords.relative_path, { required: true, pattern: [/^[a-zA-Z0-9_][^\\:]+$/, 'Invalid path'] }),
     exists: column(fileRecords.exists),
   },
-  uniqueTogether: [{ fields: ['data_repository', 'relative_path'], message: 'The fields data_repository, relative_path must make a unique set.' }],
-  autoFilters: ['id', 'name', 'relative_path', 'dataset', 'exists'],
+  autoFilters: { exclude: ['json'] },
   filters: {
     lab: filter(
       (v) => sql`${fileRecords.dataset} in (select ${datasets.id} from ${datasets} join ${sessions} on ${sessions.id} = ${datasets.session}

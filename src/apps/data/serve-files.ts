@@ -1,16 +1,15 @@
 // Serving the files of repositories backed by a local (or mounted) directory, at the path of the
 // repository's data_url on this server, so ONE downloads them as from any HTTP data server:
 // streaming, single Range requests, ETag / Last-Modified validators, Content-Length always set.
-// Paths that leave the directory are refused. Authentication (default: required) accepts the API
-// token, the web session, or HTTP Basic with a lab member's password (what ONE's
-// HTTP_DATA_SERVER_LOGIN / _PWD send); a repository whose json has "http_auth": false is public.
-import crypto from 'node:crypto';
+// Paths that leave the directory are refused. Who may download is decided in rest/permissions.ts
+// (fileAccess, repositoryNeedsAuth).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inArray } from 'drizzle-orm';
 import type { Services } from '../app.ts';
 import { authenticate, resolveUser } from '../../rest/auth.ts';
+import { fileAccess, fileAuthChallenge, repositoryNeedsAuth } from '../../rest/permissions.ts';
 import { removeUuidFromPath } from './alf.ts';
 import { dataRepositories } from './tables.ts';
 
@@ -97,12 +96,13 @@ export function sendFile(request: FastifyRequest, reply: FastifyReply, file: str
   return reply.send(fs.createReadStream(file, { start, end }));
 }
 
-const BASIC_TTL_MS = 5 * 60_000;
-
 /** Serves configured repositories; the URL-prefix map is cached and refreshed on repository writes. */
 export function fileServer(services: Services) {
   let cache: { at: number; repos: ServedRepository[] } | null = null;
-  const basicCache = new Map<string, number>();
+  const access = fileAccess({
+    authenticate: (username, password) => authenticate(services.db, username, password),
+    resolveUser: (request) => resolveUser(request, services),
+  });
 
   async function repositories(): Promise<ServedRepository[]> {
     if (cache && Date.now() - cache.at < 30_000) return cache.repos;
@@ -124,8 +124,7 @@ export function fileServer(services: Services) {
             prefix = r.data_url!.startsWith('/') ? r.data_url! : `/${r.data_url}`;
           }
           if (!prefix.endsWith('/')) prefix += '/';
-          const json = (r.json ?? {}) as Record<string, unknown>;
-          return { name: r.name, prefix, dir: dirs[r.name], auth: json.http_auth !== false };
+          return { name: r.name, prefix, dir: dirs[r.name], auth: repositoryNeedsAuth(r.json) };
         })
         // a data_url at the server root would shadow the whole API: such a repository is not served
         .filter((r) => r.prefix !== '/')
@@ -133,27 +132,6 @@ export function fileServer(services: Services) {
     }
     cache = { at: Date.now(), repos };
     return repos;
-  }
-
-  async function authorized(request: FastifyRequest): Promise<boolean> {
-    const header = request.headers.authorization ?? '';
-    if (/^basic\s+/i.test(header)) {
-      const key = crypto.createHash('sha256').update(header).digest('hex');
-      const until = basicCache.get(key);
-      if (until && until > Date.now()) return true;
-      const decoded = Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
-      const i = decoded.indexOf(':');
-      if (i < 0) return false;
-      const user = await authenticate(services.db, decoded.slice(0, i), decoded.slice(i + 1));
-      if (!user || !user.is_active) return false;
-      basicCache.set(key, Date.now() + BASIC_TTL_MS);
-      return true;
-    }
-    try {
-      return (await resolveUser(request, services)) !== null;
-    } catch {
-      return false;
-    }
   }
 
   return {
@@ -169,11 +147,9 @@ export function fileServer(services: Services) {
       const repo = repos.find((r) => rawPath.startsWith(r.prefix));
       if (!repo) return undefined;
       const fail = (code: number, detail: string) => reply.code(code).send({ detail, status_code: code });
-      if (repo.auth && !(await authorized(request))) {
-        return reply
-          .code(401)
-          .header('www-authenticate', `Basic realm="alyx data: ${repo.name}", charset="UTF-8"`)
-          .send({ detail: 'Authentication credentials were not provided.', status_code: 401 });
+      if (repo.auth && !(await access.allowed(request))) {
+        const challenge = fileAuthChallenge(repo.name);
+        return reply.code(401).header('www-authenticate', challenge.header).send(challenge.body);
       }
       let rel: string;
       try {

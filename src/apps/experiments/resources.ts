@@ -243,7 +243,6 @@ const insertionCommon = {
   table: probeInsertions,
   autoFilters: ['id', 'serial', 'auto_datetime', 'chronic_insertion'],
   ordering: (t: typeof probeInsertions) => [desc(sessionStart(t.session)), asc(t.name)],
-  uniqueTogether: [{ fields: ['name', 'session'], message: 'The fields name, session must make a unique set.' }],
   async validate(state: WriteState, ctx: RequestContext) {
     const chronic = state.data.chronic_insertion;
     if (chronic) {
@@ -368,7 +367,7 @@ export const trajectoryResource = defineResource({
     json: column(trajectoryEstimates.json),
     chronic_insertion: related(trajectoryEstimates.chronic_insertion, chronicInsertions, { default: () => null, resetOnPut: true }),
   },
-  autoFilters: ['id', 'probe_insertion', 'chronic_insertion', 'x', 'y', 'z', 'depth', 'theta', 'phi', 'roll', 'coordinate_system', 'datetime'],
+  autoFilters: { exclude: ['json'] },
   filters: {
     provenance: enumLabelFilter(trajectoryEstimates.provenance, 'provenance', PROVENANCES),
     ...sessionFilters(sql`(select pi.session_id from experiments_probeinsertion pi where pi.id = ${trajectoryEstimates.probe_insertion})`, {
@@ -446,7 +445,7 @@ export const channelResource: Resource = defineResource<PgTable>({
     y: column(channels.y),
     z: column(channels.z),
   },
-  autoFilters: ['id', 'name', 'axial', 'lateral', 'x', 'y', 'z', 'brain_region', 'trajectory_estimate'],
+  autoFilters: { exclude: ['json'] },
   filters: {
     session: filter((v, ctx) => {
       const id = normalizeUuid(v);
@@ -462,9 +461,6 @@ export const channelResource: Resource = defineResource<PgTable>({
     lab: filter((v) => sql`${channelPath} in (${sessionsWhere.lab(v)})`),
   },
   ordering: () => [asc(channels.trajectory_estimate), asc(channels.axial), asc(channels.lateral)],
-  uniqueTogether: [
-    { fields: ['axial', 'lateral', 'trajectory_estimate'], message: 'The fields axial, lateral, trajectory_estimate must make a unique set.' },
-  ],
   async afterWrite(row, _state, ctx) {
     // saving a channel bumps its trajectory's "last update"
     if (row.trajectory_estimate)
@@ -581,7 +577,7 @@ export const chronicInsertionResource = defineResource({
       (row, map) => map.get(row.id as string) ?? [],
     ),
   },
-  autoFilters: ['id', 'name', 'narrative', 'start_time', 'end_time'],
+  autoFilters: { exclude: ['json'] },
   filters: {
     subject: filter((v) => sql`${chronicInsertions.subject} in (select id from subjects_subject where nickname = ${v})`),
     lab: filter((v) => sql`${chronicInsertions.lab} in (select id from misc_lab where name = ${v})`),
@@ -683,7 +679,6 @@ const arrayContains = (key: 'x' | 'y' | 'z' | 'n_xyz') =>
 
 const fovLocationCommon = {
   table: fovLocations,
-  uniqueTogether: [{ fields: ['provenance', 'field_of_view'], message: 'The fields provenance, field_of_view must make a unique set.' }],
   beforeWrite(values: Row, _s: WriteState, ctx: RequestContext) {
     values.auto_datetime = now(ctx);
   },
@@ -704,7 +699,7 @@ export const fovLocationListResource = defineResource({
   actions: ['list', 'create'],
   fields: fovLocationFields(),
   listFields: LOCATION_LIST,
-  autoFilters: ['id', 'name', 'field_of_view', 'default_provenance', 'auto_datetime', 'brain_region'],
+  autoFilters: { exclude: ['json'] },
   filters: {
     provenance: filter((v, ctx) => {
       const m = FOV_PROVENANCES.find(([, l]) => l.toLowerCase() === v.trim().toLowerCase());
@@ -769,7 +764,7 @@ export const fovResource = defineResource({
   name: 'FOV',
   description: 'Imaging fields of view of a session, with their locations.',
   fields: fovFields(),
-  autoFilters: ['id', 'name', 'session', 'stack'],
+  autoFilters: { exclude: ['json'] },
   filters: {
     ...sessionFilters(fieldsOfView.session, { projectExact: true }),
     lab: bySession(fieldsOfView.session, (v) => sessionsWhere.labIexact(v)),
@@ -786,7 +781,6 @@ export const fovResource = defineResource({
     ),
   },
   ordering: (t) => [desc(sessionStart(t.session)), asc(t.name)],
-  uniqueTogether: [{ fields: ['session', 'name'], message: 'The fields session, name must make a unique set.' }],
   async validate(state, ctx) {
     const merged = { ...(state.instance ?? {}), ...state.data };
     if (merged.stack) {
@@ -836,7 +830,7 @@ export const imagingStackResource = defineResource({
     json: column(imagingStacks.json),
   },
   listFields: ['id', 'slices'],
-  autoFilters: ['id', 'name'],
+  autoFilters: { exclude: ['json'] },
   filters: atlasFilters(
     (regions) =>
       sql`select f.stack_id from experiments_fov f where f.id in (select l.field_of_view_id from experiments_fovlocation l

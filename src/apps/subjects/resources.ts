@@ -32,6 +32,7 @@ import {
   zygosities,
 } from './tables.ts';
 import { pushTo } from '../../rest/group.ts';
+import { actsOnAllSubjects } from '../../rest/permissions.ts';
 
 export const DEFAULT_SOURCE_NAME = 'IBL';
 
@@ -268,7 +269,7 @@ export async function actionableSubjectsSql(db: Queryable, userId: string): Prom
     .from(users)
     .where(eq(users.id, userId));
   if (!u) return sql`false`;
-  if (u.is_superuser || u.is_stock_manager) return sql`true`;
+  if (actsOnAllSubjects(u)) return sql`true`;
   return sql`(${subjects.responsible_user} = ${userId} or ${subjects.responsible_user} in (select ${userAllowedUsers.from_labmember} from ${userAllowedUsers} where ${userAllowedUsers.to_labmember} = ${userId}))`;
 }
 
@@ -353,48 +354,17 @@ const subjectFields: Record<string, Field> = {
   water_administrations: nestedField('waterAdministrations', 'water administrations of the subject'),
 };
 
-const LIST_FIELDS = Object.keys(subjectFields).filter((k) => k !== 'weighings' && k !== 'water_administrations');
-
 const base = defineResource({
   path: 'subjects',
   table: subjects,
   lookup: 'nickname',
   description: 'Subjects (animals), looked up by nickname.',
   fields: subjectFields,
-  listFields: LIST_FIELDS,
+  listFields: { exclude: ['weighings', 'water_administrations'] },
   createResponse: 'list',
   filters: subjectFilters,
-  autoFilters: [
-    'nickname',
-    'id',
-    'name',
-    'json',
-    'species',
-    'litter',
-    'strain',
-    'genotype',
-    'genotype_test',
-    'source',
-    'line',
-    'birth_date',
-    'death_date',
-    'wean_date',
-    'genotype_date',
-    'projects',
-    'cage',
-    'request',
-    'ear_mark',
-    'description',
-    'adverse_effects',
-    'to_be_genotyped',
-    'to_be_culled',
-    'reduced_date',
-  ],
+  autoFilters: { exclude: ['housings'] },
   ordering: (t) => [asc(t.nickname), desc(t.birth_date)],
-  uniqueTogether: [
-    { fields: ['nickname', 'lab'], message: 'The fields nickname, lab must make a unique set.' },
-    { fields: ['nickname', 'responsible_user'], message: 'The fields nickname, responsible_user must make a unique set.' },
-  ],
   beforeWrite: subjectBeforeWrite,
   afterWrite: subjectAfterWrite,
 });

@@ -11,7 +11,7 @@
 import { and, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Queryable, Tx } from '../client.ts';
-import { allModels, contentTypeLabel, type ModelInfo } from '../models.ts';
+import { allModels, contentTypeLabel, uniqueKeysOf, type ModelInfo } from '../models.ts';
 import type { DumpRow } from './read.ts';
 
 export class ImportError extends Error {}
@@ -81,21 +81,6 @@ const TEXT = new Set(['PgVarchar', 'PgText', 'PgChar']);
 function pkOf(info: ModelInfo): [string, PgColumn] | null {
   const entry = Object.entries(info.columns).find(([, c]) => c.primary);
   return entry ?? null;
-}
-
-/** Unique keys other than the pk, as lists of field names (partial unique indexes are left out). */
-function uniqueKeysOf(info: ModelInfo): string[][] {
-  const cfg = getTableConfig(info.table);
-  const fieldOf = new Map<string, string>(Object.entries(info.columns).map(([k, c]) => [c.name, k]));
-  const keys: string[][] = [];
-  for (const c of cfg.columns) if (c.isUnique && !c.primary) keys.push([fieldOf.get(c.name)!]);
-  for (const uc of cfg.uniqueConstraints) keys.push(uc.columns.map((c) => fieldOf.get(c.name)!));
-  for (const ix of cfg.indexes) {
-    if (!ix.config.unique || ix.config.where) continue;
-    const cols = ix.config.columns as Array<{ name?: string }>;
-    if (cols.every((c) => c.name && fieldOf.has(c.name))) keys.push(cols.map((c) => fieldOf.get(c.name!)!));
-  }
-  return keys.filter((k) => k.every(Boolean));
 }
 
 /** The database error's message and detail, through drizzle's wrapping. */

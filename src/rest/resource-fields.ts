@@ -1,0 +1,80 @@
+// A resource's fields as a whole: which fields a list or a detail response shows, the row
+// selection that carries the fields' preloaded values, rendering a page of rows, and the JSON
+// schemas of requests and responses.
+import type { SQL } from 'drizzle-orm';
+import type { PgColumn as Column } from 'drizzle-orm/pg-core';
+import type { Field, JsonSchema, Row } from './fields.ts';
+import type { RequestContext } from './context.ts';
+import type { FieldSet, ResourceSpec } from './resource.ts';
+
+/** The field names of a field set: all fields by default, in declaration order for `{ exclude }`. */
+export function resolveFieldSet(spec: Pick<ResourceSpec, 'path' | 'fields'>, set: FieldSet | undefined): string[] {
+  const all = Object.keys(spec.fields);
+  const named = set === undefined ? [] : Array.isArray(set) ? set : set.exclude;
+  for (const n of named) if (!spec.fields[n]) throw new Error(`${spec.path}: unknown field ${n} in a field set`);
+  if (set === undefined) return all;
+  if (Array.isArray(set)) return set;
+  return all.filter((n) => !set.exclude.includes(n));
+}
+
+/**
+ * The row's columns plus the fields' preloaded values (related natural keys), selected with the
+ * rows of list and detail requests so that rendering them takes no query of its own. One
+ * selection per field set, built on first use.
+ */
+export function selectionCache(
+  fields: Record<string, Field>,
+  columns: Record<string, Column>,
+): (names: string[]) => Record<string, Column | SQL> {
+  const selections = new Map<string[], Record<string, Column | SQL>>();
+  return (names) => {
+    let sel = selections.get(names);
+    if (!sel) {
+      sel = { ...columns };
+      for (const n of names) {
+        const pre = fields[n].preload;
+        if (pre && !fields[n].writeOnly) sel[pre.key] = pre.sql();
+      }
+      selections.set(names, sel);
+    }
+    return sel;
+  };
+}
+
+/** Renders rows with the given field set; each field prepares the whole page at once. */
+export async function serializeRows(fields: Record<string, Field>, rows: Row[], names: string[], ctx: RequestContext): Promise<Row[]> {
+  const getters: Array<[string, (row: Row) => unknown]> = [];
+  for (const name of names) {
+    const field = fields[name];
+    if (field.writeOnly) continue;
+    getters.push([name, await field.render(rows, ctx)]);
+  }
+  return rows.map((row) => {
+    const out: Row = {};
+    for (const [name, get] of getters) out[name] = get(row);
+    return out;
+  });
+}
+
+/** JSON schema of the writable fields (the OpenAPI request component). */
+export function requestSchema(fields: Record<string, Field>): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const [name, field] of Object.entries(fields)) {
+    if (field.readOnly || !field.parse) continue;
+    properties[name] = { ...field.schema, ...(field.help ? { description: field.help } : {}) };
+    if (field.required) required.push(name);
+  }
+  return { type: 'object', properties, ...(required.length ? { required } : {}) };
+}
+
+/** JSON schema of a response with the given field set. */
+export function responseSchema(fields: Record<string, Field>, names: string[]): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const name of names) {
+    const field = fields[name];
+    if (field.writeOnly) continue;
+    properties[name] = { ...field.schema, ...(field.readOnly ? { readOnly: true } : {}) };
+  }
+  return { type: 'object', properties };
+}
