@@ -10,7 +10,7 @@ import { users } from '../misc/tables.ts';
 import { subjects } from '../subjects/tables.ts';
 import { chronicRecordings, otherActions, sessions, surgeries, virusInjections, waterRestrictions, waterTypes } from './tables.ts';
 import { DAY_MS, WaterDataError, isoDate, naiveMs, type WaterControl } from './water.ts';
-import { waterControlOf } from './water-data.ts';
+import { waterControlOf } from './water-figures.ts';
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -8,8 +8,8 @@ import { labMemberships, users } from '../misc/tables.ts';
 import { subjects } from '../subjects/tables.ts';
 import { sendMail } from './mail.ts';
 import { notificationRules, notificationUsers, notifications, waterRestrictions, type NOTIFICATION_TYPES } from './tables.ts';
-import { naiveMs, pyDateTime, wallClockMs, type WaterControl } from './water.ts';
-import { waterControls } from './water-data.ts';
+import { DAY_MS, naiveMs, pyDateTime, wallClockMs, type WaterControl } from './water.ts';
+import { waterControls } from './water-figures.ts';
 import { nowInZone } from '../../rest/values.ts';
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -185,8 +185,7 @@ function labNow(wc: WaterControl): number {
   return wallClockMs(wc.nowEpoch, wc.labTz);
 }
 
-const DAY = 86_400_000;
-const sameDay = (a: number, b: number) => Math.floor(a / DAY) === Math.floor(b / DAY);
+const sameDay = (a: number, b: number) => Math.floor(a / DAY_MS) === Math.floor(b / DAY_MS);
 
 /** After a weighing: warn when the weight is within 2 points of the minimum percentage. */
 export async function checkUnderweight(env: NotifyEnv, subject: { id: string; nickname: string }, wc: WaterControl): Promise<void> {

@@ -4,7 +4,7 @@
 // recordings, notifications and rules) for the web UI. Welfare rules (§4.5, §4.15, §4.16) run in
 // the write hooks, so they hold for every client.
 import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { alias, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
 import { fieldError, invalid } from '../../rest/errors.ts';
@@ -15,7 +15,7 @@ import { defineResource, type Resource } from '../../rest/resource.ts';
 import { formatDateTime, nowInZone, parseDateInput } from '../../rest/values.ts';
 import { modelOf } from '../../db/models.ts';
 import { labLocations, labs, notes, users } from '../misc/tables.ts';
-import { subjects } from '../subjects/tables.ts';
+import { projects, subjects } from '../subjects/tables.ts';
 import {
   SESSION_DELEGATED_FILTERS,
   SESSION_RELATED_FIELDS,
@@ -289,7 +289,7 @@ function performanceFilter(op: '>=' | '<='): Filter {
 const projectIcontains: Filter = filter(
   (v) => {
     const m2m = modelRelation(sessions, 'projects');
-    return sql`${sessions.id} in (select ${m2m.from} from ${m2m.through} join subjects_project p on p.id = ${m2m.to} where p.name ilike ${'%' + escapeLike(v) + '%'})`;
+    return sql`${sessions.id} in (select ${m2m.from} from ${m2m.through} join ${projects} on ${projects.id} = ${m2m.to} where ${projects.name} ilike ${'%' + escapeLike(v) + '%'})`;
   },
   { help: 'project name contains (case-insensitive)' },
 );
@@ -313,7 +313,8 @@ const sessionFilters: Record<string, Filter> = {
   performance_lte: performanceFilter('<='),
   histology: nullBoolean((b) => {
     const m2m = modelRelation(sessions, 'procedures');
-    const has = sql`${sessions.subject} in (select s2.subject_id from actions_session s2 join ${m2m.through} on ${m2m.from} = s2.id join ${procedureTypes} on ${procedureTypes.id} = ${m2m.to} where ${procedureTypes.name} = 'Histology')`;
+    const other = alias(sessions, 'histology_session');
+    const has = sql`${sessions.subject} in (select ${other.subject} from ${sessions} ${other} join ${m2m.through} on ${m2m.from} = ${other.id} join ${procedureTypes} on ${procedureTypes.id} = ${m2m.to} where ${procedureTypes.name} = 'Histology')`;
     return b ? has : sql`not ${has}`;
   }, 'true: the subject has a session with the Histology procedure'),
   ...Object.fromEntries(
