@@ -743,6 +743,7 @@ export const notificationResource = defineResource({
     send_at: column(notifications.send_at, { default: now }),
     sent_at: column(notifications.sent_at, { readOnly: true }),
     json: column(notifications.json),
+    send_error: column(notifications.send_error, { readOnly: true, help: 'why the last e-mail delivery failed; null once sent' }),
   },
   filters: { subject: bySubjectNickname(notifications.subject), nickname: bySubjectNickname(notifications.subject) },
   autoFilters: ['id', 'notification_type', 'status', 'users'],

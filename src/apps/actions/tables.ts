@@ -246,6 +246,8 @@ export const notifications = pgTable(
     message: text('message').notNull().default(''),
     subject: uuid('subject_id').references(() => subjects.id, { onDelete: 'set null' }),
     status: varchar('status', { length: 16 }).notNull().default('to-send'),
+    /** why the last delivery attempt failed (ours, no upstream counterpart); null once sent */
+    send_error: text('send_error'),
   },
   (t) => [index().on(t.subject), index().on(t.status, t.send_at), index().on(t.notification_type, t.title)],
 );
