@@ -169,81 +169,70 @@ function nonNegative(col: PgColumn, o: Parameters<typeof column>[1] = {}): Field
 
 // ---- sessions ------------------------------------------------------------------------------------
 
-/** Water administrations linked to each session of the page. */
-const wateradminField = computed(
-  { type: 'array', items: { type: 'object' } },
-  async (rows, ctx) => {
-    const ids = rows.map((r) => r.id as string);
-    const map = new Map<string, unknown[]>();
-    if (!ids.length) return map;
-    const found = await ctx.db
-      .select({
-        session: waterAdministrations.session,
-        id: waterAdministrations.id,
-        name: waterAdministrations.name,
-        water_type: waterTypes.name,
-        water_administered: waterAdministrations.water_administered,
-      })
-      .from(waterAdministrations)
-      .leftJoin(waterTypes, eq(waterTypes.id, waterAdministrations.water_type))
-      .where(inArray(waterAdministrations.session, ids))
-      .orderBy(asc(waterAdministrations.date_time), asc(waterAdministrations.id));
-    for (const f of found) {
-      const { session, ...item } = f;
-      pushTo(map, session!, item);
-    }
-    return map;
-  },
-  (row, map) => map.get(row.id as string) ?? [],
-  'water administrations given during the session',
-);
-
-/** A nested list another app provides (data, experiments); [] while it has not registered. */
-function delegatedListField(name: (typeof SESSION_RELATED_FIELDS)[number], help: string): Field {
+/**
+ * A nested list on each session of the page: `load` gets the page's session ids (never empty)
+ * and returns the items grouped by session id, with a constant number of queries.
+ */
+function perSessionList(help: string, load: (sessionIds: string[], ctx: RequestContext) => Promise<Map<string, unknown[]>>): Field {
   return computed(
     { type: 'array', items: { type: 'object' } },
-    async (rows, ctx) => {
-      const loader = sessionRelatedLoader(name);
-      if (!loader || !rows.length) return new Map<string, unknown[]>();
-      return loader(rows.map((r) => r.id as string), ctx);
-    },
+    async (rows, ctx) => (rows.length ? load(rows.map((r) => r.id as string), ctx) : new Map<string, unknown[]>()),
     (row, map) => map.get(row.id as string) ?? [],
     help,
   );
 }
 
-/** Notes attached to each session (generic relation on object_id), shaped as /notes items. */
-const sessionNotesField = computed(
-  { type: 'array', items: { type: 'object' } },
-  async (rows, ctx) => {
-    const ids = rows.map((r) => r.id as string);
-    const map = new Map<string, unknown[]>();
-    if (!ids.length) return map;
-    const found = await ctx.db
-      .select({
-        id: notes.id,
-        user: users.username,
-        date_time: notes.date_time,
-        content_type: notes.content_type,
-        object_id: notes.object_id,
-        text: notes.text,
-        image: notes.image,
-        json: notes.json,
-      })
-      .from(notes)
-      .leftJoin(users, eq(users.id, notes.user))
-      .where(inArray(notes.object_id, ids))
-      .orderBy(asc(notes.date_time), asc(notes.id));
-    for (const n of found) {
-      const item = { ...n, date_time: formatDateTime(n.date_time), image: n.image ? `${ctx.baseUrl}/uploaded/${n.image}` : null };
-      pushTo(map, n.object_id, item);
-    }
-    return map;
-  },
-  (row, map) => map.get(row.id as string) ?? [],
-  'notes attached to the session',
-);
+/** Water administrations linked to each session of the page. */
+const wateradminField = perSessionList('water administrations given during the session', async (ids, ctx) => {
+  const map = new Map<string, unknown[]>();
+  const found = await ctx.db
+    .select({
+      session: waterAdministrations.session,
+      id: waterAdministrations.id,
+      name: waterAdministrations.name,
+      water_type: waterTypes.name,
+      water_administered: waterAdministrations.water_administered,
+    })
+    .from(waterAdministrations)
+    .leftJoin(waterTypes, eq(waterTypes.id, waterAdministrations.water_type))
+    .where(inArray(waterAdministrations.session, ids))
+    .orderBy(asc(waterAdministrations.date_time), asc(waterAdministrations.id));
+  for (const { session, ...item } of found) pushTo(map, session!, item);
+  return map;
+});
 
+/** A nested list another app provides (data, experiments); [] while it has not registered. */
+function delegatedListField(name: (typeof SESSION_RELATED_FIELDS)[number], help: string): Field {
+  return perSessionList(help, async (ids, ctx) => {
+    const loader = sessionRelatedLoader(name);
+    return loader ? loader(ids, ctx) : new Map<string, unknown[]>();
+  });
+}
+
+/** Notes attached to each session (generic relation on object_id), shaped as /notes items. */
+const sessionNotesField = perSessionList('notes attached to the session', async (ids, ctx) => {
+  const map = new Map<string, unknown[]>();
+  const found = await ctx.db
+    .select({
+      id: notes.id,
+      user: users.username,
+      date_time: notes.date_time,
+      content_type: notes.content_type,
+      object_id: notes.object_id,
+      text: notes.text,
+      image: notes.image,
+      json: notes.json,
+    })
+    .from(notes)
+    .leftJoin(users, eq(users.id, notes.user))
+    .where(inArray(notes.object_id, ids))
+    .orderBy(asc(notes.date_time), asc(notes.id));
+  for (const n of found) {
+    const item = { ...n, date_time: formatDateTime(n.date_time), image: n.image ? `${ctx.baseUrl}/uploaded/${n.image}` : null };
+    pushTo(map, n.object_id, item);
+  }
+  return map;
+});
 
 const sessionFields = {
   subject: subjectField(sessions.subject),

@@ -19,8 +19,9 @@ import {
   unique,
   uuid,
   varchar,
+  type PgTable,
 } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import { joinTable } from '../../db/join-table.ts';
 import { model } from '../../db/models.ts';
 import { labLocations, labs, users } from '../misc/tables.ts';
@@ -76,11 +77,21 @@ function baseActionColumns() {
   };
 }
 
-/** users / procedures join tables of a BaseAction table: <table>_users, <table>_procedures. */
-function actionJoinTables(tableName: string, ownerColumn: string, owner: () => AnyPgColumn) {
+/** Indexes every BaseAction table has: by subject and start, start, lab, location. */
+function baseActionIndexes(t: { subject: AnyPgColumn; start_time: AnyPgColumn; lab: AnyPgColumn; location: AnyPgColumn }) {
+  return [index().on(t.subject, t.start_time), index().on(t.start_time), index().on(t.lab), index().on(t.location)];
+}
+
+/**
+ * users / procedures join tables of a BaseAction table: <table>_users, <table>_procedures, whose
+ * owner column is <model>_id as Django names it (actions_session → session_id).
+ */
+function actionJoinTables(owner: PgTable & { id: AnyPgColumn }) {
+  const tableName = getTableName(owner);
+  const ownerColumn = `${tableName.slice('actions_'.length)}_id`;
   return [
-    joinTable(`${tableName}_users`, ['owner', ownerColumn, owner], ['labmember', 'labmember_id', () => users.id]),
-    joinTable(`${tableName}_procedures`, ['owner', ownerColumn, owner], ['proceduretype', 'proceduretype_id', () => procedureTypes.id]),
+    joinTable(`${tableName}_users`, ['owner', ownerColumn, () => owner.id], ['labmember', 'labmember_id', () => users.id]),
+    joinTable(`${tableName}_procedures`, ['owner', ownerColumn, () => owner.id], ['proceduretype', 'proceduretype_id', () => procedureTypes.id]),
   ] as const;
 }
 
@@ -99,10 +110,7 @@ export const sessions = pgTable(
     auto_datetime: timestamp('auto_datetime', { mode: 'string' }),
   },
   (t) => [
-    index().on(t.subject, t.start_time),
-    index().on(t.start_time),
-    index().on(t.lab),
-    index().on(t.location),
+    ...baseActionIndexes(t),
     index().on(t.parent_session),
     index().on(t.number),
     index().on(t.type),
@@ -111,7 +119,7 @@ export const sessions = pgTable(
     index().on(t.end_time),
   ],
 );
-export const [sessionUsers, sessionProcedures] = actionJoinTables('actions_session', 'session_id', () => sessions.id);
+export const [sessionUsers, sessionProcedures] = actionJoinTables(sessions);
 export const sessionProjects = joinTable(
   'actions_session_projects',
   ['session', 'session_id', () => sessions.id],
@@ -152,14 +160,11 @@ export const surgeries = pgTable(
     implant_weight: doublePrecision('implant_weight').notNull(),
   },
   (t) => [
-    index().on(t.subject, t.start_time),
-    index().on(t.start_time),
-    index().on(t.lab),
-    index().on(t.location),
+    ...baseActionIndexes(t),
     check('implant_weight_gte_0', sql`${t.implant_weight} >= 0`),
   ],
 );
-export const [surgeryUsers, surgeryProcedures] = actionJoinTables('actions_surgery', 'surgery_id', () => surgeries.id);
+export const [surgeryUsers, surgeryProcedures] = actionJoinTables(surgeries);
 
 export const waterRestrictions = pgTable(
   'actions_waterrestriction',
@@ -169,20 +174,13 @@ export const waterRestrictions = pgTable(
     water_type: uuid('water_type_id').references(() => waterTypes.id, { onDelete: 'set null' }),
   },
   (t) => [
-    index().on(t.subject, t.start_time),
-    index().on(t.start_time),
+    ...baseActionIndexes(t),
     index().on(t.end_time),
-    index().on(t.lab),
-    index().on(t.location),
     index().on(t.water_type),
     check('actions_waterrestriction_reference_weight_gte_0', sql`${t.reference_weight} >= 0`),
   ],
 );
-export const [waterRestrictionUsers, waterRestrictionProcedures] = actionJoinTables(
-  'actions_waterrestriction',
-  'waterrestriction_id',
-  () => waterRestrictions.id,
-);
+export const [waterRestrictionUsers, waterRestrictionProcedures] = actionJoinTables(waterRestrictions);
 
 export const virusInjections = pgTable(
   'actions_virusinjection',
@@ -193,35 +191,23 @@ export const virusInjections = pgTable(
     rate_of_injection: doublePrecision('rate_of_injection'),
     injection_type: varchar('injection_type', { length: 1 }).notNull().default('I'),
   },
-  (t) => [index().on(t.subject, t.start_time), index().on(t.start_time), index().on(t.lab), index().on(t.location)],
+  baseActionIndexes,
 );
-export const [virusInjectionUsers, virusInjectionProcedures] = actionJoinTables(
-  'actions_virusinjection',
-  'virusinjection_id',
-  () => virusInjections.id,
-);
+export const [virusInjectionUsers, virusInjectionProcedures] = actionJoinTables(virusInjections);
 
 export const otherActions = pgTable(
   'actions_otheraction',
   { ...baseActionColumns() },
-  (t) => [index().on(t.subject, t.start_time), index().on(t.start_time), index().on(t.lab), index().on(t.location)],
+  baseActionIndexes,
 );
-export const [otherActionUsers, otherActionProcedures] = actionJoinTables(
-  'actions_otheraction',
-  'otheraction_id',
-  () => otherActions.id,
-);
+export const [otherActionUsers, otherActionProcedures] = actionJoinTables(otherActions);
 
 export const chronicRecordings = pgTable(
   'actions_chronicrecording',
   { ...baseActionColumns() },
-  (t) => [index().on(t.subject, t.start_time), index().on(t.start_time), index().on(t.lab), index().on(t.location)],
+  baseActionIndexes,
 );
-export const [chronicRecordingUsers, chronicRecordingProcedures] = actionJoinTables(
-  'actions_chronicrecording',
-  'chronicrecording_id',
-  () => chronicRecordings.id,
-);
+export const [chronicRecordingUsers, chronicRecordingProcedures] = actionJoinTables(chronicRecordings);
 
 export const NOTIFICATION_TYPES = [
   'responsible_user_change',
@@ -272,19 +258,17 @@ export const notificationRules = pgTable(
   (t) => [unique('actions_notificationrule_user_type_uniq').on(t.user, t.notification_type), index().on(t.notification_type)],
 );
 
-export const cullReasons = pgTable('actions_cullreason', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: varchar('name', { length: 255 }).notNull().default(''),
-  json: jsonb('json'),
-  description: text('description').notNull().default(''),
-});
-
-export const cullMethods = pgTable('actions_cullmethod', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: varchar('name', { length: 255 }).notNull().default(''),
-  json: jsonb('json'),
-  description: text('description').notNull().default(''),
-});
+/** Columns of the named, described reference tables (cull reasons and methods). */
+function describedColumns() {
+  return {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: varchar('name', { length: 255 }).notNull().default(''),
+    json: jsonb('json'),
+    description: text('description').notNull().default(''),
+  };
+}
+export const cullReasons = pgTable('actions_cullreason', describedColumns());
+export const cullMethods = pgTable('actions_cullmethod', describedColumns());
 
 export const culls = pgTable(
   'actions_cull',

@@ -4,7 +4,8 @@
 //
 // Loading takes a constant number of queries (one per table) for a page of subjects, whatever the
 // page size.
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
 import { computed, type Field, type Row } from '../../rest/fields.ts';
@@ -112,52 +113,47 @@ function groupBySubject<T extends { subject: string }>(rows: T[]): Map<string, T
 }
 
 /**
- * Awaits lazy query builders one after another: `db` may be a transaction, whose single
- * connection must not receive concurrent queries (node-postgres deprecates that).
+ * Runs queries one after another: `db` may be a transaction, whose single connection must not
+ * receive concurrent queries (node-postgres deprecates that). Each query starts when its turn comes.
  */
-async function inOrder<T extends readonly unknown[]>(queries: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+async function inOrder<T extends ReadonlyArray<() => PromiseLike<unknown>>>(queries: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
   const out: unknown[] = [];
-  for (const q of queries) out.push(await q);
-  return out as { -readonly [K in keyof T]: Awaited<T[K]> };
+  for (const q of queries) out.push(await q());
+  return out as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+}
+
+type ActionTable = typeof surgeries | typeof waterRestrictions | typeof waterAdministrations | typeof weighings;
+
+/**
+ * The named columns (and the subject) of a table's rows for a set of subjects, in time order,
+ * optionally only those from `since` (a server-local date) on.
+ */
+function rowsOfSubjects<T extends ActionTable, K extends keyof T['$inferSelect'] & string>(
+  db: Queryable,
+  table: T,
+  ids: string[],
+  keys: K[],
+  time: K,
+  since?: string | null,
+): Promise<Array<Pick<T['$inferSelect'], K | 'subject'>>> {
+  const cols = getTableColumns(table) as unknown as Record<string, AnyPgColumn>;
+  const fields = Object.fromEntries(['subject', ...keys].map((k) => [k, cols[k]]));
+  const ofSubjects = inArray(cols.subject, ids);
+  return db
+    .select(fields)
+    .from(table as PgTable)
+    .where(since ? and(ofSubjects, sql`${cols[time]} >= ${since}::timestamp`) : ofSubjects)
+    .orderBy(asc(cols[time])) as unknown as Promise<Array<Pick<T['$inferSelect'], K | 'subject'>>>;
 }
 
 /** The action rows of a set of subjects, one query per table, grouped by subject id. */
 async function actionsOf(db: Queryable, ids: string[], opts: LoadOptions) {
-  const admins = inArray(waterAdministrations.subject, ids);
   const [srg, wrs, was, wgs] = await inOrder([
-    db
-      .select({ subject: surgeries.subject, start_time: surgeries.start_time, implant_weight: surgeries.implant_weight })
-      .from(surgeries)
-      .where(inArray(surgeries.subject, ids))
-      .orderBy(asc(surgeries.start_time)),
-    db
-      .select({
-        subject: waterRestrictions.subject,
-        start_time: waterRestrictions.start_time,
-        end_time: waterRestrictions.end_time,
-        reference_weight: waterRestrictions.reference_weight,
-      })
-      .from(waterRestrictions)
-      .where(inArray(waterRestrictions.subject, ids))
-      .orderBy(asc(waterRestrictions.start_time)),
-    db
-      .select({
-        subject: waterAdministrations.subject,
-        date_time: waterAdministrations.date_time,
-        water_administered: waterAdministrations.water_administered,
-        session: waterAdministrations.session,
-      })
-      .from(waterAdministrations)
-      .where(opts.administrationsSince ? sql`${admins} and ${waterAdministrations.date_time} >= ${opts.administrationsSince}::timestamp` : admins)
-      .orderBy(asc(waterAdministrations.date_time)),
-    opts.summaryOn
-      ? relevantWeighings(db, ids, opts.summaryOn)
-      : db
-          .select({ subject: weighings.subject, date_time: weighings.date_time, weight: weighings.weight })
-          .from(weighings)
-          .where(inArray(weighings.subject, ids))
-          .orderBy(asc(weighings.date_time)),
-  ]);
+    () => rowsOfSubjects(db, surgeries, ids, ['start_time', 'implant_weight'], 'start_time'),
+    () => rowsOfSubjects(db, waterRestrictions, ids, ['start_time', 'end_time', 'reference_weight'], 'start_time'),
+    () => rowsOfSubjects(db, waterAdministrations, ids, ['date_time', 'water_administered', 'session'], 'date_time', opts.administrationsSince),
+    () => (opts.summaryOn ? relevantWeighings(db, ids, opts.summaryOn) : rowsOfSubjects(db, weighings, ids, ['date_time', 'weight'], 'date_time')),
+  ] as const);
   return { surgeries: groupBySubject(srg), restrictions: groupBySubject(wrs), administrations: groupBySubject(was), weighings: groupBySubject(wgs) };
 }
 
