@@ -44,17 +44,31 @@ export const waterTypes = pgTable('actions_watertype', {
   name: varchar('name', { length: 128 }).notNull().unique(),
 });
 
-export const weighings = pgTable(
-  'actions_weighing',
-  {
+/** id, name and json: the columns of upstream's BaseModel, which most tables extend (fresh builders per table). */
+function baseModelColumns() {
+  return {
     id: uuid('id').primaryKey().defaultRandom(),
     name: varchar('name', { length: 255 }).notNull().default(''),
     json: jsonb('json'),
+  };
+}
+
+/** The columns of weighings and water administrations: who entered what for which subject, when. */
+function userActionColumns() {
+  return {
+    ...baseModelColumns(),
     user: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     subject: uuid('subject_id')
       .notNull()
       .references(() => subjects.id, { onDelete: 'cascade' }),
     date_time: timestamp('date_time', { mode: 'string' }),
+  };
+}
+
+export const weighings = pgTable(
+  'actions_weighing',
+  {
+    ...userActionColumns(),
     weight: doublePrecision('weight').notNull(),
   },
   (t) => [index().on(t.subject, t.date_time), index().on(t.user), index().on(t.date_time), check('actions_weighing_weight_gte_0', sql`${t.weight} >= 0`)],
@@ -63,9 +77,7 @@ export const weighings = pgTable(
 /** The columns every BaseAction table has (fresh builders per table). */
 function baseActionColumns() {
   return {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
+    ...baseModelColumns(),
     subject: uuid('subject_id')
       .notNull()
       .references(() => subjects.id, { onDelete: 'cascade' }),
@@ -129,14 +141,7 @@ export const sessionProjects = joinTable(
 export const waterAdministrations = pgTable(
   'actions_wateradministration',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
-    user: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
-    subject: uuid('subject_id')
-      .notNull()
-      .references(() => subjects.id, { onDelete: 'cascade' }),
-    date_time: timestamp('date_time', { mode: 'string' }),
+    ...userActionColumns(),
     session: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
     water_administered: doublePrecision('water_administered'),
     water_type: uuid('water_type_id').references(() => waterTypes.id, { onDelete: 'set null' }),
@@ -222,9 +227,7 @@ export const SUBJECT_SCOPES = ['none', 'all', 'mine', 'lab'] as const;
 export const notifications = pgTable(
   'actions_notification',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
+    ...baseModelColumns(),
     send_at: timestamp('send_at', { mode: 'string' }).notNull().defaultNow(),
     sent_at: timestamp('sent_at', { mode: 'string' }),
     notification_type: varchar('notification_type', { length: 32 }).notNull(),
@@ -246,9 +249,7 @@ export const notificationUsers = joinTable(
 export const notificationRules = pgTable(
   'actions_notificationrule',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
+    ...baseModelColumns(),
     user: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -261,9 +262,7 @@ export const notificationRules = pgTable(
 /** Columns of the named, described reference tables (cull reasons and methods). */
 function describedColumns() {
   return {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
+    ...baseModelColumns(),
     description: text('description').notNull().default(''),
   };
 }
@@ -273,9 +272,7 @@ export const cullMethods = pgTable('actions_cullmethod', describedColumns());
 export const culls = pgTable(
   'actions_cull',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
+    ...baseModelColumns(),
     user: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     subject: uuid('subject_id')
       .notNull()
