@@ -7,8 +7,8 @@ import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column } from '
 import { alias, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
-import { fieldError, invalid } from '../../rest/errors.ts';
-import { column, computed, custom, hyperlink, many, related, selfUrl, type Field, type Row } from '../../rest/fields.ts';
+import { fieldError } from '../../rest/errors.ts';
+import { column, computed, hyperlink, many, related, selfUrl, type Field, type Row } from '../../rest/fields.ts';
 import { escapeLike, filter, nullBoolean, type Filter } from '../../rest/filters.ts';
 import { jsonFieldFilter } from '../../rest/django.ts';
 import { defineResource, type Resource } from '../../rest/resource.ts';
