@@ -20,7 +20,7 @@ export interface Config {
   repositoryDirs: Record<string, string>;
   /** interval of the in-process scheduler in seconds; 0 disables it */
   schedulerIntervalSeconds: number;
-  smtp: { host: string; port: number; from: string; user?: string; password?: string } | null;
+  smtp: { host: string; port: number; from: string; user?: string; password?: string; accessToken?: string } | null;
   /** where the config values came from, for `alyx doctor` */
   configFile: string | null;
 }
@@ -116,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       from: String(env.ALYX_SMTP_FROM ?? rawSmtp?.from ?? 'alyx@localhost'),
       user: (env.ALYX_SMTP_USER ?? rawSmtp?.user) as string | undefined,
       password: (env.ALYX_SMTP_PASSWORD ?? rawSmtp?.password) as string | undefined,
+      accessToken: (env.ALYX_SMTP_ACCESS_TOKEN ?? rawSmtp?.access_token) as string | undefined,
     };
   }
 

@@ -13,7 +13,7 @@ import {
 } from '../../src/apps/actions/notifications.ts';
 import actionsApp from '../../src/apps/actions/index.ts';
 import { cli } from '../../src/apps/actions/cli.ts';
-import { sendMail } from '../../src/apps/actions/mail.ts';
+import { deliverMail, sendMail } from '../../src/apps/actions/mail.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
 
 interface Received {
@@ -258,5 +258,46 @@ describe('scheduled checks and sending', () => {
     } finally {
       await quiet.close();
     }
+  });
+});
+
+describe('delivery errors', () => {
+  it('keeps why a send failed on the notification (read-only in the API), logs it, and clears it once sent', async () => {
+    const [n] = await t.services.db
+      .insert(notifications)
+      .values({ notification_type: 'mouse_training', title: 'refused once', message: 'refused once', send_at: '2025-01-01 00:00:00' })
+      .returning();
+    await t.patch(`/notifications/${n.id}`, { users: ['zmanning'] });
+    const lines: string[] = [];
+    sink.refuse.on = true;
+    try {
+      await sendPendingNotifications({ ...env(), log: (line) => lines.push(line) });
+    } finally {
+      sink.refuse.on = false;
+    }
+    const [failed] = await t.services.db.select().from(notifications).where(eq(notifications.id, n.id));
+    expect(failed.status).toBe('to-send');
+    expect(failed.send_error).toMatch(/550 no such user/);
+    expect((failed.json as { failed_attempts: string[] }).failed_attempts).toHaveLength(1);
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^notification ${n.id} \\("refused once"\\) not sent: .*550 no such user`))]);
+    const shown = await t.get(`/notifications/${n.id}`);
+    expect(shown.body.send_error).toBe(failed.send_error);
+    expect((await t.patch(`/notifications/${n.id}`, { send_error: 'typed by a client' })).body.send_error).toBe(failed.send_error);
+
+    await sendPendingNotifications(env());
+    const [sent] = await t.services.db.select().from(notifications).where(eq(notifications.id, n.id));
+    expect(sent.status).toBe('sent');
+    expect(sent.send_error).toBeNull();
+  });
+
+  it('reports a server that cannot be reached as a failure with its reason', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    const outcome = await deliverMail({ host: '127.0.0.1', port: closed, from: 'x@y' }, { to: ['a@example.org'], subject: 's', body: 'b' });
+    expect(outcome).toMatchObject({ sent: false, error: expect.stringMatching(/ECONNREFUSED/) });
   });
 });

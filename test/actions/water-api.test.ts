@@ -134,7 +134,7 @@ describe('water numbers on subjects', () => {
     await t.post('/water-administrations', { subject: 'LONG_1', water_administered: 0.25 });
     // imported data may keep 0 (derive it from the weighings): make both restrictions so
     await t.services.db.update(waterRestrictions).set({ reference_weight: 0 });
-    const { waterControlOf } = await import('../../src/apps/actions/water-data.ts');
+    const { waterControlOf } = await import('../../src/apps/actions/water-figures.ts');
     const full = (await waterControlOf(t.services.db, (await t.get('/subjects/LONG_1')).body.id, { serverTimeZone: t.config.timeZone }))!.subjectSummary();
     const shown = (await t.get('/subjects?nickname=LONG_1')).body.results[0];
     // reference: the weighing of the last restriction's start day (20 days ago): 30 + 20/100

@@ -6,10 +6,10 @@ import type { Config } from '../../config.ts';
 import type { Queryable } from '../../db/client.ts';
 import { labMemberships, users } from '../misc/tables.ts';
 import { subjects } from '../subjects/tables.ts';
-import { sendMail } from './mail.ts';
+import { deliverMail } from './mail.ts';
 import { notificationRules, notificationUsers, notifications, waterRestrictions, type NOTIFICATION_TYPES } from './tables.ts';
-import { naiveMs, pyDateTime, wallClockMs, type WaterControl } from './water.ts';
-import { waterControls } from './water-data.ts';
+import { DAY_MS, naiveMs, pyDateTime, wallClockMs, type WaterControl } from './water.ts';
+import { waterControls } from './water-figures.ts';
 import { nowInZone } from '../../rest/values.ts';
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -26,6 +26,8 @@ export interface NotifyEnv {
   config: Pick<Config, 'timeZone' | 'smtp'>;
   /** the current instant, epoch ms (tests fix it); default the real time */
   nowEpoch?: number;
+  /** where delivery failures are reported; default console.warn */
+  log?: (line: string) => void;
 }
 
 /** Server-local naive "now" as timestamp text. */
@@ -115,32 +117,44 @@ export async function createNotification(env: NotifyEnv, n: NewNotification): Pr
   return row.id;
 }
 
-/**
- * Sends one notification if it is ready (`to-send`, due). Returns true when sent, false on a
- * delivery failure (recorded in json.failed_attempts), null when there was nothing to send
- * (mail disabled or no recipient address: nothing is recorded).
- */
-export async function sendNotification(env: NotifyEnv, id: string): Promise<boolean | null> {
-  const now = nowOf(env);
-  const [n] = await env.db.select().from(notifications).where(eq(notifications.id, id));
-  if (!n || n.status !== 'to-send' || naiveMs(n.send_at) > naiveMs(now)) return false;
-  const emails = await env.db
+/** The e-mail addresses of a notification's recipients, by username. */
+async function recipientEmails(db: Queryable, id: string): Promise<string[]> {
+  const rows = await db
     .select({ email: users.email })
     .from(notificationUsers)
     .innerJoin(users, eq(users.id, notificationUsers.labmember))
     .where(eq(notificationUsers.notification, id))
     .orderBy(asc(users.username));
-  const result = await sendMail(env.config.smtp, { to: emails.map((e) => e.email), subject: n.title, body: n.message });
-  if (result === true) {
-    await env.db.update(notifications).set({ status: 'sent', sent_at: now }).where(eq(notifications.id, id));
-  } else if (result === false) {
-    const json = (n.json && typeof n.json === 'object' && !Array.isArray(n.json) ? { ...(n.json as Record<string, unknown>) } : {}) as Record<string, unknown>;
-    const attempts = Array.isArray(json.failed_attempts) ? [...json.failed_attempts] : [];
-    attempts.push(now.replace(' ', 'T'));
-    json.failed_attempts = attempts;
-    await env.db.update(notifications).set({ json }).where(eq(notifications.id, id));
+  return rows.map((r) => r.email);
+}
+
+/** A failed delivery: its time joins json.failed_attempts, its reason goes to send_error and the log. */
+async function recordFailure(env: NotifyEnv, n: typeof notifications.$inferSelect, now: string, error: string): Promise<void> {
+  const json = (n.json && typeof n.json === 'object' && !Array.isArray(n.json) ? { ...(n.json as Record<string, unknown>) } : {}) as Record<string, unknown>;
+  const attempts = Array.isArray(json.failed_attempts) ? [...json.failed_attempts] : [];
+  attempts.push(now.replace(' ', 'T'));
+  json.failed_attempts = attempts;
+  await env.db.update(notifications).set({ json, send_error: error }).where(eq(notifications.id, n.id));
+  (env.log ?? console.warn)(`notification ${n.id} ("${n.title}") not sent: ${error}`);
+}
+
+/**
+ * Sends one notification if it is ready (`to-send`, due). Returns true when sent, false on a
+ * delivery failure (recorded, see recordFailure), null when there was nothing to send (mail
+ * disabled or no recipient address: nothing is recorded).
+ */
+export async function sendNotification(env: NotifyEnv, id: string): Promise<boolean | null> {
+  const now = nowOf(env);
+  const [n] = await env.db.select().from(notifications).where(eq(notifications.id, id));
+  if (!n || n.status !== 'to-send' || naiveMs(n.send_at) > naiveMs(now)) return false;
+  const outcome = await deliverMail(env.config.smtp, { to: await recipientEmails(env.db, id), subject: n.title, body: n.message });
+  if (outcome === null) return null;
+  if (outcome.sent) {
+    await env.db.update(notifications).set({ status: 'sent', sent_at: now, send_error: null }).where(eq(notifications.id, id));
+    return true;
   }
-  return result;
+  await recordFailure(env, n, now, outcome.error);
+  return false;
 }
 
 /** Sends every ready notification; one that has failed `maxResend` times becomes `no-send`. */
@@ -185,8 +199,7 @@ function labNow(wc: WaterControl): number {
   return wallClockMs(wc.nowEpoch, wc.labTz);
 }
 
-const DAY = 86_400_000;
-const sameDay = (a: number, b: number) => Math.floor(a / DAY) === Math.floor(b / DAY);
+const sameDay = (a: number, b: number) => Math.floor(a / DAY_MS) === Math.floor(b / DAY_MS);
 
 /** After a weighing: warn when the weight is within 2 points of the minimum percentage. */
 export async function checkUnderweight(env: NotifyEnv, subject: { id: string; nickname: string }, wc: WaterControl): Promise<void> {

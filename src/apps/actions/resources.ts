@@ -4,18 +4,18 @@
 // recordings, notifications and rules) for the web UI. Welfare rules (§4.5, §4.15, §4.16) run in
 // the write hooks, so they hold for every client.
 import { and, asc, desc, eq, getTableColumns, inArray, sql, type Column } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { alias, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
-import { fieldError, invalid } from '../../rest/errors.ts';
-import { column, computed, custom, hyperlink, many, related, selfUrl, type Field, type Row } from '../../rest/fields.ts';
+import { fieldError } from '../../rest/errors.ts';
+import { column, computed, hyperlink, many, related, selfUrl, type Field, type Row } from '../../rest/fields.ts';
 import { escapeLike, filter, nullBoolean, type Filter } from '../../rest/filters.ts';
 import { jsonFieldFilter } from '../../rest/django.ts';
 import { defineResource, type Resource } from '../../rest/resource.ts';
 import { formatDateTime, nowInZone, parseDateInput } from '../../rest/values.ts';
 import { modelOf } from '../../db/models.ts';
 import { labLocations, labs, notes, users } from '../misc/tables.ts';
-import { subjects } from '../subjects/tables.ts';
+import { projects, subjects } from '../subjects/tables.ts';
 import {
   SESSION_DELEGATED_FILTERS,
   SESSION_RELATED_FIELDS,
@@ -169,81 +169,70 @@ function nonNegative(col: PgColumn, o: Parameters<typeof column>[1] = {}): Field
 
 // ---- sessions ------------------------------------------------------------------------------------
 
-/** Water administrations linked to each session of the page. */
-const wateradminField = computed(
-  { type: 'array', items: { type: 'object' } },
-  async (rows, ctx) => {
-    const ids = rows.map((r) => r.id as string);
-    const map = new Map<string, unknown[]>();
-    if (!ids.length) return map;
-    const found = await ctx.db
-      .select({
-        session: waterAdministrations.session,
-        id: waterAdministrations.id,
-        name: waterAdministrations.name,
-        water_type: waterTypes.name,
-        water_administered: waterAdministrations.water_administered,
-      })
-      .from(waterAdministrations)
-      .leftJoin(waterTypes, eq(waterTypes.id, waterAdministrations.water_type))
-      .where(inArray(waterAdministrations.session, ids))
-      .orderBy(asc(waterAdministrations.date_time), asc(waterAdministrations.id));
-    for (const f of found) {
-      const { session, ...item } = f;
-      pushTo(map, session!, item);
-    }
-    return map;
-  },
-  (row, map) => map.get(row.id as string) ?? [],
-  'water administrations given during the session',
-);
-
-/** A nested list another app provides (data, experiments); [] while it has not registered. */
-function delegatedListField(name: (typeof SESSION_RELATED_FIELDS)[number], help: string): Field {
+/**
+ * A nested list on each session of the page: `load` gets the page's session ids (never empty)
+ * and returns the items grouped by session id, with a constant number of queries.
+ */
+function perSessionList(help: string, load: (sessionIds: string[], ctx: RequestContext) => Promise<Map<string, unknown[]>>): Field {
   return computed(
     { type: 'array', items: { type: 'object' } },
-    async (rows, ctx) => {
-      const loader = sessionRelatedLoader(name);
-      if (!loader || !rows.length) return new Map<string, unknown[]>();
-      return loader(rows.map((r) => r.id as string), ctx);
-    },
+    async (rows, ctx) => (rows.length ? load(rows.map((r) => r.id as string), ctx) : new Map<string, unknown[]>()),
     (row, map) => map.get(row.id as string) ?? [],
     help,
   );
 }
 
-/** Notes attached to each session (generic relation on object_id), shaped as /notes items. */
-const sessionNotesField = computed(
-  { type: 'array', items: { type: 'object' } },
-  async (rows, ctx) => {
-    const ids = rows.map((r) => r.id as string);
-    const map = new Map<string, unknown[]>();
-    if (!ids.length) return map;
-    const found = await ctx.db
-      .select({
-        id: notes.id,
-        user: users.username,
-        date_time: notes.date_time,
-        content_type: notes.content_type,
-        object_id: notes.object_id,
-        text: notes.text,
-        image: notes.image,
-        json: notes.json,
-      })
-      .from(notes)
-      .leftJoin(users, eq(users.id, notes.user))
-      .where(inArray(notes.object_id, ids))
-      .orderBy(asc(notes.date_time), asc(notes.id));
-    for (const n of found) {
-      const item = { ...n, date_time: formatDateTime(n.date_time), image: n.image ? `${ctx.baseUrl}/uploaded/${n.image}` : null };
-      pushTo(map, n.object_id, item);
-    }
-    return map;
-  },
-  (row, map) => map.get(row.id as string) ?? [],
-  'notes attached to the session',
-);
+/** Water administrations linked to each session of the page. */
+const wateradminField = perSessionList('water administrations given during the session', async (ids, ctx) => {
+  const map = new Map<string, unknown[]>();
+  const found = await ctx.db
+    .select({
+      session: waterAdministrations.session,
+      id: waterAdministrations.id,
+      name: waterAdministrations.name,
+      water_type: waterTypes.name,
+      water_administered: waterAdministrations.water_administered,
+    })
+    .from(waterAdministrations)
+    .leftJoin(waterTypes, eq(waterTypes.id, waterAdministrations.water_type))
+    .where(inArray(waterAdministrations.session, ids))
+    .orderBy(asc(waterAdministrations.date_time), asc(waterAdministrations.id));
+  for (const { session, ...item } of found) pushTo(map, session!, item);
+  return map;
+});
 
+/** A nested list another app provides (data, experiments); [] while it has not registered. */
+function delegatedListField(name: (typeof SESSION_RELATED_FIELDS)[number], help: string): Field {
+  return perSessionList(help, async (ids, ctx) => {
+    const loader = sessionRelatedLoader(name);
+    return loader ? loader(ids, ctx) : new Map<string, unknown[]>();
+  });
+}
+
+/** Notes attached to each session (generic relation on object_id), shaped as /notes items. */
+const sessionNotesField = perSessionList('notes attached to the session', async (ids, ctx) => {
+  const map = new Map<string, unknown[]>();
+  const found = await ctx.db
+    .select({
+      id: notes.id,
+      user: users.username,
+      date_time: notes.date_time,
+      content_type: notes.content_type,
+      object_id: notes.object_id,
+      text: notes.text,
+      image: notes.image,
+      json: notes.json,
+    })
+    .from(notes)
+    .leftJoin(users, eq(users.id, notes.user))
+    .where(inArray(notes.object_id, ids))
+    .orderBy(asc(notes.date_time), asc(notes.id));
+  for (const n of found) {
+    const item = { ...n, date_time: formatDateTime(n.date_time), image: n.image ? `${ctx.baseUrl}/uploaded/${n.image}` : null };
+    pushTo(map, n.object_id, item);
+  }
+  return map;
+});
 
 const sessionFields = {
   subject: subjectField(sessions.subject),
@@ -289,7 +278,7 @@ function performanceFilter(op: '>=' | '<='): Filter {
 const projectIcontains: Filter = filter(
   (v) => {
     const m2m = modelRelation(sessions, 'projects');
-    return sql`${sessions.id} in (select ${m2m.from} from ${m2m.through} join subjects_project p on p.id = ${m2m.to} where p.name ilike ${'%' + escapeLike(v) + '%'})`;
+    return sql`${sessions.id} in (select ${m2m.from} from ${m2m.through} join ${projects} on ${projects.id} = ${m2m.to} where ${projects.name} ilike ${'%' + escapeLike(v) + '%'})`;
   },
   { help: 'project name contains (case-insensitive)' },
 );
@@ -313,7 +302,8 @@ const sessionFilters: Record<string, Filter> = {
   performance_lte: performanceFilter('<='),
   histology: nullBoolean((b) => {
     const m2m = modelRelation(sessions, 'procedures');
-    const has = sql`${sessions.subject} in (select s2.subject_id from actions_session s2 join ${m2m.through} on ${m2m.from} = s2.id join ${procedureTypes} on ${procedureTypes.id} = ${m2m.to} where ${procedureTypes.name} = 'Histology')`;
+    const other = alias(sessions, 'histology_session');
+    const has = sql`${sessions.subject} in (select ${other.subject} from ${sessions} ${other} join ${m2m.through} on ${m2m.from} = ${other.id} join ${procedureTypes} on ${procedureTypes.id} = ${m2m.to} where ${procedureTypes.name} = 'Histology')`;
     return b ? has : sql`not ${has}`;
   }, 'true: the subject has a session with the Histology procedure'),
   ...Object.fromEntries(
@@ -741,6 +731,7 @@ export const notificationResource = defineResource({
     send_at: column(notifications.send_at, { default: now }),
     sent_at: column(notifications.sent_at, { readOnly: true }),
     json: column(notifications.json),
+    send_error: column(notifications.send_error, { readOnly: true, help: 'why the last e-mail delivery failed; null once sent' }),
   },
   filters: { subject: bySubjectNickname(notifications.subject), nickname: bySubjectNickname(notifications.subject) },
   autoFilters: ['id', 'notification_type', 'status', 'users'],

@@ -9,7 +9,7 @@ import { subjects } from '../subjects/tables.ts';
 import { checkUnderweight } from './notifications.ts';
 import { surgeries, waterRestrictions, waterTypes } from './tables.ts';
 import { DAY_MS, naiveMs } from './water.ts';
-import { subjectRow, waterControlOf, waterControls } from './water-data.ts';
+import { subjectRow, waterControlOf, waterControls } from './water-figures.ts';
 
 type Ctx = Pick<RequestContext, 'db' | 'config'>;
 

@@ -13,14 +13,14 @@ import {
   integer,
   jsonb,
   pgTable,
-  primaryKey,
   text,
   timestamp,
   unique,
   uuid,
   varchar,
+  type PgTable,
 } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import { joinTable } from '../../db/join-table.ts';
 import { model } from '../../db/models.ts';
 import { labLocations, labs, users } from '../misc/tables.ts';
@@ -43,17 +43,31 @@ export const waterTypes = pgTable('actions_watertype', {
   name: varchar('name', { length: 128 }).notNull().unique(),
 });
 
-export const weighings = pgTable(
-  'actions_weighing',
-  {
+/** id, name and json: the columns of upstream's BaseModel, which most tables extend (fresh builders per table). */
+function baseModelColumns() {
+  return {
     id: uuid('id').primaryKey().defaultRandom(),
     name: varchar('name', { length: 255 }).notNull().default(''),
     json: jsonb('json'),
+  };
+}
+
+/** The columns of weighings and water administrations: who entered what for which subject, when. */
+function userActionColumns() {
+  return {
+    ...baseModelColumns(),
     user: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     subject: uuid('subject_id')
       .notNull()
       .references(() => subjects.id, { onDelete: 'cascade' }),
     date_time: timestamp('date_time', { mode: 'string' }),
+  };
+}
+
+export const weighings = pgTable(
+  'actions_weighing',
+  {
+    ...userActionColumns(),
     weight: doublePrecision('weight').notNull(),
   },
   (t) => [index().on(t.subject, t.date_time), index().on(t.user), index().on(t.date_time), check('actions_weighing_weight_gte_0', sql`${t.weight} >= 0`)],
@@ -62,9 +76,7 @@ export const weighings = pgTable(
 /** The columns every BaseAction table has (fresh builders per table). */
 function baseActionColumns() {
   return {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
+    ...baseModelColumns(),
     subject: uuid('subject_id')
       .notNull()
       .references(() => subjects.id, { onDelete: 'cascade' }),
@@ -76,11 +88,21 @@ function baseActionColumns() {
   };
 }
 
-/** users / procedures join tables of a BaseAction table: <table>_users, <table>_procedures. */
-function actionJoinTables(tableName: string, ownerColumn: string, owner: () => AnyPgColumn) {
+/** Indexes every BaseAction table has: by subject and start, start, lab, location. */
+function baseActionIndexes(t: { subject: AnyPgColumn; start_time: AnyPgColumn; lab: AnyPgColumn; location: AnyPgColumn }) {
+  return [index().on(t.subject, t.start_time), index().on(t.start_time), index().on(t.lab), index().on(t.location)];
+}
+
+/**
+ * users / procedures join tables of a BaseAction table: <table>_users, <table>_procedures, whose
+ * owner column is <model>_id as Django names it (actions_session → session_id).
+ */
+function actionJoinTables(owner: PgTable & { id: AnyPgColumn }) {
+  const tableName = getTableName(owner);
+  const ownerColumn = `${tableName.slice('actions_'.length)}_id`;
   return [
-    joinTable(`${tableName}_users`, ['owner', ownerColumn, owner], ['labmember', 'labmember_id', () => users.id]),
-    joinTable(`${tableName}_procedures`, ['owner', ownerColumn, owner], ['proceduretype', 'proceduretype_id', () => procedureTypes.id]),
+    joinTable(`${tableName}_users`, ['owner', ownerColumn, () => owner.id], ['labmember', 'labmember_id', () => users.id]),
+    joinTable(`${tableName}_procedures`, ['owner', ownerColumn, () => owner.id], ['proceduretype', 'proceduretype_id', () => procedureTypes.id]),
   ] as const;
 }
 
@@ -99,10 +121,7 @@ export const sessions = pgTable(
     auto_datetime: timestamp('auto_datetime', { mode: 'string' }),
   },
   (t) => [
-    index().on(t.subject, t.start_time),
-    index().on(t.start_time),
-    index().on(t.lab),
-    index().on(t.location),
+    ...baseActionIndexes(t),
     index().on(t.parent_session),
     index().on(t.number),
     index().on(t.type),
@@ -111,7 +130,7 @@ export const sessions = pgTable(
     index().on(t.end_time),
   ],
 );
-export const [sessionUsers, sessionProcedures] = actionJoinTables('actions_session', 'session_id', () => sessions.id);
+export const [sessionUsers, sessionProcedures] = actionJoinTables(sessions);
 export const sessionProjects = joinTable(
   'actions_session_projects',
   ['session', 'session_id', () => sessions.id],
@@ -121,14 +140,7 @@ export const sessionProjects = joinTable(
 export const waterAdministrations = pgTable(
   'actions_wateradministration',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
-    user: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
-    subject: uuid('subject_id')
-      .notNull()
-      .references(() => subjects.id, { onDelete: 'cascade' }),
-    date_time: timestamp('date_time', { mode: 'string' }),
+    ...userActionColumns(),
     session: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
     water_administered: doublePrecision('water_administered'),
     water_type: uuid('water_type_id').references(() => waterTypes.id, { onDelete: 'set null' }),
@@ -152,14 +164,11 @@ export const surgeries = pgTable(
     implant_weight: doublePrecision('implant_weight').notNull(),
   },
   (t) => [
-    index().on(t.subject, t.start_time),
-    index().on(t.start_time),
-    index().on(t.lab),
-    index().on(t.location),
+    ...baseActionIndexes(t),
     check('implant_weight_gte_0', sql`${t.implant_weight} >= 0`),
   ],
 );
-export const [surgeryUsers, surgeryProcedures] = actionJoinTables('actions_surgery', 'surgery_id', () => surgeries.id);
+export const [surgeryUsers, surgeryProcedures] = actionJoinTables(surgeries);
 
 export const waterRestrictions = pgTable(
   'actions_waterrestriction',
@@ -169,20 +178,13 @@ export const waterRestrictions = pgTable(
     water_type: uuid('water_type_id').references(() => waterTypes.id, { onDelete: 'set null' }),
   },
   (t) => [
-    index().on(t.subject, t.start_time),
-    index().on(t.start_time),
+    ...baseActionIndexes(t),
     index().on(t.end_time),
-    index().on(t.lab),
-    index().on(t.location),
     index().on(t.water_type),
     check('actions_waterrestriction_reference_weight_gte_0', sql`${t.reference_weight} >= 0`),
   ],
 );
-export const [waterRestrictionUsers, waterRestrictionProcedures] = actionJoinTables(
-  'actions_waterrestriction',
-  'waterrestriction_id',
-  () => waterRestrictions.id,
-);
+export const [waterRestrictionUsers, waterRestrictionProcedures] = actionJoinTables(waterRestrictions);
 
 export const virusInjections = pgTable(
   'actions_virusinjection',
@@ -193,35 +195,23 @@ export const virusInjections = pgTable(
     rate_of_injection: doublePrecision('rate_of_injection'),
     injection_type: varchar('injection_type', { length: 1 }).notNull().default('I'),
   },
-  (t) => [index().on(t.subject, t.start_time), index().on(t.start_time), index().on(t.lab), index().on(t.location)],
+  baseActionIndexes,
 );
-export const [virusInjectionUsers, virusInjectionProcedures] = actionJoinTables(
-  'actions_virusinjection',
-  'virusinjection_id',
-  () => virusInjections.id,
-);
+export const [virusInjectionUsers, virusInjectionProcedures] = actionJoinTables(virusInjections);
 
 export const otherActions = pgTable(
   'actions_otheraction',
   { ...baseActionColumns() },
-  (t) => [index().on(t.subject, t.start_time), index().on(t.start_time), index().on(t.lab), index().on(t.location)],
+  baseActionIndexes,
 );
-export const [otherActionUsers, otherActionProcedures] = actionJoinTables(
-  'actions_otheraction',
-  'otheraction_id',
-  () => otherActions.id,
-);
+export const [otherActionUsers, otherActionProcedures] = actionJoinTables(otherActions);
 
 export const chronicRecordings = pgTable(
   'actions_chronicrecording',
   { ...baseActionColumns() },
-  (t) => [index().on(t.subject, t.start_time), index().on(t.start_time), index().on(t.lab), index().on(t.location)],
+  baseActionIndexes,
 );
-export const [chronicRecordingUsers, chronicRecordingProcedures] = actionJoinTables(
-  'actions_chronicrecording',
-  'chronicrecording_id',
-  () => chronicRecordings.id,
-);
+export const [chronicRecordingUsers, chronicRecordingProcedures] = actionJoinTables(chronicRecordings);
 
 export const NOTIFICATION_TYPES = [
   'responsible_user_change',
@@ -236,9 +226,7 @@ export const SUBJECT_SCOPES = ['none', 'all', 'mine', 'lab'] as const;
 export const notifications = pgTable(
   'actions_notification',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
+    ...baseModelColumns(),
     send_at: timestamp('send_at', { mode: 'string' }).notNull().defaultNow(),
     sent_at: timestamp('sent_at', { mode: 'string' }),
     notification_type: varchar('notification_type', { length: 32 }).notNull(),
@@ -246,6 +234,8 @@ export const notifications = pgTable(
     message: text('message').notNull().default(''),
     subject: uuid('subject_id').references(() => subjects.id, { onDelete: 'set null' }),
     status: varchar('status', { length: 16 }).notNull().default('to-send'),
+    /** why the last delivery attempt failed (ours, no upstream counterpart); null once sent */
+    send_error: text('send_error'),
   },
   (t) => [index().on(t.subject), index().on(t.status, t.send_at), index().on(t.notification_type, t.title)],
 );
@@ -258,9 +248,7 @@ export const notificationUsers = joinTable(
 export const notificationRules = pgTable(
   'actions_notificationrule',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
+    ...baseModelColumns(),
     user: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -270,26 +258,20 @@ export const notificationRules = pgTable(
   (t) => [unique('actions_notificationrule_user_type_uniq').on(t.user, t.notification_type), index().on(t.notification_type)],
 );
 
-export const cullReasons = pgTable('actions_cullreason', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: varchar('name', { length: 255 }).notNull().default(''),
-  json: jsonb('json'),
-  description: text('description').notNull().default(''),
-});
-
-export const cullMethods = pgTable('actions_cullmethod', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: varchar('name', { length: 255 }).notNull().default(''),
-  json: jsonb('json'),
-  description: text('description').notNull().default(''),
-});
+/** Columns of the named, described reference tables (cull reasons and methods). */
+function describedColumns() {
+  return {
+    ...baseModelColumns(),
+    description: text('description').notNull().default(''),
+  };
+}
+export const cullReasons = pgTable('actions_cullreason', describedColumns());
+export const cullMethods = pgTable('actions_cullmethod', describedColumns());
 
 export const culls = pgTable(
   'actions_cull',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    name: varchar('name', { length: 255 }).notNull().default(''),
-    json: jsonb('json'),
+    ...baseModelColumns(),
     user: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     subject: uuid('subject_id')
       .notNull()

@@ -15,6 +15,9 @@ export const DAY_MS = 86_400_000;
 /** Absolute minimum weight fraction (upstream setting WEIGHT_THRESHOLD). */
 export const WEIGHT_THRESHOLD = 0.75;
 
+/** Daily water requirement, mL per gram of implant-free body weight: more below the weight limit. */
+export const WATER_ML_PER_G = { belowLimit: 0.05, normal: 0.04 } as const;
+
 type Curve = Map<number, [number, number]>;
 function toCurve(rows: number[][]): { table: Curve; min: number; max: number } {
   const table: Curve = new Map(rows.map(([w, m, s]) => [w, [m, s]]));
@@ -339,7 +342,7 @@ export class WaterControl {
     const w = this.lastWeighingBefore(d)?.[1] ?? 0;
     const ew = this.expectedWeight(d) || 0;
     const limit = (this.rwPct + this.zwPct) * (ew - iw) + iw;
-    return w < limit ? 0.05 * (w - iw) : 0.04 * (w - iw);
+    return (w < limit ? WATER_ML_PER_G.belowLimit : WATER_ML_PER_G.normal) * (w - iw);
   }
 
   givenWater(d = this.today(), hasSession: boolean | null = null): number {

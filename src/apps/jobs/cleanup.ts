@@ -1,11 +1,12 @@
 // `alyx tasks cleanup`: deletes processing tasks last updated on or before a date, optionally only
 // those with (or without, `~Label`) a given status, only those of signed-off sessions, and at most
 // the N oldest. Upstream's management command `tasks cleanup`, with the same options.
-import { sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
-import { query } from '../../db/client.ts';
 import { parseDateInput, todayInZone } from '../../rest/values.ts';
+import { sessions } from '../actions/tables.ts';
 import { statusFromCodeOrLabel, type StatusCode } from './status.ts';
+import { tasks } from './tables.ts';
 import { parseCommandArgs, UsageError, type CommandDecl, type ParsedArgs } from '../../cli/args.ts';
 
 export interface CleanupOptions {
@@ -65,16 +66,15 @@ export function parseCleanupArgs(argv: string[], timeZone: string): CleanupOptio
   }
 }
 
-/** The WHERE clause selecting the tasks the options designate (raw SQL on upstream table names). */
+/** The WHERE clause selecting the tasks the options designate. */
 export function cleanupCondition(o: CleanupOptions): SQL {
-  const conds: SQL[] = [sql`t.datetime::date <= ${o.before}::date`];
-  if (o.status) conds.push(o.status.exclude ? sql`t.status <> ${o.status.code}` : sql`t.status = ${o.status.code}`);
+  const conds: SQL[] = [sql`${tasks.datetime}::date <= ${o.before}::date`];
+  if (o.status) conds.push(o.status.exclude ? ne(tasks.status, o.status.code) : eq(tasks.status, o.status.code));
   if (o.signedOff) {
-    conds.push(
-      sql`t.session_id in (select s.id from actions_session s where s.json -> 'sign_off_checklist' -> 'sign_off_date' is not null)`,
-    );
+    const signedOff = sql`${sessions.json} -> 'sign_off_checklist' -> 'sign_off_date' is not null`;
+    conds.push(sql`${tasks.session} in (select ${sessions.id} from ${sessions} where ${signedOff})`);
   }
-  return sql.join(conds, sql` and `);
+  return and(...conds)!;
 }
 
 export interface CleanupResult {
@@ -82,19 +82,19 @@ export interface CleanupResult {
   deleted: number;
 }
 
+/** The ids of the designated tasks (the N oldest with --limit), as a subquery. */
+function designatedTasks(tx: Queryable, o: CleanupOptions) {
+  const selection = tx.select({ id: tasks.id }).from(tasks).where(cleanupCondition(o));
+  return o.limit === null ? selection : selection.orderBy(asc(tasks.datetime), asc(tasks.id)).limit(o.limit);
+}
+
 /** Counts, and unless dry deletes, the designated tasks in one transaction. */
 export async function cleanupTasks(db: Queryable, o: CleanupOptions): Promise<CleanupResult> {
-  const where = cleanupCondition(o);
-  const selection =
-    o.limit === null
-      ? sql`select t.id from jobs_task t where ${where}`
-      : sql`select t.id from jobs_task t where ${where} order by t.datetime, t.id limit ${o.limit}`;
   const run = async (tx: Queryable): Promise<CleanupResult> => {
-    const [{ n }] = await query<{ n: number }>(tx, sql`select count(*)::int as n from (${selection}) sel`);
+    const [{ n }] = await tx.select({ n: count() }).from(designatedTasks(tx, o).as('designated'));
     if (o.dry || n === 0) return { found: Number(n), deleted: 0 };
-    const deleted = await query<{ id: string }>(tx, sql`delete from jobs_task where id in (${selection}) returning id`);
+    const deleted = await tx.delete(tasks).where(inArray(tasks.id, designatedTasks(tx, o))).returning({ id: tasks.id });
     return { found: Number(n), deleted: deleted.length };
   };
-  if ('transaction' in db) return (db as { transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T> }).transaction(run);
-  return run(db);
+  return db.transaction(run);
 }

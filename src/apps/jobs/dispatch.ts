@@ -7,14 +7,16 @@
 // `name`; kwargs = { task_id, name, session, graph, executable, arguments, data_repository }.
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { sql } from 'drizzle-orm';
-import { query } from '../../db/client.ts';
+import { and, asc, eq, notExists, sql } from 'drizzle-orm';
 import type { Services } from '../app.ts';
 import { nowInZone } from '../../rest/values.ts';
-import { taskDispatches } from './tables.ts';
+import { dataRepositories } from '../data/tables.ts';
+import { statusFromLabel } from './status.ts';
+import { taskDispatches, tasks } from './tables.ts';
 
 export const DEFAULT_QUEUE = 'celery';
 const BATCH = 500;
+const WAITING = statusFromLabel('Waiting')!;
 
 interface PendingTask {
   id: string;
@@ -80,17 +82,32 @@ export function celeryMessage(t: PendingTask): CeleryMessage {
   };
 }
 
+/** The next batch of Waiting tasks never sent, in the order workers should take them. */
+function undispatchedTasks(db: Services['db']) {
+  const sent = db.select({ task: taskDispatches.task }).from(taskDispatches).where(eq(taskDispatches.task, tasks.id));
+  return db
+    .select({
+      id: tasks.id,
+      name: tasks.name,
+      session_id: tasks.session,
+      graph: tasks.graph,
+      executable: tasks.executable,
+      arguments: tasks.arguments,
+      data_repository: dataRepositories.name,
+      priority: tasks.priority,
+    })
+    .from(tasks)
+    .leftJoin(dataRepositories, eq(dataRepositories.id, tasks.data_repository))
+    .where(and(eq(tasks.status, WAITING), notExists(sent)))
+    .orderBy(sql`${tasks.level} nulls first`, sql`${tasks.priority} desc nulls last`, asc(tasks.datetime))
+    .limit(BATCH);
+}
+
 /** Sends the Waiting tasks not sent yet; returns how many were sent. */
 export async function dispatchWaitingTasks(services: Services, queue = DEFAULT_QUEUE): Promise<number> {
   const url = services.config.rabbitmqUrl;
   if (!url) return 0;
-  const pending = await query<PendingTask>(
-    services.db,
-    sql`select t.id, t.name, t.session_id, t.graph, t.executable, t.arguments, r.name as data_repository, t.priority
-        from jobs_task t left join data_datarepository r on r.id = t.data_repository_id
-        where t.status = 20 and not exists (select 1 from jobs_taskdispatch d where d.task_id = t.id)
-        order by t.level nulls first, t.priority desc nulls last, t.datetime limit ${BATCH}`,
-  );
+  const pending: PendingTask[] = await undispatchedTasks(services.db);
   if (!pending.length) return 0;
   const amqp = await import('amqplib');
   const connection = await amqp.connect(url);

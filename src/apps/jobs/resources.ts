@@ -1,13 +1,13 @@
 // /tasks and /tasks/<uuid> (spec-data §5.1): processing tasks of the task graph, created and
 // updated by workers (ibllib) with a token.
-import { asc, desc, sql } from 'drizzle-orm';
-import { query } from '../../db/client.ts';
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import { column, many, related } from '../../rest/fields.ts';
 import { filter } from '../../rest/filters.ts';
 import { nonFieldError } from '../../rest/errors.ts';
 import { defineResource } from '../../rest/resource.ts';
 import { nowInZone } from '../../rest/values.ts';
 import { sessions } from '../actions/tables.ts';
+import { labs } from '../misc/tables.ts';
 import { dataRepositories } from '../data/tables.ts';
 import { enumLabel, enumLabelFilter, sessionStart } from '../experiments/shared.ts';
 import { tasks } from './tables.ts';
@@ -43,7 +43,7 @@ export const taskResource = defineResource({
   },
   autoFilters: { exclude: ['status'] },
   filters: {
-    lab: filter((v) => sql`${tasks.session} in (select s.id from actions_session s join misc_lab l on l.id = s.lab_id where l.name = ${v})`, {
+    lab: filter((v) => sql`${tasks.session} in (select ${sessions.id} from ${sessions} join ${labs} on ${labs.id} = ${sessions.lab} where ${labs.name} = ${v})`, {
       help: 'lab name of the session',
     }),
     status: enumLabelFilter(tasks.status, 'status', TASK_STATUSES),
@@ -54,12 +54,18 @@ export const taskResource = defineResource({
     // unique (name, session, arguments) when none is null, arguments compared as JSON
     if (m.name === null || m.name === undefined || !m.session || m.arguments === null || m.arguments === undefined) return;
     if (!['name', 'session', 'arguments'].some((k) => k in state.data)) return;
-    const rows = await query(
-      ctx.db,
-      sql`select 1 from jobs_task where name = ${m.name as string} and session_id = ${m.session as string}
-          and arguments = ${JSON.stringify(m.arguments)}::jsonb
-          and id <> ${(state.instance?.id as string) ?? '00000000-0000-0000-0000-000000000000'} limit 1`,
-    );
+    const rows = await ctx.db
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(
+        and(
+          eq(tasks.name, m.name as string),
+          eq(tasks.session, m.session as string),
+          sql`${tasks.arguments} = ${JSON.stringify(m.arguments)}::jsonb`,
+          state.instance ? ne(tasks.id, state.instance.id as string) : undefined,
+        ),
+      )
+      .limit(1);
     if (rows.length) throw nonFieldError('The fields name, session, arguments must make a unique set.');
   },
   beforeWrite(values, _state, ctx) {

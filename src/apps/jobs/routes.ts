@@ -1,12 +1,13 @@
 // GET /tasks-summary/<session uuid>: the tasks of one session counted by status (and by graph),
 // so a dashboard or a worker sees a session's progress in one request. Upstream has no such endpoint.
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
-import { query } from '../../db/client.ts';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Services } from '../app.ts';
 import { notFound } from '../../rest/errors.ts';
 import { formatDateTime, normalizeUuid } from '../../rest/values.ts';
+import { sessions } from '../actions/tables.ts';
 import { TASK_STATUSES, statusLabel } from './status.ts';
+import { tasks } from './tables.ts';
 
 export interface TaskSummary {
   session: string;
@@ -21,13 +22,14 @@ function emptyCounts(): Record<string, number> {
 }
 
 export async function taskSummary(db: Services['db'], sessionId: string): Promise<TaskSummary | null> {
-  const found = await query(db, sql`select 1 from actions_session where id = ${sessionId}`);
+  const found = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, sessionId));
   if (!found.length) return null;
-  const rows = await query<{ graph: string | null; status: number; n: number; last: string | null }>(
-    db,
-    sql`select graph, status, count(*)::int as n, max(datetime)::text as last from jobs_task
-        where session_id = ${sessionId} group by graph, status order by graph nulls first, status`,
-  );
+  const rows = await db
+    .select({ graph: tasks.graph, status: tasks.status, n: count(), last: sql<string | null>`max(${tasks.datetime})::text` })
+    .from(tasks)
+    .where(eq(tasks.session, sessionId))
+    .groupBy(tasks.graph, tasks.status)
+    .orderBy(sql`${tasks.graph} nulls first`, asc(tasks.status));
   const summary: TaskSummary = { session: sessionId, count: 0, status: emptyCounts(), graphs: {}, last_update: null };
   let last: string | null = null;
   for (const r of rows) {

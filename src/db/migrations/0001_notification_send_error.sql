@@ -1,0 +1,1 @@
+ALTER TABLE "actions_notification" ADD COLUMN "send_error" text;
