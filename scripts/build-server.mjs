@@ -118,7 +118,7 @@ export async function buildServer({ srcDir = SRC_DIR, distDir = DIST_DIR, extra 
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.copyFileSync(f, target);
     }
-    writeCommandManifest(tmp);
+    if (fs.existsSync(path.join(tmp, 'cli', 'index.js'))) writeCommandManifest(tmp);
     fs.writeFileSync(path.join(tmp, STAMP), JSON.stringify({ fingerprint, builtAt: new Date().toISOString() }) + '\n');
     if (buildIsCurrent(distDir, srcDir, extra)) {
       // another process built the same sources meanwhile and may be running from it: keep its build
@@ -135,9 +135,24 @@ export async function buildServer({ srcDir = SRC_DIR, distDir = DIST_DIR, extra 
   }
 }
 
+/**
+ * The migrated empty embedded database a first start copies (src/db/template.ts), made by the
+ * compiled code in a child process; skipped while current. Takes 5-10 s, so only the full build
+ * (`npm install`, `npm run build:server`) makes it, not the rebuild at start.
+ */
+export function buildDatabaseTemplate(distDir = DIST_DIR) {
+  const url = JSON.stringify(pathToFileURL(path.join(distDir, 'db', 'template.js')).href);
+  const script = `const { buildTemplate } = await import(${url}); process.stdout.write(await buildTemplate());`;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === THIS_FILE) {
-  if (process.argv.includes('--if-stale') && buildIsCurrent()) process.exit(0);
   const t0 = performance.now();
-  await buildServer();
-  console.log(`server built in ${Math.round(performance.now() - t0)} ms: ${path.relative(process.cwd(), DIST_DIR) || DIST_DIR}`);
+  if (!(process.argv.includes('--if-stale') && buildIsCurrent())) {
+    await buildServer();
+    console.log(`server built in ${Math.round(performance.now() - t0)} ms: ${path.relative(process.cwd(), DIST_DIR) || DIST_DIR}`);
+  }
+  const t1 = performance.now();
+  const template = buildDatabaseTemplate();
+  if (template === 'built') console.log(`empty embedded database template made in ${Math.round(performance.now() - t1)} ms: dist/pglite-template`);
 }

@@ -33,6 +33,11 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** pool size for node-postgres */
   poolSize?: number;
+  /**
+   * PGlite: when `pgliteDir` is empty, a data directory to copy into it first (a migrated empty
+   * database, src/db/template.ts); called only then, under the data-dir lock
+   */
+  template?: () => string | null;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
@@ -52,7 +57,14 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   let unlock = () => {};
   if (opts.pgliteDir) {
     unlock = lockDataDir(path.dirname(opts.pgliteDir));
-    fs.mkdirSync(opts.pgliteDir, { recursive: true });
+    try {
+      fs.mkdirSync(opts.pgliteDir, { recursive: true });
+      const template = !opts.loadDataDir && fs.readdirSync(opts.pgliteDir).length === 0 ? opts.template?.() : null;
+      if (template) fs.cpSync(template, opts.pgliteDir, { recursive: true });
+    } catch (e) {
+      unlock();
+      throw e;
+    }
   }
   try {
     const client = await PGlite.create({

@@ -10,6 +10,7 @@ import { hashPassword } from '../rest/auth.ts';
 import { users } from '../apps/misc/tables.ts';
 import { migrateDatabase, openDatabase, type DbHandle } from './client.ts';
 import { seedVersions } from './tables.ts';
+import { usableTemplate } from './template.ts';
 
 export function pgliteDirOf(config: Config): string {
   return path.join(config.dataDir, 'db');
@@ -21,6 +22,7 @@ export async function openServices(config: Config, opts: { migrate?: boolean; lo
     pgliteDir: config.databaseUrl || opts.inMemory ? null : pgliteDirOf(config),
     loadDataDir: opts.loadDataDir,
     poolSize: config.dbPoolSize,
+    template: usableTemplate,
   });
   const services: Services = { config, handle, db: handle.db };
   if (opts.migrate !== false) {

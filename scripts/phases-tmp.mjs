@@ -1,0 +1,17 @@
+const t0 = performance.now();
+const lap = (l) => console.log(l.padEnd(28), Math.round(performance.now() - t0));
+const D = '/work/wt-startup/dist/server/';
+const { loadConfig } = await import(D + 'config.js'); lap('config');
+const setup = await import(D + 'db/setup.js'); lap('import setup (apps)');
+const { buildServer } = await import(D + 'server.js'); lap('import server');
+const { PGlite } = await import('@electric-sql/pglite'); lap('import pglite');
+const config = loadConfig();
+const s = await setup.openServices(config, { migrate: false }); lap('open pglite');
+const { migrateDatabase } = await import(D + 'db/client.js');
+await migrateDatabase(s.handle); lap('migrate');
+console.log(await setup.seedAll(s)); lap('seedAll');
+await setup.ensureAdmin(s); lap('ensureAdmin');
+const app = await buildServer(s, { logger: false }); lap('buildServer');
+await app.listen({ port: 0 }); lap('listen');
+const r = await app.inject({ url: '/health' }); lap('first /health ' + r.statusCode);
+await app.close(); await s.handle.close(); lap('closed');
