@@ -6,7 +6,7 @@
 // esbuild rather than tsc: it compiles the ~100 files in well under a second where `tsc --noCheck`
 // takes about 10 s, which matters when a start has to rebuild. Types are checked by `npm run typecheck`.
 //
-// Run: node scripts/build-server.mjs [--if-stale]
+// Run: node scripts/build-server.mjs [--if-stale] [--no-template]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -147,12 +147,17 @@ export function buildDatabaseTemplate(distDir = DIST_DIR) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === THIS_FILE) {
+  if (!fs.existsSync(SRC_DIR)) {
+    // `npm ci` before the sources are copied (deploy/Dockerfile): the build comes later
+    console.log('build-server: no src/ yet, nothing to build');
+    process.exit(0);
+  }
   const t0 = performance.now();
   if (!(process.argv.includes('--if-stale') && buildIsCurrent())) {
     await buildServer();
     console.log(`server built in ${Math.round(performance.now() - t0)} ms: ${path.relative(process.cwd(), DIST_DIR) || DIST_DIR}`);
   }
   const t1 = performance.now();
-  const template = buildDatabaseTemplate();
+  const template = process.argv.includes('--no-template') ? 'skipped' : buildDatabaseTemplate();
   if (template === 'built') console.log(`empty embedded database template made in ${Math.round(performance.now() - t1)} ms: dist/pglite-template`);
 }
