@@ -4,7 +4,8 @@
 // directory (reopen); and `alyx migrate`, a one-shot command that opens the database. Prints the
 // medians and writes them, with the machine's load, to the "Start-up" section of bench/RESULTS.md.
 //
-//   npm run bench:startup [-- --runs 5]
+//   npm run bench:startup [-- --runs 5] [-- --bin OTHER/bin/alyx.mjs --label before]
+//   (--bin times another checkout's alyx, e.g. an older release, and leaves RESULTS.md alone)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:startup   (PostgreSQL too)
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -19,8 +20,10 @@ import { buildIsCurrent, buildServer } from '../scripts/build-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
-const bin = path.join(root, 'bin', 'alyx.mjs');
 const argv = process.argv.slice(2);
+const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const OTHER_BIN = option('--bin');
+const bin = OTHER_BIN ? path.resolve(OTHER_BIN) : path.join(root, 'bin', 'alyx.mjs');
 const RUNS = Math.min(20, Math.max(1, Number(argv[argv.indexOf('--runs') + 1]) || 5));
 const PG_URL = process.env.BENCH_DATABASE_URL || null;
 const TARGETS = { help: 300, first: 5000, reopen: 1000, command: 1500 };
@@ -150,7 +153,7 @@ async function measureDatabase(label: string, freshDatabase: () => Promise<{ url
 const tmpDir = () => path.join(os.tmpdir(), `alyx-startup-${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
 
 async function main() {
-  if (!buildIsCurrent()) {
+  if (!OTHER_BIN && !buildIsCurrent()) {
     console.log('bench: building the server first (not timed)');
     await buildServer();
   }
@@ -204,7 +207,7 @@ async function main() {
     '## Start-up',
     '',
     `Measured by \`npm run bench:startup\` (bench/startup.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: Node ${process.version}, ` +
-      `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, \`node bin/alyx.mjs\` (the compiled server in dist/server), ${RUNS} runs each, medians.` +
+      `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, \`node ${OTHER_BIN ? bin : 'bin/alyx.mjs'}\` (${OTHER_BIN ? option('--label') ?? 'another checkout' : 'the compiled server in dist/server'}), ${RUNS} runs each, medians.` +
       (fs.existsSync(path.join(root, 'dist', 'web', 'index.html')) ? '' : ' The web UI was not built (ALYX_SKIP_WEB_BUILD).'),
     'First start: `alyx serve` on an empty data directory (or empty PostgreSQL database) until GET /health answers 200 (migrations, seed data, admin user, listen); ' +
       'reopen: `alyx serve` again on it; command: `alyx migrate` on it (opens the database, checks migrations and seed versions, exits). ' +
@@ -226,6 +229,7 @@ async function main() {
   const section = lines.join('\n');
   console.log('\n' + section);
 
+  if (OTHER_BIN) return;
   // RESULTS.md keeps one section per kind of run: replace ours, keep the others
   const file = path.join(here, 'RESULTS.md');
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';

@@ -1,5 +1,5 @@
 const t0 = performance.now();
-const lap = (l) => console.log(l.padEnd(28), Math.round(performance.now() - t0));
+const c0 = process.cpuUsage(); const lap = (l) => { const c = process.cpuUsage(c0); console.log(l.padEnd(28), Math.round(performance.now() - t0), "cpu", Math.round((c.user + c.system) / 1000)); };
 const D = '/work/wt-startup/dist/server/';
 const { loadConfig } = await import(D + 'config.js'); lap('config');
 const setup = await import(D + 'db/setup.js'); lap('import setup (apps)');
