@@ -234,7 +234,7 @@ async function main() {
   const file = path.join(here, 'RESULTS.md');
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
   const parts = old.split(/^(?=## )/m);
-  const kept = parts.filter((p) => !p.startsWith('## Start-up'));
+  const kept = parts.filter((p) => p.split('\n')[0].trim() !== '## Start-up');
   fs.writeFileSync(file, [...kept.map((p) => p.trimEnd() + '\n'), section].join('\n'));
   console.log(`bench: wrote ${file}`);
 }
