@@ -409,7 +409,8 @@ async function main() {
   const sections = new Map<string, string>();
   for (const part of old.split(/^(?=## )/m)) if (part.startsWith('## ')) sections.set(part.split('\n')[0], part.trimEnd() + '\n');
   sections.set(heading, section);
-  const order = ['## Embedded database (PGlite)', '## PostgreSQL'];
+  const known = ['## Embedded database (PGlite)', '## PostgreSQL'];
+  const order = [...known, ...[...sections.keys()].filter((h) => !known.includes(h))]; // e.g. bench/startup.ts's
   const md = ['# Benchmark results', '', ...order.filter((h) => sections.has(h)).map((h) => sections.get(h)!)].join('\n');
   if (TRACE_MS) {
     console.log('bench: RESULTS.md left as it is (BENCH_TRACE slows the requests down)');

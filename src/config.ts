@@ -8,6 +8,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** connections in the PostgreSQL pool (concurrent requests run on several server processes) */
+  dbPoolSize: number;
   dataDir: string;
   mediaDir: string;
   adminPassword: string | null;
@@ -29,6 +31,7 @@ const KEYS = {
   PORT: 'port',
   HOST: 'host',
   DATABASE_URL: 'databaseUrl',
+  ALYX_DB_POOL_SIZE: 'dbPoolSize',
   ALYX_DATA_DIR: 'dataDir',
   ALYX_MEDIA_DIR: 'mediaDir',
   ALYX_ADMIN_PASSWORD: 'adminPassword',
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: int('PORT', 8000, 0, 65535),
     host: str('HOST') ?? '127.0.0.1',
     databaseUrl,
+    dbPoolSize: int('ALYX_DB_POOL_SIZE', 10, 1, 1000),
     dataDir,
     mediaDir: path.resolve(cwd, str('ALYX_MEDIA_DIR') ?? path.join(dataDir, 'media')),
     adminPassword: str('ALYX_ADMIN_PASSWORD'),

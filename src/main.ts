@@ -1,10 +1,12 @@
 // The `alyx` command: finds the command named by the first one or two words, parses the rest
 // strictly against its declaration (src/cli/args.ts), runs it, and turns expected failures into one
 // line on stderr. Exit codes: 0 success, 1 error while running, 2 usage error.
-import { commandList, commands, generalHelp, type Command } from './cli/index.ts';
+// Only declarations are loaded up front (src/cli/manifest.ts): a command's code when it runs.
 import { ConfigError } from './config.ts';
-import { DataDirLockedError } from './db/client.ts';
-import { CliError, parseCommandArgs, usageOf, UsageError } from './cli/args.ts';
+import { DataDirLockedError } from './db/lock.ts';
+import { CliError, parseCommandArgs, usageOf, UsageError, type Command } from './cli/args.ts';
+import { commandList, generalHelp } from './cli/help.ts';
+import { loadCommands } from './cli/manifest.ts';
 
 const say = (text: string) => console.log(text);
 const complain = (text: string) => console.error(text);
@@ -18,14 +20,14 @@ function expectedMessage(e: unknown): string | null {
 }
 
 /** The command named by `argv`, or the exit code after saying why there is none. */
-function findCommand(argv: string[]): { command: Command; args: string[] } | number {
+function findCommand(commands: Command[], argv: string[]): { command: Command; args: string[] } | number {
   const [name, next, ...rest] = argv;
   if (!name) {
-    complain(generalHelp());
+    complain(generalHelp(commands));
     return 2;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    say(generalHelp());
+    say(generalHelp(commands));
     return 0;
   }
   const twoWord = next !== undefined ? commands.find((c) => c.name === `${name} ${next}`) : undefined;
@@ -40,7 +42,7 @@ function findCommand(argv: string[]): { command: Command; args: string[] } | num
     (asked ? say : complain)(`alyx ${name} commands:\n${commandList(family)}`);
     return asked ? 0 : 2;
   }
-  complain(`alyx: unknown command "${name}". Commands:\n${commandList()}`);
+  complain(`alyx: unknown command "${name}". Commands:\n${commandList(commands)}`);
   return 2;
 }
 
@@ -66,7 +68,7 @@ async function runCommand(command: Command, argv: string[]): Promise<number> {
 
 /** Runs `alyx <argv>`; returns the exit code and sets process.exitCode when it is not 0. */
 export async function main(argv: string[]): Promise<number> {
-  const found = findCommand(argv);
+  const found = findCommand(await loadCommands(), argv);
   const code = typeof found === 'number' ? found : await runCommand(found.command, found.args);
   if (code) process.exitCode = code;
   return code;

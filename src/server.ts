@@ -2,7 +2,7 @@
 // resources and custom routes, the API description, health check and the static web UI.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from './paths.ts';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -21,7 +21,7 @@ import { ping } from './db/client.ts';
 import { registerThrottle } from './rest/throttle.ts';
 import { uiMetadata } from './rest/ui-meta.ts';
 
-export const WEB_DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
+export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist', 'web');
 
 export interface ServerOptions {
   logger?: boolean;

@@ -33,7 +33,13 @@ export interface AlyxApp {
   resources: Resource[];
   /** custom endpoints, registered inside the authenticated scope (see rest/auth.ts for options) */
   routes?(app: FastifyInstance, services: Services): Promise<void> | void;
-  /** idempotent reference data, run at every start after migrations, in app order */
+  /** idempotent reference data, run after migrations in app order when `seedContent` changed */
   seed?(services: Services): Promise<void>;
+  /**
+   * Everything the seed writes (its files' data, the config it reads): a start skips the seed while
+   * the hash of this equals the one stored by the last seed. Without it the seed runs at every start.
+   * A change to how the seed writes that must reach existing databases changes this too (e.g. a version field).
+   */
+  seedContent?(services: Services): unknown;
   jobs?: ScheduledJob[];
 }

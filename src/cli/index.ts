@@ -1,4 +1,6 @@
 // Every `alyx` subcommand. Apps may contribute commands through `cli` exports (files, tasks...).
+// Loading this module loads the whole server: main.ts reaches it only to run a command (the help
+// texts come from the declarations, see src/cli/manifest.ts).
 import { serveCommand } from './serve.ts';
 import { migrateCommand } from './migrate.ts';
 import { userCreateCommand, userPasswordCommand } from './user.ts';
@@ -20,21 +22,3 @@ export const commands: Command[] = [
   restoreCommand,
   ...appCommands,
 ] as Command[];
-
-/** The command list, for `alyx --help` (all of them) or `alyx user` (those starting with "user "). */
-export function commandList(list: Command[] = commands): string {
-  const width = Math.max(...list.map((c) => c.name.length)) + 2;
-  return list.map((c) => `  ${c.name.padEnd(width)}${c.describe}`).join('\n');
-}
-
-export function generalHelp(): string {
-  return [
-    'usage: alyx <command> [options]',
-    '',
-    'Commands:',
-    commandList(),
-    '',
-    '"alyx <command> --help" describes a command. Exit codes: 0 success, 1 error, 2 usage error.',
-    'Configuration comes from the environment (PORT, HOST, DATABASE_URL, ALYX_DATA_DIR, ...) or alyx.config.json; see README.md.',
-  ].join('\n');
-}

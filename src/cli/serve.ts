@@ -34,13 +34,14 @@ export const serveCommand = command({
     let closing = false;
     // the embedded database has no autovacuum, so its planner statistics are never refreshed on
     // their own (without them it guesses, e.g. a sequential scan of the file records for a page of
-    // datasets): ANALYZE at start and then hourly (a few hundred ms on a mid-sized lab database)
+    // datasets): ANALYZE shortly after listening (before, or at once, it would delay the first
+    // answers: the embedded database runs one statement at a time) and then hourly
     let statsTimer: NodeJS.Timeout | null = null;
+    let analyze = () => {};
     if (services.handle.driver === 'pglite') {
-      const analyze = () => {
+      analyze = () => {
         if (!closing) services.db.execute(sql`analyze`).catch((e) => console.error('analyze failed:', e));
       };
-      analyze();
       statsTimer = setInterval(analyze, 3600e3);
       statsTimer.unref();
     }
@@ -57,6 +58,7 @@ export const serveCommand = command({
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     await app.listen({ port: config.port, host: config.host });
+    setTimeout(analyze, 2000).unref();
     console.log(
       `Alyx-local listening on http://${config.host}:${config.port} (database: ${
         services.handle.driver === 'pglite' ? `embedded, ${config.dataDir}/db` : 'PostgreSQL'

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema.ts';
+import { lockDataDir } from './lock.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle has the same query API as the database handle. */
@@ -22,50 +23,7 @@ export interface DbHandle {
   pglite: import('@electric-sql/pglite').PGlite | null;
 }
 
-export class DataDirLockedError extends Error {}
-
-/**
- * PGlite has no file lock of its own: two processes on one data dir silently lose rows.
- * We hold an exclusive lock file with our pid; a lock left by a dead process is taken over.
- */
-export function lockDataDir(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
-  const lockFile = path.join(dir, 'alyx.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = fs.openSync(lockFile, 'wx');
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      return () => {
-        try {
-          if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile);
-        } catch {
-          /* already gone */
-        }
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(fs.readFileSync(lockFile, 'utf8'));
-      let alive = false;
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-        try {
-          process.kill(pid, 0);
-          alive = true;
-        } catch (err) {
-          alive = (err as NodeJS.ErrnoException).code === 'EPERM';
-        }
-      }
-      if (alive) {
-        throw new DataDirLockedError(
-          `the database in ${dir} is in use by another alyx process (pid ${pid}). ` +
-            `Stop that server first (while it runs, use the REST API or the web UI instead).`,
-        );
-      }
-      fs.unlinkSync(lockFile); // stale lock from a process that died
-    }
-  }
-  throw new DataDirLockedError(`could not lock ${dir}`);
-}
+export { DataDirLockedError, lockDataDir } from './lock.ts';
 
 export interface OpenOptions {
   databaseUrl: string | null;
@@ -75,6 +33,11 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** pool size for node-postgres */
   poolSize?: number;
+  /**
+   * PGlite: when `pgliteDir` is empty, a data directory to copy into it first (a migrated empty
+   * database, src/db/template.ts); called only then, under the data-dir lock
+   */
+  template?: () => string | null;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
@@ -94,7 +57,14 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   let unlock = () => {};
   if (opts.pgliteDir) {
     unlock = lockDataDir(path.dirname(opts.pgliteDir));
-    fs.mkdirSync(opts.pgliteDir, { recursive: true });
+    try {
+      fs.mkdirSync(opts.pgliteDir, { recursive: true });
+      const template = !opts.loadDataDir && fs.readdirSync(opts.pgliteDir).length === 0 ? opts.template?.() : null;
+      if (template) fs.cpSync(template, opts.pgliteDir, { recursive: true });
+    } catch (e) {
+      unlock();
+      throw e;
+    }
   }
   try {
     const client = await PGlite.create({

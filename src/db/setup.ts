@@ -1,14 +1,16 @@
-// Start-up: open the database, apply pending migrations, load idempotent seed data, and make sure
-// an administrator exists. Used by `alyx serve`, the other CLI commands and the tests.
+// Start-up: open the database, apply pending migrations, load idempotent seed data when it changed,
+// and make sure an administrator exists. Used by `alyx serve`, the other CLI commands and the tests.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
-import { apps } from '../apps/index.ts';
-import type { Services } from '../apps/app.ts';
+import { apps as allApps } from '../apps/index.ts';
+import type { AlyxApp, Services } from '../apps/app.ts';
 import { hashPassword } from '../rest/auth.ts';
 import { users } from '../apps/misc/tables.ts';
 import { migrateDatabase, openDatabase, type DbHandle } from './client.ts';
+import { seedVersions } from './tables.ts';
+import { usableTemplate } from './template.ts';
 
 export function pgliteDirOf(config: Config): string {
   return path.join(config.dataDir, 'db');
@@ -19,6 +21,8 @@ export async function openServices(config: Config, opts: { migrate?: boolean; lo
     databaseUrl: config.databaseUrl,
     pgliteDir: config.databaseUrl || opts.inMemory ? null : pgliteDirOf(config),
     loadDataDir: opts.loadDataDir,
+    poolSize: config.dbPoolSize,
+    template: usableTemplate,
   });
   const services: Services = { config, handle, db: handle.db };
   if (opts.migrate !== false) {
@@ -32,9 +36,41 @@ export async function openServices(config: Config, opts: { migrate?: boolean; lo
   return services;
 }
 
-/** Seeds every app's reference data, in app order. */
-export async function seedAll(services: Services): Promise<void> {
-  for (const app of apps) if (app.seed) await app.seed(services);
+/** The hash of what an app's seed writes, or null when the app does not declare it (seed always). */
+export function seedHash(app: AlyxApp, services: Services): string | null {
+  if (!app.seedContent) return null;
+  return crypto.createHash('sha256').update(JSON.stringify(app.seedContent(services))).digest('hex');
+}
+
+/**
+ * Seeds each app's reference data, in app order, unless its content is unchanged since the last
+ * seed (the hash stored in alyx_seed_version). `force` seeds regardless.
+ */
+export async function seedAll(
+  services: Services,
+  opts: { force?: boolean; apps?: AlyxApp[] } = {},
+): Promise<{ seeded: string[]; skipped: string[] }> {
+  const { db } = services;
+  const stored = new Map((await db.select({ app: seedVersions.app, hash: seedVersions.hash }).from(seedVersions)).map((r) => [r.app, r.hash]));
+  const report = { seeded: [] as string[], skipped: [] as string[] };
+  for (const app of opts.apps ?? allApps) {
+    if (!app.seed) continue;
+    const hash = seedHash(app, services);
+    if (hash && !opts.force && stored.get(app.name) === hash) {
+      report.skipped.push(app.name);
+      continue;
+    }
+    await app.seed(services);
+    // after the seed: if it failed, the next start tries again
+    if (hash) {
+      await db
+        .insert(seedVersions)
+        .values({ app: app.name, hash })
+        .onConflictDoUpdate({ target: seedVersions.app, set: { hash, seeded_at: sql`now()` } });
+    }
+    report.seeded.push(app.name);
+  }
+  return report;
 }
 
 /**

@@ -14,13 +14,21 @@ const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed')
 const readSeed = (file: string) =>
   (JSON.parse(fs.readFileSync(path.join(SEED_DIR, file), 'utf8')) as { rows: Array<{ id: string; name: string; description?: string }> }).rows;
 
+const SEED_FILES = {
+  procedureTypes: 'procedure-types.json',
+  waterTypes: 'water-types.json',
+  cullReasons: 'cull-reasons.json',
+  cullMethods: 'cull-methods.json',
+};
+const seedContent = () => Object.values(SEED_FILES).map(readSeed);
+
 /** Reference data of upstream's install fixtures (spec-core §4.17); idempotent. */
 export async function seedActions(services: Services): Promise<void> {
   await services.db.transaction(async (tx) => {
-    await tx.insert(procedureTypes).values(readSeed('procedure-types.json')).onConflictDoNothing();
-    await tx.insert(waterTypes).values(readSeed('water-types.json')).onConflictDoNothing();
-    await tx.insert(cullReasons).values(readSeed('cull-reasons.json')).onConflictDoNothing();
-    await tx.insert(cullMethods).values(readSeed('cull-methods.json')).onConflictDoNothing();
+    await tx.insert(procedureTypes).values(readSeed(SEED_FILES.procedureTypes)).onConflictDoNothing();
+    await tx.insert(waterTypes).values(readSeed(SEED_FILES.waterTypes)).onConflictDoNothing();
+    await tx.insert(cullReasons).values(readSeed(SEED_FILES.cullReasons)).onConflictDoNothing();
+    await tx.insert(cullMethods).values(readSeed(SEED_FILES.cullMethods)).onConflictDoNothing();
   });
 }
 
@@ -31,6 +39,7 @@ const app: AlyxApp = {
   resources: [...actionResources, waterRestrictedSubjectResource],
   routes: actionRoutes,
   seed: seedActions,
+  seedContent,
   jobs: [
     {
       // upstream's `check_water_admin` cron: water and weighing checks of restricted subjects

@@ -11,11 +11,14 @@ import './session-hooks.ts';
 const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed');
 const readSeed = <T>(name: string): T[] => JSON.parse(fs.readFileSync(path.join(SEED_DIR, name), 'utf8'));
 
+const SEED_FILES = { repositoryTypes: 'repository-types.json', formats: 'formats.json', datasetTypes: 'dataset-types.json' };
+const seedContent = () => Object.values(SEED_FILES).map(readSeed);
+
 async function seed(services: Services): Promise<void> {
   const db = services.db;
-  await db.insert(dataRepositoryTypes).values(readSeed<{ id: string; name: string }>('repository-types.json')).onConflictDoNothing();
-  await db.insert(dataFormats).values(readSeed<typeof dataFormats.$inferInsert>('formats.json')).onConflictDoNothing();
-  const types = readSeed<{ id: string; name: string; description: string; filename_pattern: string }>('dataset-types.json');
+  await db.insert(dataRepositoryTypes).values(readSeed<{ id: string; name: string }>(SEED_FILES.repositoryTypes)).onConflictDoNothing();
+  await db.insert(dataFormats).values(readSeed<typeof dataFormats.$inferInsert>(SEED_FILES.formats)).onConflictDoNothing();
+  const types = readSeed<{ id: string; name: string; description: string; filename_pattern: string }>(SEED_FILES.datasetTypes);
   await db
     .insert(datasetTypes)
     .values(types.map((t) => ({ ...t, filename_pattern: t.filename_pattern === '' ? null : t.filename_pattern })))
@@ -27,6 +30,7 @@ const app: AlyxApp = {
   resources: dataResources,
   routes: dataRoutes,
   seed,
+  seedContent,
   jobs: [
     { name: 'cache tables', everySeconds: 3600, enabledByDefault: false, run: async (services) => void (await buildCache(services)) },
     { name: 'files check', everySeconds: 86400, enabledByDefault: false, run: async (services) => void (await checkFiles(services.db, services.config)) },

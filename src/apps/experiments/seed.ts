@@ -7,6 +7,9 @@ import reference from './seed/reference.json' with { type: 'json' };
 import { nestedSets, readRegionRows } from './brain-regions.ts';
 import { brainRegions, coordinateSystems, imagingTypes, probeModels } from './tables.ts';
 
+/** what seedExperiments writes (see AlyxApp.seedContent) */
+export const experimentsSeedContent = () => [readRegionRows(), reference];
+
 export async function seedExperiments(services: Services): Promise<void> {
   const rows = readRegionRows();
   await services.db.transaction(async (tx) => {

@@ -12,5 +12,6 @@ const app: AlyxApp = {
     // the lab named by ALYX_LAB, created on first start
     await db.insert(labs).values({ name: config.labName, timezone: config.timeZone }).onConflictDoNothing();
   },
+  seedContent: ({ config }) => [config.labName, config.timeZone],
 };
 export default app;

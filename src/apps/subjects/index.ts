@@ -1,7 +1,7 @@
 import type { AlyxApp } from '../app.ts';
 import { projectResource, subjectResource } from './resources.ts';
 import { referenceResources } from './reference.ts';
-import { seedHousing, seedSubjects } from './seed.ts';
+import { seedHousing, seedSubjects, subjectsSeedContent } from './seed.ts';
 
 const app: AlyxApp = {
   name: 'subjects',
@@ -10,5 +10,6 @@ const app: AlyxApp = {
     await seedHousing(services);
     await seedSubjects(services);
   },
+  seedContent: subjectsSeedContent,
 };
 export default app;

@@ -7,6 +7,9 @@ import { sources, species } from './tables.ts';
 import housing from '../misc/seed/housing.json' with { type: 'json' };
 import reference from './seed/reference.json' with { type: 'json' };
 
+/** what seedHousing and seedSubjects write (see AlyxApp.seedContent) */
+export const subjectsSeedContent = () => [housing, reference];
+
 export async function seedHousing(services: Services): Promise<void> {
   await services.db.transaction(async (tx) => {
     const row = (r: { id: string; name: string }) => ({ id: r.id, name: r.name, description: '', json: null });

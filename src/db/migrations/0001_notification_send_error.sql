@@ -1,1 +1,0 @@
-ALTER TABLE "actions_notification" ADD COLUMN "send_error" text;
