@@ -4,7 +4,7 @@ import { migrateCommand } from './migrate.ts';
 import { userCreateCommand, userPasswordCommand } from './user.ts';
 import { appCommands } from './app-commands.ts';
 import { importCommand } from './import.ts';
-import { backupCommand } from './backup.ts';
+import { backupCommand, backupVerifyCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
 import type { Command } from './args.ts';
 
@@ -17,6 +17,7 @@ export const commands: Command[] = [
   userPasswordCommand,
   importCommand,
   backupCommand,
+  backupVerifyCommand,
   restoreCommand,
   ...appCommands,
 ] as Command[];
