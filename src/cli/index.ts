@@ -6,6 +6,7 @@ import { appCommands } from './app-commands.ts';
 import { importCommand } from './import.ts';
 import { backupCommand, backupVerifyCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
+import { doctorCommand } from './doctor.ts';
 import type { Command } from './args.ts';
 
 export type { Command };
@@ -19,6 +20,7 @@ export const commands: Command[] = [
   backupCommand,
   backupVerifyCommand,
   restoreCommand,
+  doctorCommand,
   ...appCommands,
 ] as Command[];
 
