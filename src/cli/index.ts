@@ -7,6 +7,7 @@ import { importCommand } from './import.ts';
 import { backupCommand, backupVerifyCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
 import { doctorCommand } from './doctor.ts';
+import { upgradeCommand } from './upgrade.ts';
 import type { Command } from './args.ts';
 
 export type { Command };
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   backupVerifyCommand,
   restoreCommand,
   doctorCommand,
+  upgradeCommand,
   ...appCommands,
 ] as Command[];
 
