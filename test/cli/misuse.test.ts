@@ -38,7 +38,11 @@ async function alyx(...argv: string[]) {
 
 describe('alyx misuse', () => {
   it.each([
-    [['backup', '--ouput', 'x.tar.gz'], 'alyx backup: unexpected argument --ouput', 'usage: alyx backup [--output FILE] [--sql]'],
+    [['backup', '--ouput', 'x.tar.gz'], 'alyx backup: unexpected argument --ouput', 'usage: alyx backup [--out DIR|FILE] [--with-secrets] [--sql]'],
+    [['backup', '--sql', '--with-secrets'], 'alyx backup: --with-secrets applies to archives, not to --sql', 'usage: alyx backup'],
+    [['backup', 'verify'], 'alyx backup verify: missing FILE', 'usage: alyx backup verify FILE'],
+    [['doctor', '--timeout', 'soon'], 'alyx doctor: --timeout: "soon" is not a non-negative integer', 'usage: alyx doctor [--timeout SECONDS]'],
+    [['upgrade', 'now'], 'alyx upgrade: unexpected argument now', 'usage: alyx upgrade [--out DIR|FILE]'],
     [['serve', '--port', '9999', '--bogus'], 'alyx serve: unexpected argument --bogus', 'usage: alyx serve'],
     [['serve', '--port', 'abc'], 'alyx serve: --port: "abc" is not a non-negative integer', 'usage: alyx serve'],
     [['import', '--dryrun', 'FILE'], 'alyx import: unexpected argument --dryrun', 'usage: alyx import DUMP.json[.gz] [--replace] [--dry-run]'],
