@@ -269,6 +269,8 @@ export interface DoctorOptions {
   /** per network check (SMTP, RabbitMQ) */
   timeoutMs?: number;
   now?: number;
+  /** the running server's own services: check through them (the server owns the data directory) */
+  services?: Services;
 }
 
 /** Runs every check; never throws for a problem it can name. */
@@ -277,19 +279,28 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<Check[]> {
   const timeoutMs = opts.timeoutMs ?? 5000;
   let config: Config;
   try {
-    config = loadConfig(env, opts.cwd);
+    config = opts.services?.config ?? loadConfig(env, opts.cwd);
   } catch (e) {
     return [{ name: 'config', status: 'fail', detail: (e as Error).message, fix: 'correct that setting (alyx configure rewrites the file)' }];
   }
   const checks: Check[] = [{ name: 'config', status: 'ok', detail: config.configFile ? `valid (${config.configFile})` : 'valid (environment and defaults; no alyx.config.json)' }];
   checks.push(timeZoneCheck(config, env));
   let heldBy: number | null = null;
-  if (!config.databaseUrl) {
+  if (opts.services) {
+    checks.push({ name: 'database', status: 'ok', detail: config.databaseUrl ? 'PostgreSQL reachable' : `embedded, ${path.join(config.dataDir, 'db')}, held by this server` });
+    try {
+      checks.push(...(await databaseChecks(opts.services)));
+    } catch (e) {
+      checks.push({ name: 'database', status: 'fail', detail: (e as Error).message, fix: config.databaseUrl ? 'check the PostgreSQL server' : 'restart the server' });
+    }
+  } else if (!config.databaseUrl) {
     const lock = lockCheck(config);
     checks.push(lock.check);
     heldBy = lock.heldBy;
   }
-  if (heldBy !== null) {
+  if (opts.services) {
+    // checked above
+  } else if (heldBy !== null) {
     checks.push({
       name: 'database',
       status: 'warn',
