@@ -86,6 +86,10 @@ function describeBackup(r: { file: string; bytes: number; manifest: Manifest }):
 
 /** A backup archive of the configured site; through the running server when it holds the data directory. */
 export async function backupSite(config: Config, opts: { out?: string; withSecrets?: boolean }): Promise<{ file: string; bytes: number; manifest: Manifest; viaServer: boolean }> {
+  const dir = pgliteDirOf(config);
+  if (!config.databaseUrl && !fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    throw new CliError(`there is no embedded database in ${dir} to back up (ALYX_DATA_DIR=${config.dataDir})`);
+  }
   let services;
   try {
     services = await openServices(config, { migrate: false });

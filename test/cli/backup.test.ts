@@ -212,7 +212,7 @@ if (!usePg) {
       const tarball = path.join(work, 'embedded.tar.gz');
       await backupDatabase(embedded, tarball);
       await expect(restoreDatabase(pgConfig(await newDb()), tarball)).rejects.toThrow(/backup of an embedded database/);
-    });
+    }, 240_000); // a new embedded database (initdb, migrations) and two dumps: over a minute on a loaded 2-core machine
   });
 }
 

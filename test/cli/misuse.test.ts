@@ -97,6 +97,12 @@ describe('alyx misuse', () => {
     expect([r.code, r.err]).toEqual([1, `alyx import: ${path.join(work, 'missing.json')} does not exist`]);
     r = await alyx('restore', path.join(work, 'missing.tar.gz'));
     expect([r.code, r.err]).toEqual([1, `alyx restore: ${path.join(work, 'missing.tar.gz')} does not exist`]);
+    r = await alyx('backup');
+    expect([r.code, r.err]).toEqual([1, `alyx backup: there is no embedded database in ${path.join(work, 'empty', 'db')} to back up (ALYX_DATA_DIR=${path.join(work, 'empty')})`]);
+    expect(fs.existsSync(path.join(work, 'empty', 'db'))).toBe(false);
+    r = await alyx('backup', 'verify', path.join(work, 'missing.tar.gz'));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(`FAILED: 1 problem(s):\n  - ${path.join(work, 'missing.tar.gz')} does not exist`);
     process.env.PORT = 'eighty';
     r = await alyx('migrate');
     expect([r.code, r.err]).toEqual([1, 'alyx migrate: PORT must be an integer between 0 and 65535, got "eighty"']);
