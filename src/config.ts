@@ -23,8 +23,19 @@ export interface Config {
   /** interval of the in-process scheduler in seconds; 0 disables it */
   schedulerIntervalSeconds: number;
   smtp: { host: string; port: number; from: string; user?: string; password?: string; accessToken?: string } | null;
+  /** backups (`alyx backup`, scheduled backups, retention): see src/ops/ */
+  backup: BackupConfig;
   /** where the config values came from, for `alyx doctor` */
   configFile: string | null;
+}
+
+export interface BackupConfig {
+  /** where `alyx backup` (without --out), the scheduled backups and safety copies go */
+  dir: string;
+  /** hours between scheduled backups; 0: no scheduled backups */
+  intervalHours: number;
+  /** scheduled backups kept: the newest of each of the last N days, ISO weeks and months */
+  keep: { daily: number; weekly: number; monthly: number };
 }
 
 const KEYS = {
@@ -40,6 +51,11 @@ const KEYS = {
   ALYX_RABBITMQ_URL: 'rabbitmqUrl',
   ALYX_THROTTLE_PER_MINUTE: 'throttleBurstPerMinute',
   ALYX_SCHEDULER_INTERVAL: 'schedulerIntervalSeconds',
+  ALYX_BACKUP_DIR: 'backupDir',
+  ALYX_BACKUP_INTERVAL_HOURS: 'backupIntervalHours',
+  ALYX_BACKUP_KEEP_DAILY: 'backupKeepDaily',
+  ALYX_BACKUP_KEEP_WEEKLY: 'backupKeepWeekly',
+  ALYX_BACKUP_KEEP_MONTHLY: 'backupKeepMonthly',
 } as const;
 
 export class ConfigError extends Error {}
@@ -71,10 +87,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const { file, values } = readConfigFile(env, cwd);
   // The config file uses the same names as the environment (PORT, DATABASE_URL, ...), or the
   // camelCase keys of Config; the environment wins over both.
+  // the backup settings may also be grouped: "backup": {"dir", "intervalHours", "keep": {"daily", ...}}
+  const rawBackup = (values.backup ?? {}) as Record<string, unknown>;
+  const rawKeep = (rawBackup.keep ?? {}) as Record<string, unknown>;
+  const grouped: Partial<Record<keyof typeof KEYS, unknown>> = {
+    ALYX_BACKUP_DIR: rawBackup.dir,
+    ALYX_BACKUP_INTERVAL_HOURS: rawBackup.intervalHours,
+    ALYX_BACKUP_KEEP_DAILY: rawKeep.daily,
+    ALYX_BACKUP_KEEP_WEEKLY: rawKeep.weekly,
+    ALYX_BACKUP_KEEP_MONTHLY: rawKeep.monthly,
+  };
   const pick = (envKey: keyof typeof KEYS): unknown => {
     if (env[envKey] !== undefined && env[envKey] !== '') return env[envKey];
     if (values[envKey] !== undefined) return values[envKey];
-    return values[KEYS[envKey]];
+    if (values[KEYS[envKey]] !== undefined) return values[KEYS[envKey]];
+    return grouped[envKey];
   };
   const int = (envKey: keyof typeof KEYS, def: number, min: number, max: number): number => {
     const raw = pick(envKey);
@@ -138,6 +165,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     repositoryDirs,
     schedulerIntervalSeconds: int('ALYX_SCHEDULER_INTERVAL', 0, 0, 86_400 * 7),
     smtp,
+    backup: {
+      dir: path.resolve(cwd, str('ALYX_BACKUP_DIR') ?? path.join(dataDir, 'backups')),
+      intervalHours: int('ALYX_BACKUP_INTERVAL_HOURS', 0, 0, 24 * 366),
+      keep: {
+        daily: int('ALYX_BACKUP_KEEP_DAILY', 7, 0, 10_000),
+        weekly: int('ALYX_BACKUP_KEEP_WEEKLY', 4, 0, 10_000),
+        monthly: int('ALYX_BACKUP_KEEP_MONTHLY', 12, 0, 10_000),
+      },
+    },
     configFile: file,
   };
 }

@@ -12,7 +12,8 @@ import { apps } from './apps/index.ts';
 import type { Services } from './apps/app.ts';
 import { registerAuth, registerAuthRoutes } from './rest/auth.ts';
 import { PUBLIC_ROUTE } from './rest/permissions.ts';
-import { ApiError, errorBody, fromDatabaseError } from './rest/errors.ts';
+import { ApiError, errorBody, fromDatabaseError, notAuthenticated, permissionDenied } from './rest/errors.ts';
+import { runDoctor } from './ops/doctor.ts';
 import { registerResource } from './rest/routes.ts';
 import type { Resource } from './rest/resource.ts';
 import { buildCoreApi, buildOpenApi, collectCustomRoutes, type CustomRouteDoc } from './rest/schema.ts';
@@ -52,7 +53,15 @@ export async function buildServer(services: Services, options: ServerOptions = {
 
   registerDocs(app, resources, customRoutes);
   app.get('/api/ui-meta', async () => uiMetadata(resources));
-  app.get('/health', { config: PUBLIC_ROUTE }, async (_request, reply) => {
+  app.get('/health', { config: PUBLIC_ROUTE }, async (request, reply) => {
+    if ((request.query as Record<string, string>).full === '1') {
+      // `alyx doctor` through the running server (which owns the embedded database): superusers only
+      if (!request.user) throw notAuthenticated();
+      if (!request.user.is_superuser) throw permissionDenied();
+      const checks = await runDoctor({ services });
+      const failed = checks.some((c) => c.status === 'fail');
+      return reply.code(failed ? 503 : 200).send({ status: failed ? 'failing' : 'ok', checks });
+    }
     const ok = await ping(services.db);
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable', driver: services.handle.driver });
   });

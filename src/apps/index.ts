@@ -5,6 +5,7 @@ import actions from './actions/index.ts';
 import data from './data/index.ts';
 import experiments from './experiments/index.ts';
 import jobs from './jobs/index.ts';
+import ops from '../ops/index.ts';
 
 /** In dependency order: seeds run in this order too. */
-export const apps: AlyxApp[] = [misc, subjects, actions, data, experiments, jobs];
+export const apps: AlyxApp[] = [misc, subjects, actions, data, experiments, jobs, ops];

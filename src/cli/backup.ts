@@ -1,17 +1,21 @@
-// `alyx backup [--output FILE] [--sql]`: a consistent copy of the database.
-// - Embedded database: the PGlite data directory as a .tar.gz (exact, fast, restored by `alyx restore`
-//   into an empty data directory), or with --sql a plain SQL script (PGlite's pg_dump), which
-//   `alyx restore` also loads into PostgreSQL: the way to move from the embedded database to a server.
-// - PostgreSQL (DATABASE_URL): `pg_dump` from PATH, as a plain SQL script.
-// The embedded database is opened under the data-dir lock: while `alyx serve` runs on it, backup
-// refuses (stop the server, or back up its files with the server stopped).
+// `alyx backup [--out DIR|FILE] [--with-secrets]`: one archive with the database, the uploaded
+// media and the config, and a manifest (src/ops/archive.ts). While `alyx serve` runs on the
+// embedded data directory, the server writes it (src/ops/control.ts): PGlite must not be opened twice.
+// `alyx backup verify FILE`: restores an archive into a scratch database and compares it with its manifest.
+// `alyx backup --sql`: the database alone as a plain SQL script (PGlite's pg_dump, or pg_dump from
+// PATH with DATABASE_URL), for other tools; `alyx restore` still reads it (and the data-dir tarballs
+// of earlier releases) into an empty database.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import { pgliteDirOf } from '../db/setup.ts';
-import { CliError, command } from './args.ts';
+import { DataDirLockedError } from '../db/client.ts';
+import { openServices } from '../db/setup.ts';
+import { createBackup, verifyBackup, type Manifest } from '../ops/archive.ts';
+import { backupThroughServer } from '../ops/control.ts';
+import { CliError, command, UsageError } from './args.ts';
 
 export type BackupFormat = 'pglite-tar' | 'sql';
 
@@ -72,18 +76,75 @@ export async function backupDatabase(config: Config, output: string | null, opts
   }
 }
 
+function describeBackup(r: { file: string; bytes: number; manifest: Manifest }): string {
+  const tables = Object.values(r.manifest.database.tables);
+  const rows = tables.reduce((a, t) => a + t.rows, 0);
+  const media = Object.keys(r.manifest.media.files).length;
+  const cfg = r.manifest.config ? `, config (${r.manifest.config.redacted ? 'secrets redacted' : 'with secrets'})` : ', no config file';
+  return `backup written to ${r.file} (${(r.bytes / 1e6).toFixed(1)} MB): database (${tables.length} tables, ${rows} rows, schema ${r.manifest.schema.migration}), ${media} media files${cfg}`;
+}
+
+/** A backup archive of the configured site; through the running server when it holds the data directory. */
+export async function backupSite(config: Config, opts: { out?: string; withSecrets?: boolean }): Promise<{ file: string; bytes: number; manifest: Manifest; viaServer: boolean }> {
+  const dir = pgliteDirOf(config);
+  if (!config.databaseUrl && !fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    throw new CliError(`there is no embedded database in ${dir} to back up (ALYX_DATA_DIR=${config.dataDir})`);
+  }
+  let services;
+  try {
+    services = await openServices(config, { migrate: false });
+  } catch (e) {
+    if (!(e instanceof DataDirLockedError)) throw e;
+    const remote = await backupThroughServer(config, opts);
+    if (!remote) throw e;
+    return { ...remote, viaServer: true };
+  }
+  try {
+    return { ...(await createBackup(services, opts)), viaServer: false };
+  } finally {
+    await services.handle.close();
+  }
+}
+
 export const backupCommand = command({
   name: 'backup',
-  describe: 'write a consistent copy of the database (embedded: data-dir .tar.gz, or SQL with --sql; PostgreSQL: pg_dump)',
+  describe: 'write one archive with the database, the uploaded media and the config (secrets redacted), with a manifest',
   options: {
-    output: { type: 'string', short: 'o', value: 'FILE', describe: 'where to write it (default alyx-backup-<date>-<time>.tar.gz or .sql)' },
-    sql: { type: 'boolean', describe: 'embedded database: a plain SQL script (restorable into PostgreSQL)' },
+    out: { type: 'string', short: 'o', value: 'DIR|FILE', describe: 'a directory (gets alyx-backup-<date>-<time>.tar.gz) or a file (default: the backup directory, ALYX_BACKUP_DIR)' },
+    'with-secrets': { type: 'boolean', describe: 'keep passwords and tokens of alyx.config.json in the archive' },
+    sql: { type: 'boolean', describe: 'instead: the database alone as a plain SQL script (--out names the file)' },
   },
   async run({ values }) {
     const config = loadConfig();
-    const r = await backupDatabase(config, values.output ?? null, { sql: values.sql });
-    const what = r.format === 'sql' ? 'SQL script' : 'embedded data directory (tar.gz)';
-    console.log(`backup written to ${r.file} (${what}, ${(r.bytes / 1e6).toFixed(1)} MB)`);
-    console.log(`uploaded files in ${config.mediaDir} are not in the backup: copy that directory too.`);
+    if (values.sql) {
+      if (values['with-secrets']) throw new UsageError('--with-secrets applies to archives, not to --sql');
+      const r = await backupDatabase(config, values.out ?? null, { sql: true });
+      console.log(`SQL script written to ${r.file} (${(r.bytes / 1e6).toFixed(1)} MB): the database only, without media or config`);
+      return;
+    }
+    const r = await backupSite(config, { out: values.out, withSecrets: values['with-secrets'] });
+    console.log(describeBackup(r) + (r.viaServer ? ' (written by the running server)' : ''));
+  },
+});
+
+export const backupVerifyCommand = command({
+  name: 'backup verify',
+  describe: 'restore a backup archive into a scratch database and compare counts and checksums with its manifest',
+  positionals: [{ name: 'FILE', describe: 'an archive written by "alyx backup"' }],
+  async run({ positionals: [file] }) {
+    const config = loadConfig();
+    const r = await verifyBackup(config, path.resolve(file), (line) => console.log(line));
+    const m = r.manifest;
+    if (m) {
+      const rows = Object.values(m.database.tables).reduce((a, t) => a + t.rows, 0);
+      console.log(`${file}: made ${m.createdAt} by Alyx-local ${m.appVersion}, schema ${m.schema.migration}, ${Object.keys(m.database.tables).length} tables, ${rows} rows, ${Object.keys(m.media.files).length} media files`);
+    }
+    if (r.ok) {
+      console.log(`OK: every table's row count and checksum and every media file match the manifest (restored into ${r.scratch})`);
+      return 0;
+    }
+    console.log(`FAILED: ${r.problems.length} problem(s):`);
+    for (const p of r.problems) console.log(`  - ${p}`);
+    return 1;
   },
 });

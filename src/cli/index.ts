@@ -6,8 +6,10 @@ import { migrateCommand } from './migrate.ts';
 import { userCreateCommand, userPasswordCommand } from './user.ts';
 import { appCommands } from './app-commands.ts';
 import { importCommand } from './import.ts';
-import { backupCommand } from './backup.ts';
+import { backupCommand, backupVerifyCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
+import { doctorCommand } from './doctor.ts';
+import { upgradeCommand } from './upgrade.ts';
 import type { Command } from './args.ts';
 
 export type { Command };
@@ -19,6 +21,9 @@ export const commands: Command[] = [
   userPasswordCommand,
   importCommand,
   backupCommand,
+  backupVerifyCommand,
   restoreCommand,
+  doctorCommand,
+  upgradeCommand,
   ...appCommands,
 ] as Command[];

@@ -1,9 +1,11 @@
-// `alyx restore FILE`: loads a backup made by `alyx backup` into an empty database.
+// `alyx restore FILE [--config]`: a backup archive from `alyx backup` replaces the database content
+// (one transaction), the uploaded media and, with --config, alyx.config.json, after a safety backup
+// of what is there (src/ops/archive.ts). Refuses an archive from a newer schema. Never runs at start.
+// Older backups (the database alone: an embedded data-dir tarball or an SQL script) are still read,
+// into an empty database only:
 // - embedded data-dir tarball -> a new embedded database (ALYX_DATA_DIR/db must be empty);
 // - SQL script -> the embedded database (empty data dir), or PostgreSQL with DATABASE_URL (empty
-//   database; needs `psql` on PATH). So `backup --sql` + `restore` with DATABASE_URL moves a lab
-//   from the embedded database to a PostgreSQL server.
-// Restore never overwrites: it refuses a non-empty target, and holds the data-dir lock meanwhile.
+//   database; needs `psql` on PATH).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -13,6 +15,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { lockDataDir, openDatabase, query, type DbHandle } from '../db/client.ts';
 import { pgliteDirOf } from '../db/setup.ts';
 import { requireTool } from './backup.ts';
+import { isBackupArchive, restoreBackup } from '../ops/archive.ts';
 import { CliError, command } from './args.ts';
 
 export type BackupKind = 'pglite-tar' | 'sql';
@@ -125,10 +128,24 @@ export async function restoreDatabase(config: Config, file: string): Promise<{ k
 
 export const restoreCommand = command({
   name: 'restore',
-  describe: 'load a backup from "alyx backup" into an empty database (embedded data dir, or DATABASE_URL with psql)',
-  positionals: [{ name: 'FILE', describe: 'a .tar.gz or .sql file written by "alyx backup"' }],
-  async run({ positionals: [file] }) {
-    const r = await restoreDatabase(loadConfig(), file);
-    console.log(`restored ${r.kind === 'sql' ? 'SQL script' : 'embedded data directory'} into ${r.target} (${r.users} users)`);
+  describe: 'replace the database, media (and with --config the config) with a backup, after a safety backup of what is there',
+  positionals: [{ name: 'FILE', describe: 'an archive written by "alyx backup" (or an older database-only .tar.gz / .sql backup)' }],
+  options: {
+    config: { type: 'boolean', describe: 'also restore alyx.config.json (redacted secrets keep their current values)' },
+  },
+  async run({ positionals: [file], values }) {
+    const config = loadConfig();
+    if (!fs.existsSync(file)) throw new CliError(`${file} does not exist`);
+    if (!(await isBackupArchive(file))) {
+      if (values.config) throw new CliError(`${file} is a database-only backup: it has no config to restore`);
+      const r = await restoreDatabase(config, file);
+      console.log(`restored ${r.kind === 'sql' ? 'SQL script' : 'embedded data directory'} into ${r.target} (${r.users} users)`);
+      return;
+    }
+    const r = await restoreBackup(config, file, { config: values.config, log: (line) => console.log(line) });
+    if (!r.safety) console.log('there was no database yet: no safety backup needed');
+    const what = r.configWritten ? `, config written to ${r.configWritten}` : r.manifest.config ? ' (config not restored: add --config)' : '';
+    console.log(`restored ${file} (made ${r.manifest.createdAt}): ${r.tables} tables, ${r.rows} rows, ${r.mediaFiles} media files${what}`);
+    if (r.safety) console.log(`what was there before is in ${r.safety}`);
   },
 });

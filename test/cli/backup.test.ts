@@ -104,7 +104,7 @@ if (!usePg) {
       expect(fs.existsSync(path.join(work, 'junk', 'db'))).toBe(false);
     });
 
-    it('runs as the alyx backup / restore / import commands', async () => {
+    it('runs as alyx backup / restore / backup verify with archives', async () => {
       const env = { ...process.env };
       const logs: string[] = [];
       const log = console.log;
@@ -112,12 +112,46 @@ if (!usePg) {
       try {
         process.env.ALYX_DATA_DIR = source.dataDir;
         process.env.ALYX_LOG = 'off';
+        // an archive (database, media, config) restores over an existing database after a safety backup
+        const archive = path.join(work, 'cli-archive.tar.gz');
+        expect(await main(['backup', '--out', archive])).toBe(0);
+        expect(logs[0]).toMatch(
+          new RegExp(`^backup written to ${archive} \\([0-9.]+ MB\\): database \\(\\d+ tables, \\d+ rows, schema 0000_init\\), 0 media files, no config file$`),
+        );
+        process.env.ALYX_DATA_DIR = path.join(work, 'cli-archive-restored');
+        expect(await main(['restore', archive])).toBe(0);
+        expect(logs.slice(1)).toEqual([
+          'restoring the database (one transaction)...',
+          'there was no database yet: no safety backup needed',
+          expect.stringMatching(/^restored .*cli-archive\.tar\.gz \(made [0-9T:.Z-]+\): \d+ tables, \d+ rows, 0 media files$/),
+        ]);
+        expect(await readBack(pgliteConfig('cli-archive-restored'))).toEqual(sourceState);
+        logs.length = 0;
+        expect(await main(['restore', archive])).toBe(0);
+        expect(logs.at(-1)).toMatch(new RegExp(`^what was there before is in ${path.join(work, 'cli-archive-restored', 'backups')}/alyx-safety-\\d{8}-\\d{6}\\.tar\\.gz$`));
+        expect(await main(['backup', 'verify', archive])).toBe(0);
+        expect(logs.at(-1)).toMatch(/^OK: every table's row count and checksum and every media file match the manifest \(restored into an in-memory embedded database\)$/);
+      } finally {
+        console.log = log;
+        process.env = env;
+        process.exitCode = 0;
+      }
+    }, 240_000);
+
+    it('restores database-only backups of earlier releases with alyx restore; alyx import', async () => {
+      const env = { ...process.env };
+      const logs: string[] = [];
+      const log = console.log;
+      console.log = (...a: unknown[]) => void logs.push(a.join(' '));
+      try {
+        process.env.ALYX_LOG = 'off';
+        // a database-only tarball of an earlier release restores into an empty data directory only
+        process.env.ALYX_DATA_DIR = source.dataDir;
         const file = path.join(work, 'cli.tar.gz');
-        await main(['backup', '--output', file]);
-        expect(logs[0]).toMatch(new RegExp(`^backup written to ${file} \\(embedded data directory \\(tar.gz\\), [0-9.]+ MB\\)$`));
+        await backupDatabase(source, file);
         process.env.ALYX_DATA_DIR = path.join(work, 'cli-restored');
         await main(['restore', file]);
-        expect(logs[2]).toBe(`restored embedded data directory into ${path.join(work, 'cli-restored', 'db')} (1 users)`);
+        expect(logs[0]).toBe(`restored embedded data directory into ${path.join(work, 'cli-restored', 'db')} (1 users)`);
         await main(['restore', file]);
         expect(process.exitCode).toBe(1);
         process.exitCode = 0;
@@ -129,7 +163,7 @@ if (!usePg) {
         process.env = env;
         process.exitCode = 0;
       }
-    });
+    }, 240_000);
   });
 } else {
   describe('backup and restore on PostgreSQL (pg_dump / psql)', () => {
@@ -178,7 +212,7 @@ if (!usePg) {
       const tarball = path.join(work, 'embedded.tar.gz');
       await backupDatabase(embedded, tarball);
       await expect(restoreDatabase(pgConfig(await newDb()), tarball)).rejects.toThrow(/backup of an embedded database/);
-    });
+    }, 240_000); // a new embedded database (initdb, migrations) and two dumps: over a minute on a loaded 2-core machine
   });
 }
 

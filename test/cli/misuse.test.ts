@@ -38,7 +38,11 @@ async function alyx(...argv: string[]) {
 
 describe('alyx misuse', () => {
   it.each([
-    [['backup', '--ouput', 'x.tar.gz'], 'alyx backup: unexpected argument --ouput', 'usage: alyx backup [--output FILE] [--sql]'],
+    [['backup', '--ouput', 'x.tar.gz'], 'alyx backup: unexpected argument --ouput', 'usage: alyx backup [--out DIR|FILE] [--with-secrets] [--sql]'],
+    [['backup', '--sql', '--with-secrets'], 'alyx backup: --with-secrets applies to archives, not to --sql', 'usage: alyx backup'],
+    [['backup', 'verify'], 'alyx backup verify: missing FILE', 'usage: alyx backup verify FILE'],
+    [['doctor', '--timeout', 'soon'], 'alyx doctor: --timeout: "soon" is not a non-negative integer', 'usage: alyx doctor [--timeout SECONDS]'],
+    [['upgrade', 'now'], 'alyx upgrade: unexpected argument now', 'usage: alyx upgrade [--out DIR|FILE]'],
     [['serve', '--port', '9999', '--bogus'], 'alyx serve: unexpected argument --bogus', 'usage: alyx serve'],
     [['serve', '--port', 'abc'], 'alyx serve: --port: "abc" is not a non-negative integer', 'usage: alyx serve'],
     [['import', '--dryrun', 'FILE'], 'alyx import: unexpected argument --dryrun', 'usage: alyx import DUMP.json[.gz] [--replace] [--dry-run]'],
@@ -93,6 +97,12 @@ describe('alyx misuse', () => {
     expect([r.code, r.err]).toEqual([1, `alyx import: ${path.join(work, 'missing.json')} does not exist`]);
     r = await alyx('restore', path.join(work, 'missing.tar.gz'));
     expect([r.code, r.err]).toEqual([1, `alyx restore: ${path.join(work, 'missing.tar.gz')} does not exist`]);
+    r = await alyx('backup');
+    expect([r.code, r.err]).toEqual([1, `alyx backup: there is no embedded database in ${path.join(work, 'empty', 'db')} to back up (ALYX_DATA_DIR=${path.join(work, 'empty')})`]);
+    expect(fs.existsSync(path.join(work, 'empty', 'db'))).toBe(false);
+    r = await alyx('backup', 'verify', path.join(work, 'missing.tar.gz'));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(`FAILED: 1 problem(s):\n  - ${path.join(work, 'missing.tar.gz')} does not exist`);
     process.env.PORT = 'eighty';
     r = await alyx('migrate');
     expect([r.code, r.err]).toEqual([1, 'alyx migrate: PORT must be an integer between 0 and 65535, got "eighty"']);
