@@ -95,19 +95,24 @@ async function main() {
     let peak = base;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     const first = await scanRepositories(services, { rebuildCache: false });
+    const cpu = process.cpuUsage(cpu0);
     const firstS = (Date.now() - t0) / 1000;
     clearInterval(timer);
     t0 = Date.now();
     const noop = await scanRepositories(services, { rebuildCache: false });
     const noopS = (Date.now() - t0) / 1000;
-    makeShare(share, SESSIONS, SESSIONS + 1);
+    // a new day of the first subject (a new session folder; the session is created by the scan)
+    const extra = path.join(share, 'S0/2030-01-01/001/alf');
+    fs.mkdirSync(extra, { recursive: true });
+    for (let k = 0; k < PER_SESSION; k += 2) fs.writeFileSync(path.join(extra, fileOf(k).slice(4)), 'new\n');
     t0 = Date.now();
     const one = await scanRepositories(services, { rebuildCache: false });
     const oneS = (Date.now() - t0) / 1000;
     const lines = [
       `database: ${dbUrl ? 'PostgreSQL' : 'embedded (PGlite, on disk)'}; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; hash ${HASH ? 'on' : 'off'}; sessions ${CREATE ? 'created by the scan' : 'registered beforehand'}`,
-      `first scan: ${first.filesRegistered} files in ${first.sessionsRead} sessions (${first.sessionsCreated} created) in ${firstS.toFixed(1)} s = ${Math.round(first.filesRegistered / firstS)} files/s; RSS ${MB(base)} before, peak ${MB(peak)}`,
+      `first scan: ${first.filesRegistered} files in ${first.sessionsRead} sessions (${first.sessionsCreated} created) in ${firstS.toFixed(1)} s = ${Math.round(first.filesRegistered / firstS)} files/s; RSS ${MB(base)} before, peak ${MB(peak)}; CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
       `rescan, nothing new: ${noopS.toFixed(2)} s (${noop.directoriesListed} directories listed, ${noop.sessionsUnchanged} sessions unchanged)`,
       `rescan after one new session: ${oneS.toFixed(2)} s (${one.directoriesListed} directories listed, ${one.sessionsRead} session read, ${one.filesRegistered} files registered)`,
     ];

@@ -23,32 +23,39 @@ export const REASONS = [
 ] as const;
 
 /** Replaces the issues found by reading `directory` with `drafts`. */
-export async function replaceIssues(
+export function replaceIssues(db: Queryable, repoId: string, directory: string, sessionPath: string, drafts: IssueDraft[], now: string): Promise<void> {
+  return replaceIssuesOf(db, repoId, [{ directory, sessionPath, drafts }], now);
+}
+
+/** replaceIssues for several directories: one upsert, one delete. */
+export async function replaceIssuesOf(
   db: Queryable,
   repoId: string,
-  directory: string,
-  sessionPath: string,
-  drafts: IssueDraft[],
+  dirs: Array<{ directory: string; sessionPath: string; drafts: IssueDraft[] }>,
   now: string,
 ): Promise<void> {
+  if (!dirs.length) return;
   // one row per (path, reason): the last draft wins
-  const byKey = new Map(drafts.map((d) => [`${d.path}\u0000${d.reason}`, d]));
+  const byKey = new Map<string, typeof ingestIssues.$inferInsert>();
+  for (const { directory, sessionPath, drafts } of dirs) {
+    for (const d of drafts) {
+      byKey.set(`${d.path}\u0000${d.reason}`, {
+        data_repository: repoId,
+        relative_path: d.path,
+        directory,
+        session_path: sessionPath,
+        reason: d.reason,
+        detail: d.detail,
+        info: d.info ?? null,
+        first_seen: now,
+        last_seen: now,
+      });
+    }
+  }
   if (byKey.size) {
     await db
       .insert(ingestIssues)
-      .values(
-        [...byKey.values()].map((d) => ({
-          data_repository: repoId,
-          relative_path: d.path,
-          directory,
-          session_path: sessionPath,
-          reason: d.reason,
-          detail: d.detail,
-          info: d.info ?? null,
-          first_seen: now,
-          last_seen: now,
-        })),
-      )
+      .values([...byKey.values()])
       .onConflictDoUpdate({
         target: [ingestIssues.data_repository, ingestIssues.relative_path, ingestIssues.reason],
         set: {
@@ -62,7 +69,13 @@ export async function replaceIssues(
   }
   await db
     .delete(ingestIssues)
-    .where(and(eq(ingestIssues.data_repository, repoId), eq(ingestIssues.directory, directory), ne(ingestIssues.last_seen, now)));
+    .where(
+      and(
+        eq(ingestIssues.data_repository, repoId),
+        inArray(ingestIssues.directory, [...new Set(dirs.map((d) => d.directory))]),
+        ne(ingestIssues.last_seen, now),
+      ),
+    );
 }
 
 /** Issues of folders that disappeared from the share (and everything below them). */

@@ -19,7 +19,7 @@ import { linkSession, lookupSession, type FoundSession } from '../session-lookup
 import { fileProblem, writeRegistration, type FileKinds, type RegistrationInput } from '../registration.ts';
 import { dataFormats, dataRepositories, datasetTypes, datasets, fileRecords, revisions, scanStates, tags } from '../tables.ts';
 import { Hasher } from './hasher.ts';
-import { closestTypes, forgetIssuesUnder, replaceIssues } from './issues.ts';
+import { closestTypes, forgetIssuesUnder, replaceIssues, replaceIssuesOf } from './issues.ts';
 import { scanSettings, ScanError, type ScanSettings } from './settings.ts';
 import { Walker, type DirState, type DirUnit, type FoundFile, type IssueDraft, type SessionUnit, type WalkStats } from './walker.ts';
 
@@ -146,6 +146,7 @@ class RepositoryScan {
   private hasher: Hasher | null;
   private typeCache = new Map<string, ReturnType<typeof matchDatasetType<{ id: string; name: string; filename_pattern: string | null }>>>();
   private compiled = new Map<string, RegExp>();
+  private pendingDirs: DirUnit[] = [];
 
   private constructor(
     private services: Services,
@@ -231,6 +232,7 @@ class RepositoryScan {
           this.opts.onProgress?.({ repository: this.repo.name, sessions: this.summary.sessionsRead, files: this.summary.filesSeen });
         }
       }
+      await this.write((tx) => this.flushDirs(tx));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(this.s.dir))) {
         throw new ScanError(`repository ${this.repo.name}: directory ${this.s.dir} does not exist`);
@@ -243,32 +245,41 @@ class RepositoryScan {
     }
   }
 
-  /** A structural folder: remember it, replace its issues, forget what disappeared below it. */
+  /**
+   * A structural folder: remember it, replace its issues, forget what disappeared below it. Its
+   * writes wait for the next session's transaction (or the end): a folder remembered late is only
+   * listed again, and one per session would double the commits of a first scan.
+   */
   private async directory(unit: DirUnit): Promise<void> {
     this.count(unit.issues);
-    if (!unit.listed && !unit.issues.length && !unit.removed.length && unit.state) return;
+    if (!unit.listed && !unit.issues.length && unit.state) return;
+    this.pendingDirs.push(unit);
+    if (unit.removed.length || this.pendingDirs.length >= 200) await this.write((tx) => this.flushDirs(tx));
+  }
+
+  private async flushDirs(tx: Tx): Promise<void> {
+    const units = this.pendingDirs;
+    if (!units.length) return;
+    this.pendingDirs = [];
     const now = this.now();
-    const gone = unit.removed.map((r) => (unit.path === '' ? r : `${unit.path}/${r}`));
-    await this.write(async (tx) => {
-      if (unit.state) await saveStates(tx, this.repo.id, [{ path: unit.path, state: unit.state }], now);
-      await replaceIssues(tx, this.repo.id, unit.path, '', unit.issues, now);
-      if (gone.length) {
-        await forgetIssuesUnder(tx, this.repo.id, gone);
-        const under = sql.join(
-          gone.map((g) => sql`(${scanStates.path} = ${g} or ${scanStates.path} like ${escapeLike(g) + '/%'})`),
-          sql` or `,
-        );
-        await tx.delete(scanStates).where(and(eq(scanStates.data_repository, this.repo.id), sql`(${under})`));
-        const recordsUnder = sql.join(gone.map((g) => sql`${fileRecords.relative_path} like ${escapeLike(g) + '/%'}`), sql` or `);
-        const flipped = await tx
-          .update(fileRecords)
-          .set({ exists: false })
-          .where(and(eq(fileRecords.data_repository, this.repo.id), eq(fileRecords.exists, true), sql`(${recordsUnder})`))
-          .returning({ id: fileRecords.id });
-        this.summary.existsSetFalse += flipped.length;
-        if (flipped.length) this.summary.changed = true;
-      }
-    });
+    await saveStates(tx, this.repo.id, units.filter((u) => u.state).map((u) => ({ path: u.path, state: u.state! })), now);
+    await replaceIssuesOf(tx, this.repo.id, units.map((u) => ({ directory: u.path, sessionPath: '', drafts: u.issues })), now);
+    const gone = units.flatMap((u) => u.removed.map((r) => (u.path === '' ? r : `${u.path}/${r}`)));
+    if (!gone.length) return;
+    await forgetIssuesUnder(tx, this.repo.id, gone);
+    const under = sql.join(
+      gone.map((g) => sql`(${scanStates.path} = ${g} or ${scanStates.path} like ${escapeLike(g) + '/%'})`),
+      sql` or `,
+    );
+    await tx.delete(scanStates).where(and(eq(scanStates.data_repository, this.repo.id), sql`(${under})`));
+    const recordsUnder = sql.join(gone.map((g) => sql`${fileRecords.relative_path} like ${escapeLike(g) + '/%'}`), sql` or `);
+    const flipped = await tx
+      .update(fileRecords)
+      .set({ exists: false })
+      .where(and(eq(fileRecords.data_repository, this.repo.id), eq(fileRecords.exists, true), sql`(${recordsUnder})`))
+      .returning({ id: fileRecords.id });
+    this.summary.existsSetFalse += flipped.length;
+    if (flipped.length) this.summary.changed = true;
   }
 
   /** The dataset type of a file name (cached: the same names recur in every session). */
@@ -443,6 +454,7 @@ class RepositoryScan {
     this.count(issues);
     const remember = issues.every((i) => FS_FIXED.has(i.reason));
     await this.write(async (tx) => {
+      await this.flushDirs(tx);
       if (register) await register(tx);
       await replaceIssues(tx, this.repo.id, unit.path, sessionPath, issues, now);
       if (remember) await saveStates(tx, this.repo.id, unit.dirs, now);
