@@ -292,6 +292,24 @@ describe('incremental scans', () => {
     expect((await t.get('/ingest/issues?repository=clean')).body.count).toBe(0);
   });
 
+  it('a <lab>/Subjects/ layout: the records keep the prefix (their path in the directory)', async () => {
+    const tree = tempDir('scanlabtree');
+    try {
+      put(tree, 'cortexlab/Subjects/ZM_1/2023-01-01/001/alf/_ibl_wheel.timestamps.npy');
+      put(tree, 'cortexlab/Subjects/NOPE/2023-01-01/001/alf/_ibl_wheel.timestamps.npy');
+      await makeRepository(t, { name: 'labtree', globus_is_personal: true });
+      const svc = { ...t.services, config: { ...t.services.config, repositoryDirs: { labtree: tree }, repositoryScan: {} } };
+      expect(await scanRepositories(svc)).toMatchObject({ filesRegistered: 1, sessionsCreated: 1 });
+      const recs = (await t.get('/files?data_repository=labtree')).body.results;
+      expect(recs.map((r: any) => [r.relative_path, r.exists])).toEqual([['cortexlab/Subjects/ZM_1/2023-01-01/001/alf/_ibl_wheel.timestamps.npy', true]]);
+      const iss = (await t.get('/ingest/issues?repository=labtree')).body.results;
+      expect(iss.map((i: any) => [i.relative_path, i.reason])).toEqual([['cortexlab/Subjects/NOPE', 'unknown_subject']]);
+      expect(await scanRepositories(svc)).toMatchObject({ sessionsRead: 0, filesRegistered: 0 });
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
   it('dry runs count and change nothing', async () => {
     put(clean, `${S('2021-01-05')}/alf/_ibl_wheel.timestamps.npy`);
     const r = await scanRepositories(services, { dryRun: true });

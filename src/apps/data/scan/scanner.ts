@@ -4,7 +4,7 @@
 // rules), one transaction per session. What it cannot place becomes an ingest issue (issues.ts).
 // Reads per session happen before its transaction, and hashing (hasher.ts, a worker thread) too, so
 // a transaction holds the database only for its writes. The share is only ever read.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Services } from '../../app.ts';
 import type { Queryable, Tx } from '../../../db/client.ts';
 import { ApiError } from '../../../rest/errors.ts';
@@ -314,7 +314,7 @@ class RepositoryScan {
       return this.finishSession(unit, sessionPath, issues, now, null);
     }
 
-    const { byIdentity, byId, records } = found ? await this.existing(db, found.id) : { byIdentity: new Map(), byId: new Map(), records: [] };
+    const { byIdentity, byId, records } = await this.existing(db, found?.id ?? null, unit.files.map((f) => f.path));
     const recordByPath = new Map(records.map((r) => [r.relative_path, r]));
 
     // classify: already recorded here, to register, a record for a protected copy, or an issue
@@ -465,32 +465,39 @@ class RepositoryScan {
     });
   }
 
-  /** The session's datasets (by identity and id) and their file records on this repository. */
-  private async existing(db: Queryable, sessionId: string) {
-    const rows: ExistingDataset[] = await db
-      .select({
-        id: datasets.id,
-        collection: datasets.collection,
-        name: datasets.name,
-        dataset_type: datasets.dataset_type,
-        data_format: datasets.data_format,
-        revision: revisions.name,
-        file_size: datasets.file_size,
-        hash: datasets.hash,
-        protected: sql<boolean>`${isTagged(datasets.id, eq(tags.protected, true))}`,
-      })
-      .from(datasets)
-      .leftJoin(revisions, eq(revisions.id, datasets.revision))
-      .where(eq(datasets.session, sessionId));
+  /**
+   * The session's datasets (by identity and id), and the file records on this repository of those
+   * datasets or at one of the found paths (a path may be recorded for a dataset of another session).
+   */
+  private async existing(db: Queryable, sessionId: string | null, paths: string[]) {
+    const rows: ExistingDataset[] = sessionId
+      ? await db
+          .select({
+            id: datasets.id,
+            collection: datasets.collection,
+            name: datasets.name,
+            dataset_type: datasets.dataset_type,
+            data_format: datasets.data_format,
+            revision: revisions.name,
+            file_size: datasets.file_size,
+            hash: datasets.hash,
+            protected: sql<boolean>`${isTagged(datasets.id, eq(tags.protected, true))}`,
+          })
+          .from(datasets)
+          .leftJoin(revisions, eq(revisions.id, datasets.revision))
+          .where(eq(datasets.session, sessionId))
+      : [];
     const byIdentity = new Map(rows.map((d) => [JSON.stringify([d.collection, d.name, d.dataset_type, d.data_format, d.revision]), d]));
     const byId = new Map(rows.map((d) => [d.id, d]));
-    const records = rows.length
-      ? await db
-          .select({ id: fileRecords.id, dataset: fileRecords.dataset, relative_path: fileRecords.relative_path, exists: fileRecords.exists })
-          .from(fileRecords)
-          .innerJoin(datasets, eq(datasets.id, fileRecords.dataset))
-          .where(and(eq(datasets.session, sessionId), eq(fileRecords.data_repository, this.repo.id)))
-      : [];
+    const ofSession = rows.length ? inArray(fileRecords.dataset, rows.map((d) => d.id)) : undefined;
+    const atPaths = paths.length ? inArray(fileRecords.relative_path, paths) : undefined;
+    const records =
+      ofSession || atPaths
+        ? await db
+            .select({ id: fileRecords.id, dataset: fileRecords.dataset, relative_path: fileRecords.relative_path, exists: fileRecords.exists })
+            .from(fileRecords)
+            .where(and(eq(fileRecords.data_repository, this.repo.id), or(ofSession, atPaths)))
+        : [];
     return { byIdentity, byId, records };
   }
 }
