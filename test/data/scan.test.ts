@@ -227,6 +227,26 @@ describe('files scan', () => {
   });
 });
 
+describe('hashes', () => {
+  it('a file rewritten with the same size but other content is "changed" (md5), found by a --since scan', async () => {
+    const file = path.join(share, GOOD[1]);
+    const before = fs.readFileSync(file);
+    const other = Buffer.from(before.toString().replace(/content/g, 'CONTENT'));
+    expect(other.length).toBe(before.length);
+    fs.writeFileSync(file, other);
+    try {
+      const r = await scanRepositories(t.services, { repository: 'lab_server', since: '2000-01-01' });
+      expect(r.issues.changed).toBe(1);
+      const iss = (await t.get('/ingest/issues?reason=changed&repository=lab_server')).body.results;
+      expect(iss.map((i: any) => [i.relative_path, i.info])).toEqual([[GOOD[1], { registered_hash: md5(before), hash: md5(other) }]]);
+    } finally {
+      fs.writeFileSync(file, before);
+    }
+    await scanRepositories(t.services, { repository: 'lab_server', since: '2000-01-01' });
+    expect((await t.get('/ingest/issues?reason=changed&repository=lab_server')).body.count).toBe(0);
+  });
+});
+
 describe('incremental scans', () => {
   let clean: string;
   let services: TestApp['services'];
