@@ -330,6 +330,13 @@ describe('incremental scans', () => {
     }
   });
 
+  it('an empty session folder creates no session', async () => {
+    fs.mkdirSync(path.join(clean, S('2021-02-01')), { recursive: true });
+    const r = await scanRepositories(services);
+    expect(r).toMatchObject({ sessionsRead: 1, sessionsCreated: 0, filesRegistered: 0, changed: false });
+    expect((await t.get('/sessions?subject=ZM_1&date_range=2021-02-01,2021-02-01')).body.count).toBe(0);
+  });
+
   it('dry runs count and change nothing', async () => {
     put(clean, `${S('2021-01-05')}/alf/_ibl_wheel.timestamps.npy`);
     const r = await scanRepositories(services, { dryRun: true });

@@ -412,6 +412,8 @@ class RepositoryScan {
     await this.finishSession(unit, sessionPath, issues, now, async (tx) => {
       let target = found;
       if (!target) {
+        // no session for a folder with nothing to register in it
+        if (!registrable.length) return;
         target = await createSession(tx, unit, subj, this.user.id, now);
         this.summary.sessionsCreated++;
       } else await linkSession(tx, target, null);
