@@ -20,6 +20,8 @@ export interface Config {
   throttleBurstPerMinute: number;
   /** data repository name -> local directory that holds its files */
   repositoryDirs: Record<string, string>;
+  /** repository name -> scanner settings (object form of a `repositories` entry; src/apps/data/scan) */
+  repositoryScan: Record<string, Record<string, unknown>>;
   /** interval of the in-process scheduler in seconds; 0 disables it */
   schedulerIntervalSeconds: number;
   smtp: { host: string; port: number; from: string; user?: string; password?: string; accessToken?: string } | null;
@@ -128,12 +130,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!/^\w+$/.test(labName)) throw new ConfigError('ALYX_LAB must only contain letters, numbers, and underscores');
 
   const repositoryDirs: Record<string, string> = {};
+  const repositoryScan: Record<string, Record<string, unknown>> = {};
   const rawRepos = values.repositories ?? values.repositoryDirs;
   if (rawRepos !== undefined) {
     if (typeof rawRepos !== 'object' || rawRepos === null) throw new ConfigError('"repositories" must map repository names to directories');
-    for (const [name, dir] of Object.entries(rawRepos)) {
-      if (typeof dir !== 'string') throw new ConfigError(`repositories.${name} must be a directory path`);
+    for (const [name, entry] of Object.entries(rawRepos)) {
+      // a directory, or { "path": directory, ...scanner settings }
+      const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+      const dir = isObject ? (entry as Record<string, unknown>).path : entry;
+      if (typeof dir !== 'string') throw new ConfigError(`repositories.${name} must be a directory path or an object with a "path"`);
       repositoryDirs[name] = path.resolve(cwd, dir);
+      if (isObject) repositoryScan[name] = entry as Record<string, unknown>;
     }
   }
   let smtp: Config['smtp'] = null;
@@ -163,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     rabbitmqUrl: str('ALYX_RABBITMQ_URL'),
     throttleBurstPerMinute: int('ALYX_THROTTLE_PER_MINUTE', 550, 0, 1_000_000),
     repositoryDirs,
+    repositoryScan,
     schedulerIntervalSeconds: int('ALYX_SCHEDULER_INTERVAL', 0, 0, 86_400 * 7),
     smtp,
     backup: {

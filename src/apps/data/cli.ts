@@ -1,11 +1,13 @@
 // Commands of the data app, wired by src/cli/app-commands.ts:
 //   alyx files check [--repository NAME] [--dry]   set file records' `exists` from the directories
 //   alyx cache build [--tag TAG] [--destination DIR] build the ONE cache tables
+//   alyx files scan [--repository R] [--dry-run] [--since DATE]  register new files found on the shares
 import type { AppCliCommand } from '../app.ts';
 import { appCommand, CliError, progress } from '../../cli/args.ts';
 import { buildCacheTables, cacheDir } from './cache-tables.ts';
 import { checkFiles, FileCheckError } from './file-check.ts';
 import { tablesRoot } from './routes.ts';
+import { scanRepositories, ScanError, type ScanSummary } from './scan/scanner.ts';
 
 /** progress callback (done, total) drawing the shared progress bar */
 function bar(label: string) {
@@ -59,4 +61,57 @@ export const cacheBuildCommand = appCommand({
   },
 });
 
-export const cli: AppCliCommand[] = [filesCheckCommand, cacheBuildCommand];
+/** The scan summary, a few lines. */
+export function scanReport(r: ScanSummary, dry: boolean): string[] {
+  const issues = Object.entries(r.issues).sort(([a], [b]) => (a < b ? -1 : 1));
+  return [
+    `${dry ? '[dry run] ' : ''}scanned ${r.repositories.join(', ')} in ${r.seconds.toFixed(1)} s: ` +
+      `${r.sessionsRead} sessions read (${r.sessionsUnchanged} unchanged, ${r.sessionsCreated} created), ${r.filesSeen} files seen`,
+    `registered ${r.filesRegistered} files; ${r.recordsAdded} records added to protected datasets; ` +
+      `exists set true on ${r.existsSetTrue}, false on ${r.existsSetFalse}`,
+    issues.length
+      ? `issues: ${issues.map(([k, n]) => `${k} ${n}`).join(', ')} (GET /ingest/issues)`
+      : 'issues: none',
+    ...(r.cacheRebuilt ? ['ONE cache tables rebuilt'] : []),
+  ];
+}
+
+export const filesScanCommand = appCommand({
+  name: 'files scan',
+  describe: 'register the files found in the repository directories that have no file record yet (ALF layout)',
+  options: {
+    repository: { type: 'string', value: 'NAME', describe: 'only this repository (default: every repository with a directory)' },
+    'dry-run': { type: 'boolean', describe: 'scan and report, change nothing' },
+    since: { type: 'string', value: 'DATE', describe: 're-read folders modified on or after DATE (YYYY-MM-DD), whatever the last scan remembered' },
+  },
+  async action(services, { values }, out) {
+    const dry = values['dry-run'];
+    const tty = process.stderr.isTTY;
+    let last = 0;
+    let r;
+    try {
+      r = await scanRepositories(services, {
+        repository: values.repository,
+        dryRun: dry,
+        since: values.since ?? null,
+        onProgress: ({ repository, sessions, files }) => {
+          if (!tty || Date.now() - last < 200) return;
+          last = Date.now();
+          process.stderr.write(`\rscanning ${repository}: ${sessions} sessions, ${files} files`);
+        },
+      });
+    } catch (e) {
+      if (e instanceof ScanError) throw new CliError(e.message);
+      throw e;
+    } finally {
+      if (tty && last) process.stderr.write('\n');
+    }
+    if (!r.repositories.length) {
+      out('No repository has a directory in the configuration ("repositories": {"<name>": "/path"}); nothing to scan.');
+      return;
+    }
+    for (const line of scanReport(r, dry)) out(line);
+  },
+});
+
+export const cli: AppCliCommand[] = [filesCheckCommand, filesScanCommand, cacheBuildCommand];

@@ -6,6 +6,7 @@ import { dataFormats, dataRepositoryTypes, datasetTypes } from './tables.ts';
 import { dataResources } from './resources.ts';
 import { dataRoutes, buildCache } from './routes.ts';
 import { checkFiles } from './file-check.ts';
+import { scheduledScan } from './scan/scanner.ts';
 import './session-hooks.ts';
 
 const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed');
@@ -34,6 +35,8 @@ const app: AlyxApp = {
   jobs: [
     { name: 'cache tables', everySeconds: 3600, enabledByDefault: false, run: async (services) => void (await buildCache(services)) },
     { name: 'files check', everySeconds: 86400, enabledByDefault: false, run: async (services) => void (await checkFiles(services.db, services.config)) },
+    // checks every minute which repositories opted in ("scan": true) and are due (scan_interval_minutes, default 10)
+    { name: 'files scan', everySeconds: 60, enabledByDefault: true, run: scheduledScan },
   ],
 };
 export default app;

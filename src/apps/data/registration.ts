@@ -46,7 +46,7 @@ function str(body: Body, key: string): string | null {
 }
 
 /** What the datasets belong to: a session, or an aggregate's object (content_type + object_id). */
-interface Target {
+export interface Target {
   /** session mode */
   session: FoundSession | null;
   /** aggregate mode */
@@ -228,6 +228,12 @@ function perFileValues(body: Body, files: ParsedFile[]) {
   return { hashes, sizes, versions, qcs };
 }
 
+/** Each file's dataset type and data format. */
+export type FileKinds = Array<{ type: { id: string }; format: { id: string } }>;
+
+/** Everything a registration writes from: who, what target, which files, into which repositories. */
+export type RegistrationInput = Input;
+
 interface Input extends ReturnType<typeof perFileValues> {
   user: { id: string; username: string };
   path: string;
@@ -322,28 +328,29 @@ export async function checkProtected(ctx: RequestContext, body: Body): Promise<R
 // ---------------------------------------------------------------------------------------------
 // Step 3: check the files and resolve their dataset types and formats
 
-/** Refuses over-long values and bad paths before anything is written; the relative paths. */
-function validateFiles(input: Input): string[] {
-  const relPaths = input.files.map((f) => relativePathOf(f));
+/** Why a file can't be registered (over-long values, bad path), or null. */
+export function fileProblem(f: ParsedFile, relPath: string, hash: unknown, version: unknown): string | null {
+  if (hash !== null && hash !== undefined && String(hash).length > 64) {
+    return `Invalid dataset "${relPath}": {'hash': ['Ensure this value has at most 64 characters (it has ${String(hash).length}).']}`;
+  }
+  if (version !== null && version !== undefined && String(version).length > 64) {
+    return `Invalid dataset "${relPath}": {'version': ['Ensure this value has at most 64 characters (it has ${String(version).length}).']}`;
+  }
+  if (f.filename.length > 255) return `Invalid dataset "${relPath}": {'name': ['Ensure this value has at most 255 characters.']}`;
+  if (!FILE_PATH_RE.test(relPath) || relPath.length > 1000) return `Invalid file record "${relPath}": {'relative_path': ['Invalid path']}`;
+  return null;
+}
+
+/** Refuses over-long values and bad paths before anything is written. */
+function validateFiles(input: Input): void {
   input.files.forEach((f, i) => {
-    const hash = input.hashes?.[i];
-    if (hash !== null && hash !== undefined && String(hash).length > 64) {
-      throw badRequest(`Invalid dataset "${relPaths[i]}": {'hash': ['Ensure this value has at most 64 characters (it has ${String(hash).length}).']}`);
-    }
-    const version = input.versions?.[i];
-    if (version !== null && version !== undefined && String(version).length > 64) {
-      throw badRequest(`Invalid dataset "${relPaths[i]}": {'version': ['Ensure this value has at most 64 characters (it has ${String(version).length}).']}`);
-    }
-    if (f.filename.length > 255) throw badRequest(`Invalid dataset "${relPaths[i]}": {'name': ['Ensure this value has at most 255 characters.']}`);
-    if (!FILE_PATH_RE.test(relPaths[i]) || relPaths[i].length > 1000) {
-      throw badRequest(`Invalid file record "${relPaths[i]}": {'relative_path': ['Invalid path']}`);
-    }
+    const problem = fileProblem(f, relativePathOf(f), input.hashes?.[i], input.versions?.[i]);
+    if (problem) throw badRequest(problem);
   });
-  return relPaths;
 }
 
 /** Dataset type (by file name pattern) and data format (by extension) of each file: two queries, matched in memory. */
-async function resolveTypesAndFormats(tx: Tx, files: ParsedFile[]): Promise<Array<{ type: { id: string }; format: { id: string } }>> {
+async function resolveTypesAndFormats(tx: Tx, files: ParsedFile[]): Promise<FileKinds> {
   const types = await tx.select({ id: datasetTypes.id, name: datasetTypes.name, filename_pattern: datasetTypes.filename_pattern }).from(datasetTypes);
   const formats = await tx.select({ id: dataFormats.id, name: dataFormats.name, ext: dataFormats.file_extension }).from(dataFormats).orderBy(asc(dataFormats.name));
   const compiled = new Map<string, RegExp>();
@@ -424,7 +431,7 @@ interface DatasetPlan {
  */
 function planDatasets(
   input: Input,
-  kinds: Array<{ type: { id: string }; format: { id: string } }>,
+  kinds: FileKinds,
   revIds: Map<string, string>,
   existingBy: Existing,
   keys: string[],
@@ -589,24 +596,34 @@ export async function registerFiles(ctx: RequestContext, body: Body): Promise<un
     if (target.session) await linkSession(tx, target.session, input.user.id);
     if (files.length === 0) return [];
 
-    const relPaths = validateFiles(input);
+    validateFiles(input);
     const kinds = await resolveTypesAndFormats(tx, files);
-    const revIds = await revisionIds(tx, files, now);
-    const existingBy = await existingDatasets(tx, target, files);
-    const keys = files.map((f, i) => identity(f.collection, f.filename, kinds[i].type.id, kinds[i].format.id, f.revision ? revIds.get(f.revision)! : null));
-    await refuseProtected(tx, existingBy, keys);
-    if (input.isDefault) {
-      // default flag: all revisions of the same name lose it
-      await tx
-        .update(datasets)
-        .set({ default_dataset: false, auto_datetime: now })
-        .where(and(sql`${datasets.default_dataset}`, sameTargetAndName(target, files)));
-    }
-    const plan = planDatasets(input, kinds, revIds, existingBy, keys, now);
-    await writeDatasets(tx, plan, now);
-    await writeFileRecords(tx, input, relPaths, plan);
-    return describe(tx, input, plan.datasetIdOf);
+    return describe(tx, input, await writeRegistration(tx, input, kinds, now));
   });
+}
+
+/**
+ * Step 4 for checked input whose types and formats are resolved: revisions, default flags,
+ * datasets and file records; the dataset id of each file. Also the repository scanner's write.
+ */
+export async function writeRegistration(tx: Tx, input: RegistrationInput, kinds: FileKinds, now: string): Promise<string[]> {
+  const { files, target } = input;
+  const relPaths = files.map((f) => relativePathOf(f));
+  const revIds = await revisionIds(tx, files, now);
+  const existingBy = await existingDatasets(tx, target, files);
+  const keys = files.map((f, i) => identity(f.collection, f.filename, kinds[i].type.id, kinds[i].format.id, f.revision ? revIds.get(f.revision)! : null));
+  await refuseProtected(tx, existingBy, keys);
+  if (input.isDefault) {
+    // default flag: all revisions of the same name lose it
+    await tx
+      .update(datasets)
+      .set({ default_dataset: false, auto_datetime: now })
+      .where(and(sql`${datasets.default_dataset}`, sameTargetAndName(target, files)));
+  }
+  const plan = planDatasets(input, kinds, revIds, existingBy, keys, now);
+  await writeDatasets(tx, plan, now);
+  await writeFileRecords(tx, input, relPaths, plan);
+  return plan.datasetIdOf;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import { repositoryListeners } from './resources.ts';
 import { fileServer, safeJoin, sendFile } from './serve-files.ts';
 import { hasServerRecord } from './file-records.ts';
 import { dataRepositories, datasets, downloadProjects, downloads, fileRecords, tags } from './tables.ts';
+import { scanRoutes } from './scan/routes.ts';
 
 /** The cache tables live under <data dir>/cache-tables (one sub-directory per tag). */
 export const tablesRoot = (services: Services) => path.join(services.config.dataDir, 'cache-tables');
@@ -180,6 +181,7 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
   });
 
   cacheRoutes(app, services, doc);
+  await scanRoutes(app, services);
 }
 
 /** The ONE cache tables: /cache/info/[<tag>/] and /cache.zip[?tag=], built on first request. */

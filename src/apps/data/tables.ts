@@ -6,6 +6,7 @@ import {
   bigint,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -226,6 +227,56 @@ export const dataNoticeDatasets = joinTable(
   'data_datanotice_datasets',
   ['datanotice', 'datanotice_id', () => dataNotices.id],
   ['dataset', 'dataset_id', () => datasets.id],
+);
+
+/**
+ * What the repository scanner (src/apps/data/scan) could not register: one row per file or
+ * directory. `directory` is the folder whose reading found it: re-reading that folder replaces its
+ * rows, so resolved issues disappear on the next scan. Not an upstream model.
+ */
+export const ingestIssues = pgTable(
+  'data_ingestissue',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    data_repository: uuid('data_repository_id')
+      .notNull()
+      .references(() => dataRepositories.id, { onDelete: 'cascade' }),
+    relative_path: varchar('relative_path', { length: 1000 }).notNull(),
+    directory: varchar('directory', { length: 1000 }).notNull(),
+    /** `subject/date/number` of the session folder, '' outside one */
+    session_path: varchar('session_path', { length: 1000 }).notNull().default(''),
+    reason: varchar('reason', { length: 32 }).notNull(),
+    detail: text('detail').notNull().default(''),
+    /** reason-specific facts: closest dataset types, sizes and hashes, the subject nickname... */
+    info: jsonb('info'),
+    first_seen: timestamp('first_seen', { mode: 'string' }).notNull(),
+    last_seen: timestamp('last_seen', { mode: 'string' }).notNull(),
+  },
+  (t) => [
+    unique('data_ingestissue_repository_path_reason_uniq').on(t.data_repository, t.relative_path, t.reason),
+    index().on(t.data_repository, t.directory),
+    index().on(t.reason),
+    index().on(t.session_path),
+  ],
+);
+
+/**
+ * The scanner's memory of each directory it read completely: its mtime and sub-directories. An
+ * unchanged mtime means its files need not be listed again. Not an upstream model.
+ */
+export const scanStates = pgTable(
+  'data_scanstate',
+  {
+    data_repository: uuid('data_repository_id')
+      .notNull()
+      .references(() => dataRepositories.id, { onDelete: 'cascade' }),
+    /** relative to the repository directory, '' for the directory itself */
+    path: varchar('path', { length: 1000 }).notNull(),
+    mtime_ms: doublePrecision('mtime_ms').notNull(),
+    subdirs: jsonb('subdirs').$type<string[]>().notNull(),
+    scanned: timestamp('scanned', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.data_repository, t.path] })],
 );
 
 model(dataRepositoryTypes, { name: 'DataRepositoryType', app: 'data' });
