@@ -1,11 +1,11 @@
 // What the experiments app adds to the session serializers and filters of the actions app:
 // the nested `probe_insertion` and `field_of_view` lists of the session detail, and the
 // atlas_name / atlas_acronym / atlas_id session filters (spec-core §2.9).
-import { asc, desc, inArray, sql } from 'drizzle-orm';
+import { asc, desc, inArray, or } from 'drizzle-orm';
 import { registerSessionFilter, registerSessionRelated } from '../actions/extensions.ts';
 import { sessions } from '../actions/tables.ts';
 import type { Row } from '../../rest/fields.ts';
-import { alignedTrajectoriesIn, atlasRegions } from './shared.ts';
+import { alignedInsertionsIn, atlasRegions, columnOf, fovsIn } from './region-queries.ts';
 import { fieldsOfView, probeInsertions } from './tables.ts';
 import { fovResource, insertionListResource } from './resources.ts';
 import { pushTo } from '../../rest/group.ts';
@@ -42,10 +42,9 @@ for (const name of ['atlas_name', 'atlas_acronym', 'atlas_id'] as const) {
     const regions = atlasRegions(name, v, ctx);
     // a probe insertion with an aligned trajectory crossing the regions, or a field of view
     // whose default location covers them
-    return sql`(${sessions.id} in (select pi.session_id from experiments_probeinsertion pi
-        where pi.id in (select te.probe_insertion_id from experiments_trajectoryestimate te where te.id in (${alignedTrajectoriesIn(regions)})))
-      or ${sessions.id} in (select f.session_id from experiments_fov f where f.id in (
-        select l.field_of_view_id from experiments_fovlocation l where l.default_provenance and l.id in (
-          select lb.fovlocation_id from experiments_fovlocation_brain_region lb where lb.brainregion_id in (${regions})))))`;
+    return or(
+      inArray(sessions.id, columnOf(probeInsertions, probeInsertions.session, alignedInsertionsIn(regions))),
+      inArray(sessions.id, columnOf(fieldsOfView, fieldsOfView.session, fovsIn(regions))),
+    );
   });
 }
