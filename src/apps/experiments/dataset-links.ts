@@ -118,7 +118,7 @@ export function insertionDatasetsField(): Field {
 
 const commaNames = (v: string) => [...new Set(v.split(','))];
 
-/** The dataset_qc_lte bound: a QC name or number, 40 (PASS... WARNING) when absent. */
+/** The dataset_qc_lte bound: a QC name or number; `absent` (if given) when the parameter is missing or empty. */
 function qcBound(raw: string | null, param: string, absent?: number): number {
   if ((raw === null || raw === '') && absent !== undefined) return absent;
   const qc = parseQc(raw ?? '', { anyCase: true, numbers: true });

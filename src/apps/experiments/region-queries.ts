@@ -79,7 +79,7 @@ export async function relativesOf(
   direction: 'descendants' | 'ancestors',
   o: RelativesOptions = {},
 ): Promise<number[]> {
-  // through `execute`, as every other statement of the tree, so that tests can count them
+  // one `execute` call: the statement count is what the tree tests check
   const rows = await query<{ id: number }>(
     db,
     qb

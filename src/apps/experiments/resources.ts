@@ -4,7 +4,7 @@ import { and, asc, count, desc, eq, ilike, inArray, isNull, ne, sql, type SQL } 
 import { QueryBuilder, type PgTable } from 'drizzle-orm/pg-core';
 import { column, computed, custom, many, related, type Field, type Row } from '../../rest/fields.ts';
 import { fieldError, invalid, nonFieldError } from '../../rest/errors.ts';
-import { bySlug, escapeLike, filter, type Filter } from '../../rest/filters.ts';
+import { bySlug, escapeLike, exact, filter, iexact, icontains, type Filter } from '../../rest/filters.ts';
 import { defineResource, type Resource, type WriteState } from '../../rest/resource.ts';
 import type { RequestContext } from '../../rest/context.ts';
 import { nowInZone } from '../../rest/values.ts';
@@ -33,6 +33,7 @@ import { numberOf, uuidFilter } from './filter-values.ts';
 import { alignedInsertionsIn, atlasFilters, columnOf, describedRelatives, fovsIn, regionExists, regionKeyOf, regionRelatives } from './region-queries.ts';
 import { fovDatasetLink, insertionDatasetLink, insertionDatasetsField, linkedDatasetFilters, relinkDatasets } from './dataset-links.ts';
 import { pushTo } from '../../rest/group.ts';
+import { nestedListField } from './nested-lists.ts';
 
 export const PROVENANCES: Choices = [
   [70, 'Ephys aligned histology track'],
@@ -91,7 +92,7 @@ const insertionCommon = {
 
 const insertionFilters: Record<string, Filter> = {
   ...sessionFilters(probeInsertions.session),
-  name: filter((v) => sql`${probeInsertions.name} = ${v}`),
+  name: exact(probeInsertions.name),
   session: uuidFilter((id) => eq(probeInsertions.session, id)),
   model: bySlug(probeInsertions.model, probeModels, 'name', { help: 'probe model name, e.g. "Neuropixel 3A"' }),
   lab: bySession(probeInsertions.session, sessionMatches.labIexact),
@@ -334,9 +335,9 @@ export const brainRegionResource = defineResource({
   },
   autoFilters: ['id', 'parent'],
   filters: {
-    acronym: filter((v) => sql`upper(${brainRegions.acronym}) = upper(${v})`),
-    name: filter((v) => sql`${brainRegions.name} ilike ${'%' + escapeLike(v) + '%'}`),
-    description: filter((v) => sql`${brainRegions.description} ilike ${'%' + escapeLike(v) + '%'}`),
+    acronym: iexact(brainRegions.acronym),
+    name: icontains(brainRegions.name),
+    description: icontains(brainRegions.description),
     ancestors: regionLookupFilter('ancestors'),
     descendants: regionLookupFilter('descendants'),
   },
@@ -394,7 +395,7 @@ export const chronicInsertionResource = defineResource({
     model: bySlug(chronicInsertions.model, probeModels, 'name'),
     probe: uuidFilter((id) => chronicOfInsertions(eq(probeInsertions.id, id))),
     session: uuidFilter((id) => chronicOfInsertions(eq(probeInsertions.session, id))),
-    serial: filter((v) => sql`${chronicInsertions.serial} = ${v}`),
+    serial: exact(chronicInsertions.serial),
     ...atlasFilters((regions) => alignedInsertionsIn(regions, 'chronic_insertion'), chronicInsertions.id),
   },
   ordering: (t) => [desc(t.start_time)],
@@ -523,33 +524,21 @@ export const fovLocationDetailResource = defineResource({
   fields: fovLocationFields(),
 });
 
-/** The nested `location` list of FOVs (default provenance first), one query per page. */
-function fovLocationsNested(): Field {
-  return custom({
-    kind: 'computed',
-    readOnly: true,
-    schema: { type: 'array', readOnly: true, items: { type: 'object' } },
-    async render(rows, ctx) {
-      const ids = rows.map((r) => r.id as string);
-      const out = new Map<string, Row[]>();
-      if (!ids.length) return () => [];
-      const locs = (await ctx.db
-        .select()
-        .from(fovLocations)
-        .where(inArray(fovLocations.field_of_view, ids))
-        .orderBy(desc(fovLocations.default_provenance), asc(fovLocations.provenance), asc(fovLocations.id))) as Row[];
-      const rendered = await fovLocationListResource.serialize(locs, LOCATION_LIST, ctx);
-      locs.forEach((l, i) => pushTo(out, l.field_of_view as string, rendered[i]));
-      return (row) => out.get(row.id as string) ?? [];
-    },
+/** The nested `location` list of FOVs (default provenance first). */
+const fovLocationList = (): Field =>
+  nestedListField({
+    table: fovLocations,
+    fk: fovLocations.field_of_view,
+    orderBy: [desc(fovLocations.default_provenance), asc(fovLocations.provenance), asc(fovLocations.id)],
+    resource: () => fovLocationListResource,
+    fieldNames: () => LOCATION_LIST,
   });
-}
 
 function fovFields(): Record<string, Field> {
   return {
     id: column(fieldsOfView.id, { readOnly: true }),
     imaging_type: related(fieldsOfView.imaging_type, imagingTypes, { slug: 'name', required: true }),
-    location: fovLocationsNested(),
+    location: fovLocationList(),
     name: column(fieldsOfView.name, { required: true }),
     json: column(fieldsOfView.json),
     session: related(fieldsOfView.session, sessions, { required: true }),
@@ -595,27 +584,15 @@ export const fovResource = defineResource({
   },
 });
 
-function stackSlicesField(): Field {
-  return custom({
-    kind: 'computed',
-    readOnly: true,
-    schema: { type: 'array', readOnly: true, items: { type: 'object' } },
-    async render(rows, ctx) {
-      const ids = rows.map((r) => r.id as string);
-      const out = new Map<string, Row[]>();
-      if (ids.length) {
-        const fovs = (await ctx.db
-          .select()
-          .from(fieldsOfView)
-          .where(inArray(fieldsOfView.stack, ids))
-          .orderBy(asc(fieldsOfView.name), asc(fieldsOfView.id))) as Row[];
-        const rendered = await fovResource.serialize(fovs, Object.keys(fovFields()), ctx);
-        fovs.forEach((f, i) => pushTo(out, f.stack as string, rendered[i]));
-      }
-      return (row) => out.get(row.id as string) ?? [];
-    },
+/** The fields of view of a stack. */
+const stackSlices = (): Field =>
+  nestedListField({
+    table: fieldsOfView,
+    fk: fieldsOfView.stack,
+    orderBy: [asc(fieldsOfView.name), asc(fieldsOfView.id)],
+    resource: () => fovResource,
+    fieldNames: () => Object.keys(fovFields()),
   });
-}
 
 export const imagingStackResource = defineResource({
   path: 'imaging-stack',
@@ -624,7 +601,7 @@ export const imagingStackResource = defineResource({
   actions: ['list', 'create', 'read'],
   fields: {
     id: column(imagingStacks.id, { readOnly: true }),
-    slices: stackSlicesField(),
+    slices: stackSlices(),
     name: column(imagingStacks.name, { required: true }),
     json: column(imagingStacks.json),
   },
