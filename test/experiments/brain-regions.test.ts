@@ -1,7 +1,7 @@
 // /brain-regions and the one-statement ancestor/descendant queries (spec-data §4.4, §9.10).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers.ts';
-import { relativesOf } from '../../src/apps/experiments/shared.ts';
+import { relativesOf } from '../../src/apps/experiments/region-queries.ts';
 import type { Queryable } from '../../src/db/client.ts';
 
 let t: TestApp;

@@ -9,7 +9,8 @@ import { nowInZone } from '../../rest/values.ts';
 import { sessions } from '../actions/tables.ts';
 import { labs } from '../misc/tables.ts';
 import { dataRepositories } from '../data/tables.ts';
-import { enumLabel, enumLabelFilter, sessionStart } from '../experiments/shared.ts';
+import { enumLabel, enumLabelFilter } from '../experiments/choices.ts';
+import { sessionStart } from '../experiments/session-filters.ts';
 import { tasks } from './tables.ts';
 import { DEFAULT_STATUS, TASK_STATUSES } from './status.ts';
 

@@ -1,0 +1,175 @@
+// Datasets linked to a probe insertion or a field of view (join tables
+// experiments_probeinsertion_datasets / experiments_fov_datasets): the links are the session's
+// datasets whose collection contains the owner's name, rebuilt after every save; the nested
+// dataset objects of the insertion detail; and the list filters through the links.
+import { and, asc, countDistinct, eq, gte, ilike, inArray, lte, sql, type Column, type SQL } from 'drizzle-orm';
+import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
+import type { Queryable } from '../../db/client.ts';
+import { custom, type Field, type Row } from '../../rest/fields.ts';
+import { fieldError } from '../../rest/errors.ts';
+import { escapeLike, filter, type Filter } from '../../rest/filters.ts';
+import { parseQc } from '../actions/qc.ts';
+import { addUuidToPath } from '../data/alf.ts';
+import { dataRepositories, datasetTags, datasetTypes, datasets, fileRecords, tags } from '../data/tables.ts';
+import { pushTo } from '../../rest/group.ts';
+import { fovDatasets, probeInsertionDatasets, probeInsertions } from './tables.ts';
+
+const qb = new QueryBuilder();
+
+/** A join table between owners (insertions, FOVs) and datasets, with its two columns. */
+export interface DatasetLink {
+  through: typeof probeInsertionDatasets | typeof fovDatasets;
+  owner: PgColumn;
+  dataset: PgColumn;
+}
+
+export const insertionDatasetLink: DatasetLink = {
+  through: probeInsertionDatasets,
+  owner: probeInsertionDatasets.probeinsertion,
+  dataset: probeInsertionDatasets.dataset,
+};
+export const fovDatasetLink: DatasetLink = { through: fovDatasets, owner: fovDatasets.fov, dataset: fovDatasets.dataset };
+
+/** `pattern ilike` operand: '%' + the name with LIKE wildcards escaped + '%', computed in SQL. */
+const containing = (name: Column | SQL) =>
+  sql`'%' || replace(replace(replace(${name}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+
+/** After a save: the linked datasets are the session's datasets whose collection contains the name. */
+export async function relinkDatasets(tx: Queryable, link: DatasetLink, row: Row): Promise<void> {
+  await tx.delete(link.through).where(eq(link.owner, row.id as string));
+  if (!row.session) return;
+  // the select's columns in the join table's column order: owner, dataset
+  await tx.insert(link.through).select(
+    qb
+      .select({ owner: sql`${row.id as string}::uuid`, dataset: datasets.id })
+      .from(datasets)
+      .where(and(eq(datasets.session, row.session as string), ilike(datasets.collection, '%' + escapeLike(String(row.name ?? '')) + '%')))
+      .getSQL(),
+  );
+}
+
+/** Upstream's "FilterDatasetSerializer" rule: without a server repository every dataset, else those on one. */
+const onServerRule = sql`(not exists ${qb.select({ one: sql`1` }).from(dataRepositories).where(eq(dataRepositories.globus_is_personal, false))}
+  or exists ${qb
+    .select({ one: sql`1` })
+    .from(fileRecords)
+    .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
+    .where(and(eq(fileRecords.dataset, datasets.id), eq(fileRecords.exists, true), eq(dataRepositories.globus_is_personal, false)))})`;
+
+/** The datasets of each insertion with their first server file (for data_url), one query per page. */
+async function insertionDatasets(db: Queryable, insertionIds: string[]) {
+  const firstServerFile = qb
+    .select({ data_url: dataRepositories.data_url, relative_path: fileRecords.relative_path })
+    .from(fileRecords)
+    .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
+    .where(and(eq(fileRecords.dataset, datasets.id), eq(fileRecords.exists, true), eq(dataRepositories.globus_is_personal, false)))
+    .orderBy(asc(dataRepositories.name), asc(fileRecords.id))
+    .limit(1)
+    .as('fr');
+  return db
+    .select({
+      owner: probeInsertions.id,
+      id: datasets.id,
+      name: datasets.name,
+      dataset_type: datasetTypes.name,
+      file_size: datasets.file_size,
+      hash: datasets.hash,
+      version: datasets.version,
+      collection: datasets.collection,
+      qc: datasets.qc,
+      data_url: firstServerFile.data_url,
+      relative_path: firstServerFile.relative_path,
+    })
+    .from(probeInsertions)
+    .innerJoin(datasets, and(eq(datasets.session, probeInsertions.session), sql`${datasets.collection} ilike ${containing(probeInsertions.name)}`))
+    .innerJoin(datasetTypes, eq(datasetTypes.id, datasets.dataset_type))
+    .leftJoinLateral(firstServerFile, sql`true`)
+    .where(and(inArray(probeInsertions.id, insertionIds), onServerRule))
+    .orderBy(asc(probeInsertions.id), asc(datasets.collection), asc(datasets.name), asc(datasets.id));
+}
+
+/** The `datasets` objects of the insertion detail. */
+export function insertionDatasetsField(): Field {
+  return custom({
+    kind: 'computed',
+    readOnly: true,
+    schema: { type: 'array', readOnly: true, items: { type: 'object' } },
+    async render(rows, ctx) {
+      const ids = rows.filter((r) => r.session).map((r) => r.id as string);
+      const byOwner = new Map<string, Row[]>();
+      for (const d of ids.length ? await insertionDatasets(ctx.db, ids) : []) {
+        pushTo(byOwner, d.owner, {
+          id: d.id,
+          name: d.name,
+          dataset_type: d.dataset_type,
+          data_url: d.data_url && d.relative_path !== null ? d.data_url + addUuidToPath(d.relative_path, d.id) : null,
+          url: `${ctx.baseUrl}/datasets/${d.id}`,
+          file_size: d.file_size === null ? null : Number(d.file_size),
+          hash: d.hash,
+          version: d.version,
+          collection: d.collection,
+          qc: Number(d.qc),
+        });
+      }
+      return (row) => byOwner.get(row.id as string) ?? [];
+    },
+  });
+}
+
+const commaNames = (v: string) => [...new Set(v.split(','))];
+
+/** The dataset_qc_lte bound: a QC name or number; `absent` (if given) when the parameter is missing or empty. */
+function qcBound(raw: string | null, param: string, absent?: number): number {
+  if ((raw === null || raw === '') && absent !== undefined) return absent;
+  const qc = parseQc(raw ?? '', { anyCase: true, numbers: true });
+  if (qc === null) throw fieldError(param, `${raw} is not a valid QC`);
+  return qc;
+}
+
+/** Owners whose linked datasets satisfy the dataset_types / datasets / dataset_qc_lte / tag filters. */
+export function linkedDatasetFilters(link: DatasetLink, idCol: Column, withQc: boolean): Record<string, Filter> {
+  const owners = () => qb.select({ owner: link.owner }).from(link.through).innerJoin(datasets, eq(datasets.id, link.dataset));
+  const out: Record<string, Filter> = {
+    tag: filter((v) =>
+      inArray(
+        idCol,
+        qb
+          .select({ owner: link.owner })
+          .from(link.through)
+          .innerJoin(datasetTags, eq(datasetTags.dataset, link.dataset))
+          .innerJoin(tags, eq(tags.id, datasetTags.tag))
+          .where(ilike(tags.name, '%' + escapeLike(v) + '%')),
+      ),
+    ),
+    dataset_types: filter((v) => {
+      const names = commaNames(v);
+      return inArray(
+        idCol,
+        owners()
+          .innerJoin(datasetTypes, eq(datasetTypes.id, datasets.dataset_type))
+          .where(inArray(datasetTypes.name, names))
+          .groupBy(link.owner)
+          .having(gte(countDistinct(datasetTypes.id), names.length)),
+      );
+    }),
+    datasets: filter((v, ctx) => {
+      const names = commaNames(v);
+      const qc = withQc ? lte(datasets.qc, qcBound(ctx.params.get('dataset_qc_lte'), 'dataset_qc_lte', 40)) : undefined;
+      return inArray(
+        idCol,
+        owners()
+          .where(and(inArray(datasets.name, names), qc))
+          .groupBy(link.owner)
+          .having(gte(countDistinct(datasets.id), names.length)),
+      );
+    }),
+  };
+  if (withQc) {
+    out.dataset_qc_lte = filter((v, ctx) => {
+      const qc = qcBound(v, ctx.name);
+      if (ctx.params.get('datasets')) return undefined; // the datasets filter applies the QC bound
+      return inArray(idCol, owners().where(lte(datasets.qc, qc)));
+    });
+  }
+  return out;
+}
