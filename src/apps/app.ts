@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Resource } from '../rest/resource.ts';
 import type { Services } from '../services.ts';
+import type { SubjectActionsProvider } from './subjects/extensions.ts';
+import type { SessionExtensions } from './actions/extensions.ts';
 import type { CommandDecl, OptionDecls, ParsedArgs } from '../cli/args.ts';
 
 export type { Services };
@@ -42,4 +44,17 @@ export interface AlyxApp {
    */
   seedContent?(services: Services): unknown;
   jobs?: ScheduledJob[];
+  /** hooks into earlier apps' resources (see AppExtensions) */
+  extends?: AppExtensions;
+}
+
+/**
+ * What an app adds to resources of earlier apps, which cannot import its tables: installed once
+ * by src/apps/index.ts, so the app entry shows every cross-app hook.
+ */
+export interface AppExtensions {
+  /** water numbers, nested weighings/water lists and write side effects of the subjects resource */
+  subjects?: SubjectActionsProvider;
+  /** nested lists of the session detail and session list filters */
+  sessions?: SessionExtensions;
 }

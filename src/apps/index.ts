@@ -1,4 +1,6 @@
 import type { AlyxApp } from './app.ts';
+import { extendSessions } from './actions/extensions.ts';
+import { extendSubjects } from './subjects/extensions.ts';
 import misc from './misc/index.ts';
 import subjects from './subjects/index.ts';
 import actions from './actions/index.ts';
@@ -9,3 +11,10 @@ import ops from '../ops/index.ts';
 
 /** In dependency order: seeds run in this order too. */
 export const apps: AlyxApp[] = [misc, subjects, actions, data, experiments, jobs, ops];
+
+// Each app's `extends` is installed here, once, before any request: the only place cross-app hooks
+// are wired (no import side effects).
+for (const app of apps) {
+  if (app.extends?.subjects) extendSubjects(app.extends.subjects);
+  if (app.extends?.sessions) extendSessions(app.extends.sessions);
+}

@@ -1,7 +1,7 @@
-// Hooks through which later apps (data, experiments) add to the session serializers and filters.
-// Actions comes before data and experiments in the app order, so it cannot import their tables;
-// they register providers here when their modules load. Without a provider a nested list is []
-// and a filter is not applied.
+// Extension points through which later apps (data, experiments) add to the session serializers
+// and filters. Actions comes before data and experiments in the app order, so it cannot import
+// their tables; they declare `extends.sessions` in their index.ts and src/apps/index.ts installs
+// those declarations once. Without a provider a nested list is [] and a filter is not applied.
 import type { RequestContext } from '../../rest/context.ts';
 import type { Filter, FilterContext } from '../../rest/filters.ts';
 import type { SQL } from 'drizzle-orm';
@@ -15,13 +15,6 @@ export type SessionRelatedLoader = (sessionIds: string[], ctx: RequestContext) =
 
 const related = new Map<SessionRelatedField, SessionRelatedLoader>();
 
-/**
- * Called by the data app (`data_dataset_session_related`) and the experiments app
- * (`probe_insertion`, `field_of_view`).
- */
-export function registerSessionRelated(field: SessionRelatedField, loader: SessionRelatedLoader): void {
-  related.set(field, loader);
-}
 
 export function sessionRelatedLoader(field: SessionRelatedField): SessionRelatedLoader | undefined {
   return related.get(field);
@@ -44,9 +37,16 @@ export type SessionFilterFn = (value: string, ctx: FilterContext) => SQL | undef
 
 const filters = new Map<SessionDelegatedFilter, SessionFilterFn>();
 
-/** Called by the data app (dataset_types, datasets, dataset_qc_lte, tag) and experiments (atlas_*). */
-export function registerSessionFilter(name: SessionDelegatedFilter, fn: SessionFilterFn): void {
-  filters.set(name, fn);
+/** What a later app adds to sessions: nested lists of the detail and delegated list filters. */
+export interface SessionExtensions {
+  related?: Partial<Record<SessionRelatedField, SessionRelatedLoader>>;
+  filters?: Partial<Record<SessionDelegatedFilter, SessionFilterFn>>;
+}
+
+/** Installs an app's `extends.sessions` (src/apps/index.ts calls it once per app). */
+export function extendSessions(ext: SessionExtensions): void {
+  for (const [field, loader] of Object.entries(ext.related ?? {})) related.set(field as SessionRelatedField, loader);
+  for (const [name, fn] of Object.entries(ext.filters ?? {})) filters.set(name as SessionDelegatedFilter, fn);
 }
 
 /** The declared filter of the sessions resource that forwards to the registered implementation. */

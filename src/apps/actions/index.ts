@@ -4,11 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { AlyxApp, Services } from '../app.ts';
 import { actionResources } from './resources.ts';
 import { actionRoutes } from './routes.ts';
-import { registerSubjectHooks, waterRestrictedSubjectResource } from './subject-water.ts';
+import { subjectExtensions, waterRestrictedSubjectResource } from './subject-water.ts';
 import { checkWaterRestrictedSubjects, sendPendingNotifications } from './notifications.ts';
 import { cullMethods, cullReasons, procedureTypes, waterTypes } from './tables.ts';
-
-registerSubjectHooks();
 
 const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed');
 const readSeed = (file: string) =>
@@ -36,6 +34,7 @@ const notifyEnv = (services: Services) => ({ db: services.db, config: services.c
 
 const app: AlyxApp = {
   name: 'actions',
+  extends: { subjects: subjectExtensions },
   resources: [...actionResources, waterRestrictedSubjectResource],
   routes: actionRoutes,
   seed: seedActions,

@@ -6,7 +6,7 @@ import { asc, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../rest/context.ts';
 import { column, selfUrl, type Row } from '../../rest/fields.ts';
 import { defineResource } from '../../rest/resource.ts';
-import { registerSubjectActions } from '../subjects/extensions.ts';
+import type { SubjectActionsProvider } from '../subjects/extensions.ts';
 import { subjects } from '../subjects/tables.ts';
 import { waterAdministrationResource, weighingResource } from './resources.ts';
 import { waterAdministrations, waterRestrictions, weighings } from './tables.ts';
@@ -35,8 +35,8 @@ function nested(table: typeof weighings | typeof waterAdministrations, resource:
   };
 }
 
-export function registerSubjectHooks(): void {
-  registerSubjectActions({
+/** What actions adds to the subjects resource (declared as `extends.subjects` in ./index.ts). */
+export const subjectExtensions: SubjectActionsProvider = {
     waterInfo: todaysWaterFigures,
     weighings: nested(weighings, weighingResource),
     waterAdministrations: nested(waterAdministrations, waterAdministrationResource),
@@ -49,8 +49,7 @@ export function registerSubjectHooks(): void {
         subject.responsible_user as string,
       );
     },
-  });
-}
+};
 
 // ---- /water-restricted-subjects -----------------------------------------------------------------
 

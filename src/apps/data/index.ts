@@ -7,7 +7,7 @@ import { dataResources } from './resources.ts';
 import { dataRoutes, buildCache } from './routes.ts';
 import { checkFiles } from './file-check.ts';
 import { scheduledScan } from './scan/scanner.ts';
-import './session-hooks.ts';
+import { dataSessionExtensions } from './session-hooks.ts';
 
 const SEED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed');
 const readSeed = <T>(name: string): T[] => JSON.parse(fs.readFileSync(path.join(SEED_DIR, name), 'utf8'));
@@ -28,6 +28,7 @@ async function seed(services: Services): Promise<void> {
 
 const app: AlyxApp = {
   name: 'data',
+  extends: { sessions: dataSessionExtensions },
   resources: dataResources,
   routes: dataRoutes,
   seed,

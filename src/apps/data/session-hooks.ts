@@ -1,7 +1,7 @@
-// What the data app adds to sessions (through src/apps/actions/extensions.ts): the
-// `data_dataset_session_related` list of the session detail, and the dataset filters of /sessions.
+// What the data app adds to sessions: the `data_dataset_session_related` list of the session
+// detail, and the dataset filters of /sessions. Declared as `extends.sessions` in ./index.ts.
 import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { registerSessionFilter, registerSessionRelated } from '../actions/extensions.ts';
+import type { SessionExtensions, SessionFilterFn, SessionRelatedLoader } from '../actions/extensions.ts';
 import { sessions } from '../actions/tables.ts';
 import { fieldError } from '../../rest/errors.ts';
 import { escapeLike } from '../../rest/filters.ts';
@@ -11,7 +11,7 @@ import { hasServerRecord, hasServerRepository, loadDatasetUrls } from './file-re
 import { isTagged, selectDatasetRows, sessionDatasetItem } from './dataset-rows.ts';
 import { datasetTypes, datasets, tags } from './tables.ts';
 
-registerSessionRelated('data_dataset_session_related', async (sessionIds, ctx) => {
+const sessionDatasets: SessionRelatedLoader = async (sessionIds, ctx) => {
   const out = new Map<string, unknown[]>();
   if (!sessionIds.length) return out;
   // datasets with an existing record on a server repository (when one exists, upstream shows only those)
@@ -25,7 +25,7 @@ registerSessionRelated('data_dataset_session_related', async (sessionIds, ctx) =
   const dataUrls = await loadDatasetUrls(ctx.db, rows.map((r) => r.id));
   for (const r of rows) pushTo(out, r.session!, sessionDatasetItem.render(r, { baseUrl: ctx.baseUrl, dataUrls }));
   return out;
-});
+};
 
 /** `exists (a dataset of the session for which `condition` holds)` */
 const sessionHasDataset = (condition: SQL | undefined) =>
@@ -33,7 +33,7 @@ const sessionHasDataset = (condition: SQL | undefined) =>
 
 const names = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
-registerSessionFilter('dataset_types', (v) => {
+const datasetTypesFilter: SessionFilterFn = (v) => {
   const list = names(v);
   if (!list.length) return undefined;
   return and(
@@ -41,7 +41,7 @@ registerSessionFilter('dataset_types', (v) => {
       sessionHasDataset(sql`${datasets.dataset_type} in (select ${datasetTypes.id} from ${datasetTypes} where ${datasetTypes.name} = ${t})`),
     ),
   );
-});
+};
 
 function qcParam(raw: string | null, name: string): number {
   if (raw === null || raw === '') return 40;
@@ -50,20 +50,22 @@ function qcParam(raw: string | null, name: string): number {
   return q;
 }
 
-registerSessionFilter('datasets', (v, ctx) => {
+const datasetsFilter: SessionFilterFn = (v, ctx) => {
   const list = names(v);
   if (!list.length) return undefined;
   const maxQc = qcParam(ctx.params.get('dataset_qc_lte'), 'dataset_qc_lte');
   return and(...list.map((n) => sessionHasDataset(and(eq(datasets.name, n), lte(datasets.qc, maxQc), hasServerRecord(datasets.id)))));
-});
+};
 
-registerSessionFilter('dataset_qc_lte', (v, ctx) => {
+const datasetQcFilter: SessionFilterFn = (v, ctx) => {
   if (ctx.params.get('datasets')) return undefined; // applied together with `datasets`
   const maxQc = qcParam(v, ctx.name);
   return sessionHasDataset(lte(datasets.qc, maxQc));
-});
+};
 
-registerSessionFilter(
-  'tag',
-  (v) => sessionHasDataset(isTagged(datasets.id, sql`${tags.name} ilike ${'%' + escapeLike(v) + '%'}`)),
-);
+const tagFilter: SessionFilterFn = (v) => sessionHasDataset(isTagged(datasets.id, sql`${tags.name} ilike ${'%' + escapeLike(v) + '%'}`));
+
+export const dataSessionExtensions: SessionExtensions = {
+  related: { data_dataset_session_related: sessionDatasets },
+  filters: { dataset_types: datasetTypesFilter, datasets: datasetsFilter, dataset_qc_lte: datasetQcFilter, tag: tagFilter },
+};

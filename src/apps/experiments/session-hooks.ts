@@ -1,15 +1,16 @@
 // What the experiments app adds to the session serializers and filters of the actions app:
 // the nested `probe_insertion` and `field_of_view` lists of the session detail, and the
-// atlas_name / atlas_acronym / atlas_id session filters (spec-core §2.9).
+// atlas_name / atlas_acronym / atlas_id session filters (spec-core §2.9). Declared as
+// `extends.sessions` in ./index.ts.
 import { asc, desc, inArray, or } from 'drizzle-orm';
-import { registerSessionFilter, registerSessionRelated } from '../actions/extensions.ts';
+import type { SessionExtensions, SessionFilterFn, SessionRelatedLoader } from '../actions/extensions.ts';
 import { sessions } from '../actions/tables.ts';
 import { alignedInsertionsIn, atlasRegions, columnOf, fovsIn } from './region-queries.ts';
 import { fieldsOfView, probeInsertions } from './tables.ts';
 import { fovResource, insertionListResource } from './resources.ts';
 import { loadNested } from './nested-lists.ts';
 
-registerSessionRelated('probe_insertion', (sessionIds, ctx) =>
+const sessionInsertions: SessionRelatedLoader = (sessionIds, ctx) =>
   loadNested(
     {
       table: probeInsertions,
@@ -20,10 +21,9 @@ registerSessionRelated('probe_insertion', (sessionIds, ctx) =>
     },
     sessionIds,
     ctx,
-  ),
-);
+  );
 
-registerSessionRelated('field_of_view', (sessionIds, ctx) =>
+const sessionFieldsOfView: SessionRelatedLoader = (sessionIds, ctx) =>
   loadNested(
     {
       table: fieldsOfView,
@@ -34,17 +34,21 @@ registerSessionRelated('field_of_view', (sessionIds, ctx) =>
     },
     sessionIds,
     ctx,
-  ),
-);
+  );
 
-for (const name of ['atlas_name', 'atlas_acronym', 'atlas_id'] as const) {
-  registerSessionFilter(name, (v, ctx) => {
+/** Sessions with a probe insertion whose aligned trajectory crosses the regions, or a field of
+ * view whose default location covers them. */
+const atlasFilter =
+  (name: 'atlas_name' | 'atlas_acronym' | 'atlas_id'): SessionFilterFn =>
+  (v, ctx) => {
     const regions = atlasRegions(name, v, ctx);
-    // a probe insertion with an aligned trajectory crossing the regions, or a field of view
-    // whose default location covers them
     return or(
       inArray(sessions.id, columnOf(probeInsertions, probeInsertions.session, alignedInsertionsIn(regions))),
       inArray(sessions.id, columnOf(fieldsOfView, fieldsOfView.session, fovsIn(regions))),
     );
-  });
-}
+  };
+
+export const experimentsSessionExtensions: SessionExtensions = {
+  related: { probe_insertion: sessionInsertions, field_of_view: sessionFieldsOfView },
+  filters: { atlas_name: atlasFilter('atlas_name'), atlas_acronym: atlasFilter('atlas_acronym'), atlas_id: atlasFilter('atlas_id') },
+};

@@ -1,6 +1,7 @@
-// Hooks through which a later app (actions) adds water-control numbers and nested action lists
-// to the subject serializers. Subjects come before actions in the app order, so subjects cannot
-// import the actions tables; actions registers these providers when its module loads. Without a
+// Extension points through which a later app (actions) adds water-control numbers and nested
+// action lists to the subject serializers. Subjects come before actions in the app order, so
+// subjects cannot import the actions tables; actions declares `extends.subjects` in its index.ts
+// and src/apps/index.ts installs it. Without a
 // provider the fields fall back to upstream's values for a subject with no weighing: 0 / null / [].
 import type { RequestContext } from '../../rest/context.ts';
 import type { Row } from '../../rest/fields.ts';
@@ -29,14 +30,9 @@ export interface SubjectActionsProvider {
 
 let provider: SubjectActionsProvider = {};
 
-/** Called by the actions app; a later call replaces the earlier hooks it names. */
-export function registerSubjectActions(p: SubjectActionsProvider): void {
+/** Installs an app's `extends.subjects` (src/apps/index.ts); a later call replaces the hooks it names. */
+export function extendSubjects(p: SubjectActionsProvider): void {
   provider = { ...provider, ...p };
-}
-
-/** Shorthand for the water-control hook alone. */
-export function registerSubjectWaterInfo(fn: NonNullable<SubjectActionsProvider['waterInfo']>): void {
-  registerSubjectActions({ waterInfo: fn });
 }
 
 export function subjectActions(): SubjectActionsProvider {
