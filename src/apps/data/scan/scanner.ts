@@ -318,6 +318,75 @@ class RepositoryScan {
     const recordByPath = new Map(records.map((r) => [r.relative_path, r]));
 
     // classify: already recorded here, to register, a record for a protected copy, or an issue
+    const { toRegister, recordOnly, existsTrue, seenPaths, needHash } = this.classify(unit, issues, byIdentity, byId, recordByPath);
+    const existsFalse = records.filter((r) => r.exists && r.relative_path.startsWith(unit.path + '/') && !seenPaths.has(r.relative_path)).map((r) => r.id);
+
+    // hashes outside the transaction (a worker thread, rate-bounded)
+    const md5s = new Map<FoundFile, string>();
+    if (this.hasher) {
+      for (const x of toRegister) needHash.push({ file: x.file, then: (md5) => md5s.set(x.file, md5) });
+      for (const h of needHash) {
+        try {
+          h.then(await this.hasher.md5(h.file.abs));
+        } catch (e) {
+          issues.push({ path: h.file.path, reason: 'error', detail: `could not read the file: ${(e as Error).message}` });
+        }
+      }
+    }
+    const registrable = toRegister.filter((x) => !this.hasher || md5s.has(x.file));
+    // within a (collection, name), the latest revision is registered last and so becomes the default
+    registrable.sort((a, b) => cmp(a.parsed.collection, b.parsed.collection) || cmp(a.parsed.filename, b.parsed.filename) || cmp(a.parsed.revision, b.parsed.revision));
+
+    await this.finishSession(unit, sessionPath, issues, now, async (tx) => {
+      let target = found;
+      if (!target) {
+        // no session for a folder with nothing to register in it
+        if (!registrable.length) return;
+        target = await createSession(tx, unit, subj, this.user.id, now);
+        this.summary.sessionsCreated++;
+      } else await linkSession(tx, target, null);
+      if (registrable.length) {
+        const input: RegistrationInput = {
+          user: this.user,
+          path: unit.path,
+          repo: this.repo,
+          target: { session: target, contentType: null, objectId: null, objectNickname: null },
+          files: registrable.map((x) => x.parsed),
+          hashes: this.hasher ? registrable.map((x) => md5s.get(x.file)!) : null,
+          sizes: registrable.map((x) => x.file.size),
+          versions: null,
+          qcs: registrable.map(() => 0),
+          repos: [this.repo],
+          existsIn: () => true,
+          isDefault: true,
+          checkProtected: false,
+        };
+        await writeRegistration(tx, input, registrable.map((x) => x.kind), now);
+        this.summary.filesRegistered += registrable.length;
+      }
+      if (recordOnly.length) {
+        await tx
+          .insert(fileRecords)
+          .values(recordOnly.map((r) => ({ dataset: r.dataset, data_repository: this.repo.id, relative_path: r.path, exists: true })))
+          .onConflictDoNothing();
+        this.summary.recordsAdded += recordOnly.length;
+      }
+      if (existsTrue.length) await tx.update(fileRecords).set({ exists: true }).where(inArray(fileRecords.id, existsTrue));
+      if (existsFalse.length) await tx.update(fileRecords).set({ exists: false }).where(inArray(fileRecords.id, existsFalse));
+      this.summary.existsSetTrue += existsTrue.length;
+      this.summary.existsSetFalse += existsFalse.length;
+      if (!found || registrable.length || recordOnly.length || existsTrue.length || existsFalse.length) this.summary.changed = true;
+    });
+  }
+
+  /** Sorts a session's files: already recorded here, to register, a record for a protected copy, or an issue. */
+  private classify(
+    unit: SessionUnit,
+    issues: IssueDraft[],
+    byIdentity: Map<string, unknown>,
+    byId: Map<string, unknown>,
+    recordByPath: Map<string, { id: string; dataset: string; relative_path: string; exists: boolean }>,
+  ) {
     const toRegister: Array<{ parsed: ParsedFile; file: FoundFile; kind: FileKinds[number] }> = [];
     const recordOnly: Array<{ dataset: string; path: string }> = [];
     const existsTrue: string[] = [];
@@ -391,64 +460,7 @@ class RepositoryScan {
       }
       toRegister.push({ parsed, file, kind: { type: t.type, format } });
     }
-    const existsFalse = records.filter((r) => r.exists && r.relative_path.startsWith(unit.path + '/') && !seenPaths.has(r.relative_path)).map((r) => r.id);
-
-    // hashes outside the transaction (a worker thread, rate-bounded)
-    const md5s = new Map<FoundFile, string>();
-    if (this.hasher) {
-      for (const x of toRegister) needHash.push({ file: x.file, then: (md5) => md5s.set(x.file, md5) });
-      for (const h of needHash) {
-        try {
-          h.then(await this.hasher.md5(h.file.abs));
-        } catch (e) {
-          issues.push({ path: h.file.path, reason: 'error', detail: `could not read the file: ${(e as Error).message}` });
-        }
-      }
-    }
-    const registrable = toRegister.filter((x) => !this.hasher || md5s.has(x.file));
-    // within a (collection, name), the latest revision is registered last and so becomes the default
-    registrable.sort((a, b) => cmp(a.parsed.collection, b.parsed.collection) || cmp(a.parsed.filename, b.parsed.filename) || cmp(a.parsed.revision, b.parsed.revision));
-
-    await this.finishSession(unit, sessionPath, issues, now, async (tx) => {
-      let target = found;
-      if (!target) {
-        // no session for a folder with nothing to register in it
-        if (!registrable.length) return;
-        target = await createSession(tx, unit, subj, this.user.id, now);
-        this.summary.sessionsCreated++;
-      } else await linkSession(tx, target, null);
-      if (registrable.length) {
-        const input: RegistrationInput = {
-          user: this.user,
-          path: unit.path,
-          repo: this.repo,
-          target: { session: target, contentType: null, objectId: null, objectNickname: null },
-          files: registrable.map((x) => x.parsed),
-          hashes: this.hasher ? registrable.map((x) => md5s.get(x.file)!) : null,
-          sizes: registrable.map((x) => x.file.size),
-          versions: null,
-          qcs: registrable.map(() => 0),
-          repos: [this.repo],
-          existsIn: () => true,
-          isDefault: true,
-          checkProtected: false,
-        };
-        await writeRegistration(tx, input, registrable.map((x) => x.kind), now);
-        this.summary.filesRegistered += registrable.length;
-      }
-      if (recordOnly.length) {
-        await tx
-          .insert(fileRecords)
-          .values(recordOnly.map((r) => ({ dataset: r.dataset, data_repository: this.repo.id, relative_path: r.path, exists: true })))
-          .onConflictDoNothing();
-        this.summary.recordsAdded += recordOnly.length;
-      }
-      if (existsTrue.length) await tx.update(fileRecords).set({ exists: true }).where(inArray(fileRecords.id, existsTrue));
-      if (existsFalse.length) await tx.update(fileRecords).set({ exists: false }).where(inArray(fileRecords.id, existsFalse));
-      this.summary.existsSetTrue += existsTrue.length;
-      this.summary.existsSetFalse += existsFalse.length;
-      if (!found || registrable.length || recordOnly.length || existsTrue.length || existsFalse.length) this.summary.changed = true;
-    });
+    return { toRegister, recordOnly, existsTrue, seenPaths, needHash };
   }
 
   /** Writes a session's registration (if any), its issues and, when nothing is left to fix in the database, its directories' state. */
