@@ -13,6 +13,7 @@ import { openServices } from '../../src/db/setup.ts';
 import { labs, notes, users } from '../../src/apps/misc/tables.ts';
 import { createBackup, restoreBackup, verifyBackup, type Manifest } from '../../src/ops/archive.ts';
 import type { Config } from '../../src/config.ts';
+import { codeSchemaVersion } from '../../src/ops/schema-version.ts';
 import { TEST_DIR, testConfig, withDatabase } from '../templates.ts';
 
 const usePg = process.env.ALYX_TEST_DB === 'pg';
@@ -114,7 +115,7 @@ describe(`backup archives (${usePg ? 'PostgreSQL' : 'embedded'})`, () => {
     expect(path.dirname(first.file)).toBe(source.backup.dir);
     expect(path.basename(first.file)).toMatch(/^alyx-backup-\d{8}-\d{6}\.tar\.gz$/);
     const m = first.manifest;
-    expect(m).toMatchObject({ format: 'alyx-local-backup', formatVersion: 1, appVersion: '0.1.0', kind: 'backup', schema: { migration: '0000_init', index: 0 } });
+    expect(m).toMatchObject({ format: 'alyx-local-backup', formatVersion: 1, appVersion: '0.1.0', kind: 'backup', schema: { migration: codeSchemaVersion().migration, index: codeSchemaVersion().index } });
     expect(m.database.tables.misc_note.rows).toBe(1);
     expect(m.database.tables.misc_lab.rows).toBeGreaterThanOrEqual(2); // the seeded lab and ours
     expect(m.database.tables.misc_lab.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -176,7 +177,10 @@ describe(`backup archives (${usePg ? 'PostgreSQL' : 'embedded'})`, () => {
       m.schema = { migration: '0099_future', index: 99, when: m.schema.when + 1000 };
       fs.writeFileSync(mf, JSON.stringify(m));
     });
-    await expect(restoreBackup(target, newer)).rejects.toThrow(/comes from a newer database schema \(migration 0099_future, Alyx-local 0\.1\.0\) than this Alyx-local knows \(0000_init, 0\.1\.0\): upgrade Alyx-local, then restore/);
+    const known = codeSchemaVersion().migration;
+    await expect(restoreBackup(target, newer)).rejects.toThrow(
+      new RegExp(`comes from a newer database schema \\(migration 0099_future, Alyx-local 0\\.1\\.0\\) than this Alyx-local knows \\(${known}, 0\\.1\\.0\\): upgrade Alyx-local, then restore`),
+    );
     const v = await verifyBackup(source, newer);
     expect(v.ok).toBe(false);
     expect(fs.existsSync(path.join(target.mediaDir, 'stale.txt'))).toBe(true);

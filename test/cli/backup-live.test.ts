@@ -15,6 +15,7 @@ import { controlFileOf } from '../../src/ops/control.ts';
 import { runScheduledBackup } from '../../src/ops/scheduled.ts';
 import { stamp } from '../../src/ops/archive.ts';
 import { TEST_DIR, testConfig } from '../templates.ts';
+import { codeSchemaVersion } from '../../src/ops/schema-version.ts';
 
 const work = path.join(TEST_DIR, `live-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
 const dataDir = path.join(work, 'data');
@@ -71,7 +72,7 @@ describe('backups of a running server', () => {
     const r = await alyx('backup', '--out', out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toMatch(new RegExp(`^backup written to ${out} \\([0-9.]+ MB\\): database \\(\\d+ tables, \\d+ rows, schema 0000_init\\), 0 media files, no config file \\(written by the running server\\)$`));
+    expect(r.stdout.trim()).toMatch(new RegExp(`^backup written to ${out} \\([0-9.]+ MB\\): database \\(\\d+ tables, \\d+ rows, schema ${codeSchemaVersion().migration}\\), 0 media files, no config file \\(written by the running server\\)$`));
     expect(fs.existsSync(out)).toBe(true);
     // the server still works on its database
     expect((await app.inject({ url: '/health' })).json()).toMatchObject({ status: 'ok' });

@@ -14,6 +14,7 @@ import { restoreDatabase } from '../../src/cli/restore.ts';
 import { main } from '../../src/main.ts';
 import type { Config } from '../../src/config.ts';
 import { TEST_DIR, testConfig, withDatabase } from '../templates.ts';
+import { codeSchemaVersion } from '../../src/ops/schema-version.ts';
 
 const usePg = process.env.ALYX_TEST_DB === 'pg';
 const tag = () => `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
@@ -116,7 +117,7 @@ if (!usePg) {
         const archive = path.join(work, 'cli-archive.tar.gz');
         expect(await main(['backup', '--out', archive])).toBe(0);
         expect(logs[0]).toMatch(
-          new RegExp(`^backup written to ${archive} \\([0-9.]+ MB\\): database \\(\\d+ tables, \\d+ rows, schema 0000_init\\), 0 media files, no config file$`),
+          new RegExp(`^backup written to ${archive} \\([0-9.]+ MB\\): database \\(\\d+ tables, \\d+ rows, schema ${codeSchemaVersion().migration}\\), 0 media files, no config file$`),
         );
         process.env.ALYX_DATA_DIR = path.join(work, 'cli-archive-restored');
         expect(await main(['restore', archive])).toBe(0);

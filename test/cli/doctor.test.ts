@@ -12,6 +12,7 @@ import { formatChecks, runDoctor } from '../../src/ops/doctor.ts';
 import { stamp } from '../../src/ops/archive.ts';
 import { main } from '../../src/main.ts';
 import { TEST_DIR, testConfig } from '../templates.ts';
+import { codeSchemaVersion } from '../../src/ops/schema-version.ts';
 
 const work = path.join(TEST_DIR, `doctor-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
 const dataDir = path.join(work, 'data');
@@ -94,7 +95,7 @@ describe('alyx doctor', () => {
     ]);
     expect(text).toContain(`ok    repository lab_server  ${repoDir} readable`);
     expect(text).toContain(`ok    smtp                   127.0.0.1:${smtpPort} answers`);
-    expect(text).toContain('ok    migrations             current (0000_init)');
+    expect(text).toContain(`ok    migrations             current (${codeSchemaVersion().migration})`);
     expect(text).toMatch(/ok {4}last backup {12}alyx-backup-\d{8}-\d{6}\.tar\.gz, 0\.0 h old/);
     expect(text.split('\n').at(-1)).toBe('everything is fine');
   });

@@ -1,6 +1,7 @@
 // GET /health?full=1: the doctor's checks through the running server, for superusers only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers.ts';
+import { codeSchemaVersion } from '../../src/ops/schema-version.ts';
 
 describe('GET /health?full=1', () => {
   let t: TestApp;
@@ -24,7 +25,7 @@ describe('GET /health?full=1', () => {
     const r = await t.get('/health?full=1');
     const names = r.body.checks.map((c: { name: string }) => c.name);
     expect(names.slice(0, 4)).toEqual(['config', 'time zone', 'database', 'migrations']);
-    expect(r.body.checks.find((c: { name: string }) => c.name === 'migrations')).toEqual({ name: 'migrations', status: 'ok', detail: 'current (0000_init)' });
+    expect(r.body.checks.find((c: { name: string }) => c.name === 'migrations')).toEqual({ name: 'migrations', status: 'ok', detail: `current (${codeSchemaVersion().migration})` });
     const failed = r.body.checks.some((c: { status: string }) => c.status === 'fail');
     expect(r.status).toBe(failed ? 503 : 200);
     expect(r.body.status).toBe(failed ? 'failing' : 'ok');

@@ -10,6 +10,7 @@ import { waterTypes } from '../../src/apps/actions/tables.ts';
 import { upgrade } from '../../src/cli/upgrade.ts';
 import { main } from '../../src/main.ts';
 import { TEST_DIR, testConfig } from '../templates.ts';
+import { codeMigrations } from '../../src/ops/schema-version.ts';
 
 const work = path.join(TEST_DIR, `upgrade-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -23,7 +24,7 @@ describe('alyx upgrade', () => {
       const lines: string[] = [];
       const first = await upgrade(services, { log: (l) => lines.push(l) });
       expect(first.backup).toBeNull();
-      expect(first.migrations).toEqual(['0000_init']);
+      expect(first.migrations).toEqual(codeMigrations().map((m) => m.tag));
       const types = await services.db.select().from(waterTypes);
       expect(first.added.actions_watertype).toBe(types.length);
       expect(first.added.misc_lab).toBe(1); // the lab named by the config
