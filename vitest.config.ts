@@ -19,8 +19,9 @@ export default defineConfig({
               test: {
                 ...common,
                 name: 'pg',
-                // the browser tests drive the UI, which does not depend on the driver: once is enough
-                exclude: ['test/web/admin-ui.test.ts', '**/node_modules/**'],
+                // the browser tests drive the UI and the build test checks the compiled layout; neither depends
+                // on the driver: once is enough
+                exclude: ['test/web/admin-ui.test.ts', 'test/cli/build.test.ts', '**/node_modules/**'],
                 globalSetup: ['test/setup-pg.ts'],
                 env: { ALYX_TEST_DB: 'pg' },
               },
