@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { scratchDatabase } from './scratch-db.ts';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
 import { openServices, seedAll } from '../src/db/setup.ts';
@@ -26,19 +26,8 @@ const STEPS = [TOTAL / 10, TOTAL].map(Math.round);
 const MB = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
-  const baseUrl = process.env.BENCH_DATABASE_URL ?? null;
-  let dbUrl: string | null = null;
-  let dbName = '';
-  if (baseUrl) {
-    dbName = `alyx_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(baseUrl);
-    u.pathname = `/${dbName}`;
-    dbUrl = u.toString();
-  }
+  const scratch = await scratchDatabase('alyx_bench');
+  const dbUrl = scratch.url;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'alyx-bench-'));
   const config = { ...loadConfig({ ALYX_DATA_DIR: work, ALYX_TIME_ZONE: 'UTC', ALYX_LAB: 'benchlab' } as NodeJS.ProcessEnv, work), databaseUrl: dbUrl };
   const services = await openServices(config, { inMemory: !dbUrl });
@@ -110,12 +99,7 @@ async function main() {
   } finally {
     await services.handle.close();
     fs.rmSync(work, { recursive: true, force: true });
-    if (baseUrl) {
-      const admin = new pg.Client({ connectionString: baseUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-    }
+    await scratch.drop();
   }
 }
 

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { scratchDatabase } from './scratch-db.ts';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
 import { openServices, seedAll } from '../src/db/setup.ts';
@@ -45,19 +45,8 @@ function makeShare(root: string, from: number, to: number) {
 }
 
 async function main() {
-  const baseUrl = process.env.BENCH_DATABASE_URL ?? null;
-  let dbUrl: string | null = null;
-  let dbName = '';
-  if (baseUrl) {
-    dbName = `alyx_bench_scan_${process.pid}`;
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const u = new URL(baseUrl);
-    u.pathname = `/${dbName}`;
-    dbUrl = u.toString();
-  }
+  const scratch = await scratchDatabase('alyx_bench_scan');
+  const dbUrl = scratch.url;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'alyx-bench-scan-'));
   const share = path.join(work, 'share');
   const env = { ALYX_DATA_DIR: path.join(work, 'data'), ALYX_TIME_ZONE: 'UTC', ALYX_LAB: 'benchlab' } as NodeJS.ProcessEnv;
@@ -123,12 +112,7 @@ async function main() {
     await services.handle.close();
     if (!KEEP) fs.rmSync(work, { recursive: true, force: true });
     else console.log(`kept ${work}`);
-    if (baseUrl && !KEEP) {
-      const admin = new pg.Client({ connectionString: baseUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${dbName}`);
-      await admin.end();
-    }
+    if (!KEEP) await scratch.drop();
   }
 }
 
