@@ -39,7 +39,8 @@ export async function upgrade(services: Services, opts: { out?: string; log?: (l
   const migrations = (await appliedMigrations(services.db)).filter((m) => !known.has(m.when)).map((m) => m.migration ?? String(m.when));
   log('loading reference data...');
   const counts = await rowCounts(services.db);
-  await seedAll(services);
+  // forced: an upgrade puts back reference rows even when the seed files did not change
+  await seedAll(services, { force: true });
   const after = await rowCounts(services.db);
   const added: Record<string, number> = {};
   for (const [name, n] of Object.entries(after)) if (n > (counts[name] ?? 0)) added[name] = n - (counts[name] ?? 0);
