@@ -48,9 +48,10 @@ export type BackupKind = 'backup' | 'scheduled' | 'safety';
 
 export class BackupError extends CliError {}
 
-export const APP_VERSION: string = JSON.parse(
-  fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'),
-).version;
+/** The package's version, read when a backup needs it (not at import: a build loads this module to list the commands). */
+export function appVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 const CHECKSUM_DOC = 'sum mod 2^256 of sha256(row_to_json text of each row, columns in manifest order)';
 
@@ -145,7 +146,7 @@ export async function createBackup(services: Services, opts: BackupOptions = {})
     const manifest: Manifest = {
       format: FORMAT,
       formatVersion: FORMAT_VERSION,
-      appVersion: APP_VERSION,
+      appVersion: appVersion(),
       schema,
       createdAt: new Date().toISOString(),
       kind,
@@ -234,7 +235,7 @@ function refuseNewerSchema(manifest: Manifest, file: string): void {
     const code = codeSchemaVersion();
     throw new BackupError(
       `${file} comes from a newer database schema (migration ${manifest.schema.migration ?? `of ${new Date(manifest.schema.when).toISOString()}`}, ` +
-        `Alyx-local ${manifest.appVersion}) than this Alyx-local knows (${code.migration}, ${APP_VERSION}): upgrade Alyx-local, then restore`,
+        `Alyx-local ${manifest.appVersion}) than this Alyx-local knows (${code.migration}, ${appVersion()}): upgrade Alyx-local, then restore`,
     );
   }
 }

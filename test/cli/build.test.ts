@@ -86,7 +86,7 @@ describe('the compiled alyx', () => {
     expect(r.stdout).toMatch(/^usage: alyx <command> \[options\]/);
     for (const c of commands) expect(r.stdout).toContain(`  ${c.name} `);
     r = run('backup', '--help');
-    expect([r.status, r.stdout.split('\n')[0]]).toEqual([0, 'usage: alyx backup [--output FILE] [--sql]']);
+    expect([r.status, r.stdout.split('\n')[0]]).toEqual([0, 'usage: alyx backup [--out DIR|FILE] [--with-secrets] [--sql]']);
     r = run('backup', '--ouput', 'x');
     expect([r.status, r.stderr.split('\n')[0]]).toEqual([2, 'alyx backup: unexpected argument --ouput']);
     // running a command does load them (and here fails for want of them)
