@@ -185,6 +185,9 @@ export const taggedDatasets = (tagCondition: SQL): SQL =>
 /** `dataset` carries a tag for which `tagCondition` holds. */
 export const isTagged = (dataset: AnyPgColumn | SQL, tagCondition: SQL): SQL => sql`${dataset} in (${taggedDatasets(tagCondition)})`;
 
+/** Whether a dataset carries a protected tag, as a selectable boolean (register-file and the scanner). */
+export const protectedFlag = () => sql<boolean>`${isTagged(datasets.id, eq(tags.protected, true))}`;
+
 /** Names of protected tags per dataset. */
 export async function protectedTags(db: Queryable, datasetIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();

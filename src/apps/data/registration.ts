@@ -28,8 +28,8 @@ import {
 import { parseQc } from '../actions/qc.ts';
 import { errorKey, linkSession, lookupSession, type FoundSession } from './session-lookup.ts';
 import { loadFileRecords } from './file-records.ts';
-import { isTagged, protectedTags, registeredDataset, selectDatasetRows } from './dataset-rows.ts';
-import { dataFormats, dataRepositories, datasetTypes, datasets, fileRecords, labRepositories, revisions, tags } from './tables.ts';
+import { protectedFlag, protectedTags, registeredDataset, selectDatasetRows } from './dataset-rows.ts';
+import { dataFormats, dataRepositories, datasetTypes, datasets, fileRecords, labRepositories, revisions } from './tables.ts';
 import { pushTo } from '../../rest/group.ts';
 import { scalar } from './subquery.ts';
 
@@ -295,7 +295,7 @@ async function protectionInfo(db: Queryable, target: Target, files: ParsedFile[]
       collection: datasets.collection,
       name: datasets.name,
       revision: revisions.name,
-      prot: sql<boolean>`${isTagged(datasets.id, eq(tags.protected, true))}`,
+      prot: protectedFlag(),
     })
     .from(datasets)
     .leftJoin(revisions, eq(revisions.id, datasets.revision))

@@ -14,10 +14,10 @@ import { users } from '../../misc/tables.ts';
 import { subjects } from '../../subjects/tables.ts';
 import { sessions, sessionUsers } from '../../actions/tables.ts';
 import { lastExtension, matchDatasetType, parseAlfFileName, parseSessionFile, relativePathOf, typeKeyOfFileName, type ParsedFile } from '../alf.ts';
-import { isTagged } from '../dataset-rows.ts';
+import { protectedFlag } from '../dataset-rows.ts';
 import { linkSession, lookupSession, type FoundSession } from '../session-lookup.ts';
 import { fileProblem, writeRegistration, type FileKinds, type RegistrationInput } from '../registration.ts';
-import { dataFormats, dataRepositories, datasetTypes, datasets, fileRecords, revisions, scanStates, tags } from '../tables.ts';
+import { dataFormats, dataRepositories, datasetTypes, datasets, fileRecords, revisions, scanStates } from '../tables.ts';
 import { Hasher } from './hasher.ts';
 import { closestTypes, forgetIssuesUnder, replaceIssues, replaceIssuesOf } from './issues.ts';
 import { scanSettings, ScanError, type ScanSettings } from './settings.ts';
@@ -495,7 +495,7 @@ class RepositoryScan {
             revision: revisions.name,
             file_size: datasets.file_size,
             hash: datasets.hash,
-            protected: sql<boolean>`${isTagged(datasets.id, eq(tags.protected, true))}`,
+            protected: protectedFlag(),
           })
           .from(datasets)
           .leftJoin(revisions, eq(revisions.id, datasets.revision))
