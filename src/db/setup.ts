@@ -22,7 +22,9 @@ export async function openServices(config: Config, opts: { migrate?: boolean; lo
     pgliteDir: config.databaseUrl || opts.inMemory ? null : pgliteDirOf(config),
     loadDataDir: opts.loadDataDir,
     poolSize: config.dbPoolSize,
-    template: usableTemplate,
+    // the template is a migrated empty database: only for callers that migrate anyway, so that
+    // one opening without migrations (restore, doctor) still sees that there was no database yet
+    template: opts.migrate === false ? undefined : usableTemplate,
   });
   const services: Services = { config, handle, db: handle.db };
   if (opts.migrate !== false) {
