@@ -218,19 +218,26 @@ class RepositoryScan {
       stats,
     });
     try {
-      for await (const unit of walker.walk()) {
-        if (unit.kind === 'dir') await this.directory(unit);
-        else {
-          try {
-            await this.session(unit);
-          } catch (e) {
-            // this session is left as it was (its transaction rolled back) and read again next time
-            const issue = { path: unit.path, reason: 'error', detail: (e as Error).message.slice(0, 2000) };
-            this.count([issue]);
-            await this.write((tx) => replaceIssues(tx, this.repo.id, unit.path, sessionPathOf(unit), [issue], this.now()));
+      // Sessions are independent (one transaction each, different folders), so on PostgreSQL several
+      // run at once: a first scan waits on the database's commits, not on this process.
+      const inFlight = new Set<Promise<void>>();
+      try {
+        for await (const unit of walker.walk()) {
+          if (unit.kind === 'dir') {
+            // a removed folder forgets the states below it: no session under it may still be writing
+            if (unit.removed.length) await Promise.all(inFlight);
+            await this.directory(unit);
+            continue;
           }
-          this.opts.onProgress?.({ repository: this.repo.name, sessions: this.summary.sessionsRead, files: this.summary.filesSeen });
+          const task = this.sessionOrIssue(unit).finally(() => inFlight.delete(task));
+          inFlight.add(task);
+          if (inFlight.size >= this.s.concurrency) await Promise.race(inFlight);
         }
+        await Promise.all(inFlight);
+      } catch (e) {
+        // the scan ends when its last transaction has ended, failed or not
+        await Promise.allSettled(inFlight);
+        throw e;
       }
       await this.write((tx) => this.flushDirs(tx));
     } catch (e) {
@@ -243,6 +250,18 @@ class RepositoryScan {
       this.summary.directoriesListed += stats.directoriesListed;
       this.summary.symlinksSkipped += stats.symlinksSkipped;
     }
+  }
+
+  private async sessionOrIssue(unit: SessionUnit): Promise<void> {
+    try {
+      await this.session(unit);
+    } catch (e) {
+      // this session is left as it was (its transaction rolled back) and read again next time
+      const issue = { path: unit.path, reason: 'error', detail: (e as Error).message.slice(0, 2000) };
+      this.count([issue]);
+      await this.write((tx) => replaceIssues(tx, this.repo.id, unit.path, sessionPathOf(unit), [issue], this.now()));
+    }
+    this.opts.onProgress?.({ repository: this.repo.name, sessions: this.summary.sessionsRead, files: this.summary.filesSeen });
   }
 
   /**

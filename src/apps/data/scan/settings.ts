@@ -16,13 +16,15 @@ export interface ScanSettings {
   hashBytesPerSecond: number;
   /** username recorded on created datasets and sessions; null: the first superuser */
   user: string | null;
+  /** sessions written at once (PostgreSQL; the embedded database runs one statement at a time) */
+  concurrency: number;
 }
 
 export class ScanError extends Error {}
 
-const KNOWN = new Set(['path', 'scan', 'scan_interval_minutes', 'auto_create_sessions', 'hash', 'hash_rate_mb', 'scan_user']);
+const KNOWN = new Set(['path', 'scan', 'scan_interval_minutes', 'auto_create_sessions', 'hash', 'hash_rate_mb', 'scan_user', 'scan_concurrency']);
 
-export function scanSettings(config: Pick<Config, 'repositoryDirs' | 'repositoryScan'>, name: string): ScanSettings {
+export function scanSettings(config: Pick<Config, 'repositoryDirs' | 'repositoryScan' | 'databaseUrl' | 'dbPoolSize'>, name: string): ScanSettings {
   const dir = config.repositoryDirs[name];
   if (!dir) throw new ScanError(`repository ${name} has no directory in the configuration ("repositories": {"${name}": "/path"})`);
   const raw = config.repositoryScan?.[name] ?? {};
@@ -51,5 +53,7 @@ export function scanSettings(config: Pick<Config, 'repositoryDirs' | 'repository
     hash: bool('hash', false),
     hashBytesPerSecond: num('hash_rate_mb', 50, 0) * 1024 * 1024,
     user: (user as string | undefined) ?? null,
+    // leave connections of the pool to the server's requests
+    concurrency: config.databaseUrl ? Math.floor(num('scan_concurrency', Math.min(4, Math.max(1, (config.dbPoolSize ?? 10) - 2)), 1)) : 1,
   };
 }
