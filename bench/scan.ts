@@ -3,7 +3,7 @@
 // database beforehand (as rigs do) unless --create-sessions. Measures the first scan (files/s and
 // peak RSS), a rescan with nothing new, and a rescan after one new session.
 //
-//   npx tsx bench/scan.ts [--files 100000] [--per-session 20] [--hash] [--create-sessions] [--keep]
+//   npx tsx bench/scan.ts [--files 100000] [--per-session 20] [--hash] [--create-sessions] [--keep] [--concurrency N]
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/scan.ts   (PostgreSQL)
 //   (without BENCH_DATABASE_URL the embedded database is used, on disk; its WASM heap counts in RSS)
 import fs from 'node:fs';
@@ -29,6 +29,7 @@ const SESSIONS_PER_SUBJECT = 20;
 const HASH = args.includes('--hash');
 const CREATE = args.includes('--create-sessions');
 const KEEP = args.includes('--keep');
+const CONCURRENCY = args.includes('--concurrency') ? Number(args[args.indexOf('--concurrency') + 1]) : null;
 const MB = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
 const day = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
@@ -54,7 +55,7 @@ async function main() {
     ...loadConfig(env, work),
     databaseUrl: dbUrl,
     repositoryDirs: { bench_server: share },
-    repositoryScan: { bench_server: { path: share, hash: HASH, hash_rate_mb: 0 } },
+    repositoryScan: { bench_server: { path: share, hash: HASH, hash_rate_mb: 0, ...(CONCURRENCY ? { scan_concurrency: CONCURRENCY } : {}) } },
   };
   const services = await openServices(config);
   try {

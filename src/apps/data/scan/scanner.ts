@@ -252,9 +252,18 @@ class RepositoryScan {
     }
   }
 
+  /** files registered when the tables' planner statistics are next refreshed (doubles each time) */
+  private nextAnalyzeAt = 5000;
+
   private async sessionOrIssue(unit: SessionUnit): Promise<void> {
     try {
       await this.session(unit);
+      if (this.summary.filesRegistered >= this.nextAnalyzeAt && !this.opts.dryRun) {
+        // A first scan multiplies the registry; without fresh statistics (the embedded database and
+        // a PostgreSQL without autovacuum have none) the per-session reads turn into scans.
+        this.nextAnalyzeAt = this.summary.filesRegistered * 2;
+        await this.services.db.execute(sql`analyze ${datasets}, ${fileRecords}, ${sessions}`);
+      }
     } catch (e) {
       // this session is left as it was (its transaction rolled back) and read again next time
       const issue = { path: unit.path, reason: 'error', detail: (e as Error).message.slice(0, 2000) };
