@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../config.ts';
 import { ensureAdmin, openServices, seedAll } from '../db/setup.ts';
-import { buildServer } from '../server.ts';
 import { startScheduler } from '../scheduler.ts';
 import { ensureWebBuilt } from './web-build.ts';
 import { command, UsageError } from './args.ts';
@@ -18,7 +17,9 @@ export const serveCommand = command({
     const loaded = loadConfig();
     const config = { ...loaded, port: values.port ?? loaded.port, host: values.host ?? loaded.host };
     await ensureWebBuilt();
-    const services = await openServices(config);
+    // the server's modules load while the database opens (PGlite compiles its WebAssembly off the
+    // main thread): a reopen's two largest costs overlap
+    const [services, { buildServer }] = await Promise.all([openServices(config), import('../server.ts')]);
     await seedAll(services);
     const admin = await ensureAdmin(services);
     if (admin.created && admin.generated) {
