@@ -6,7 +6,7 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
-import { modelOf, type ManyToMany, type ModelInfo, type Relation } from '../db/models.ts';
+import { isSecretField, modelOf, type ManyToMany, type ModelInfo, type Relation } from '../db/models.ts';
 import { ApiError } from './errors.ts';
 import { columnKind } from './fields.ts';
 import { escapeLike, type Filter } from './filters.ts';
@@ -139,7 +139,7 @@ const TRANSFORMS = new Set(['date', 'year', 'month', 'day', 'week_day', 'hour', 
 
 
 function choicesOf(info: ModelInfo): string {
-  return [...Object.keys(info.columns), ...Object.keys(info.relations), 'pk'].sort().join(', ');
+  return [...Object.keys(info.columns).filter((k) => !isSecretField(info, k)), ...Object.keys(info.relations), 'pk'].sort().join(', ');
 }
 
 function toText(v: LiteralValue): string {
@@ -264,10 +264,15 @@ const endsWithLookup = (next: string | undefined) => next === undefined || LOOKU
 
 /** Resolves the path's first part to a relation (`lab`, also `lab_id`) or to a column of the model. */
 function resolveHead(info: ModelInfo, head: string): { rel?: Relation; fkIdForm: boolean; col?: Column } {
-  const fieldName = head === 'pk' ? 'id' : head;
+  const fieldName = head === 'pk' ? primaryKeyOf(info) : head;
   const fkIdForm = !info.relations[fieldName] && fieldName.endsWith('_id');
   const rel = info.relations[fieldName] ?? (fkIdForm ? info.relations[fieldName.slice(0, -3)] : undefined);
   return { rel, fkIdForm, col: info.columns[fieldName] };
+}
+
+function primaryKeyOf(info: ModelInfo): string {
+  for (const [k, c] of Object.entries(info.columns)) if (c.primary) return k;
+  return 'id';
 }
 
 const idOf = (table: PgTable) => (getTableColumns(table) as Record<string, Column>).id;
@@ -288,7 +293,7 @@ function compileReverse(step: Step, rel: Relation & { column: Column }): SQL {
     const exists = sql`${cols.id} in (select ${rel.column} from ${rel.target} where ${rel.column} is not null)`;
     return value === true ? sql`not (${exists})` : exists;
   }
-  const inner = compileLookup(rel.target, endsWithLookup(next) ? ['id', ...rest] : rest, value, name);
+  const inner = compileLookup(rel.target, endsWithLookup(next) ? ['pk', ...rest] : rest, value, name);
   return sql`${cols.id} in (select ${rel.column} from ${rel.target} where ${inner})`;
 }
 
@@ -349,6 +354,15 @@ function compileScalarColumn(step: Step, col: Column): SQL {
   return compare(expr, remaining[0] ?? 'exact', step.value, exprKind, step.name);
 }
 
+/** Secrets are not data: any path reaching a secret column is a 400, whatever the lookup or value. */
+function refuseSecretField(info: ModelInfo, head: string, name: string): void {
+  const field = head.startsWith('~') ? head.slice(1) : head;
+  if (isSecretField(info, field)) throw new DjangoFilterError(secretFieldMessage(info, field), name);
+}
+
+export const secretFieldMessage = (info: ModelInfo, field: string) =>
+  `Filtering on ${info.name}.${field} is not allowed: it is a secret field.`;
+
 /**
  * Compiles one lookup path against a model, as a condition on the model's table: the first part
  * is a relation (followed with `IN (SELECT ...)` subqueries, recursively) or a column (compared).
@@ -358,6 +372,7 @@ export function compileLookup(table: PgTable, parts: string[], value: LiteralVal
   const [head, ...rest] = parts;
   if (head === undefined) throw new DjangoFilterError('Empty lookup.', name);
   const step: Step = { info, cols: getTableColumns(table) as Record<string, Column>, head, rest, value, name };
+  refuseSecretField(info, head, name);
   const { rel, fkIdForm, col } = resolveHead(info, head);
   const viaRelation = rel ? compileRelation(step, rel, fkIdForm) : null;
   if (viaRelation) return viaRelation;

@@ -4,7 +4,7 @@
 import { eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
-import { modelOf } from '../db/models.ts';
+import { isSecretField, modelOf } from '../db/models.ts';
 import { fieldError } from './errors.ts';
 import type { RequestContext } from './context.ts';
 import type { JsonSchema } from './fields.ts';
@@ -126,6 +126,7 @@ export function columnFilter(table: PgTable, fieldName: string): Filter | null {
   }
   const col = info.columns[fieldName];
   if (!col) return null;
+  if (isSecretField(info, fieldName)) throw new Error(`${info.name}.${fieldName} is a secret field: no filter may use it`);
   const kind = columnKind(col);
   const fk = info.foreignKeys[fieldName];
   if (fk) {
@@ -199,11 +200,22 @@ export function columnFilter(table: PgTable, fieldName: string): Filter | null {
   }
 }
 
+/** A query parameter naming a secret field of the model: a 400 (secrets are not data), whatever the value. */
+export function refuseSecretParams(table: PgTable, query: URLSearchParams): void {
+  const info = modelOf(table);
+  for (const name of new Set(query.keys())) {
+    const field = name.split('__')[0];
+    if (info.columns[field] && isSecretField(info, field)) {
+      throw fieldError(name, `Filtering on ${info.name}.${field} is not allowed: it is a secret field.`);
+    }
+  }
+}
+
 /** The model's fields an automatic filter can cover: columns, then forward many-to-many fields. */
 function autoFilterCandidates(table: PgTable): string[] {
   const info = modelOf(table);
   return [
-    ...Object.keys(info.columns),
+    ...Object.keys(info.columns).filter((k) => !isSecretField(info, k)),
     ...Object.entries(info.relations)
       .filter(([, r]) => r.kind === 'm2m' && !r.reversed)
       .map(([k]) => k),
