@@ -10,6 +10,12 @@ import { isSecretField, modelOf, type ManyToMany, type ModelInfo, type Relation 
 import { ApiError } from './errors.ts';
 import { columnKind } from './fields.ts';
 import { escapeLike, type Filter } from './filters.ts';
+import { DEFAULT_MAX_LIST_ITEMS, jsonDepth } from './input-guard.ts';
+
+/** Bounds on one `django=` filter: lookups (pairs), parts of one path (each relation hop is a subquery), list values. */
+export const MAX_DJANGO_LOOKUPS = 20;
+export const MAX_LOOKUP_PARTS = 10;
+export const MAX_LITERAL_DEPTH = 8;
 
 export type LiteralValue = string | number | boolean | null | LiteralValue[];
 
@@ -50,6 +56,9 @@ export function parsePythonLiteral(text: string): LiteralValue {
   const fail = (): never => {
     throw new DjangoFilterError(`Malformed list value: ${text}`);
   };
+  if (jsonDepth(s, MAX_LITERAL_DEPTH) > MAX_LITERAL_DEPTH) {
+    throw new DjangoFilterError(`List values nested deeper than ${MAX_LITERAL_DEPTH} levels are not allowed.`);
+  }
   const ws = () => {
     while (i < s.length && /\s/.test(s[i])) i++;
   };
@@ -65,6 +74,9 @@ export function parsePythonLiteral(text: string): LiteralValue {
       while (s[i] !== close) {
         if (i >= s.length) fail();
         items.push(value());
+        if (items.length > DEFAULT_MAX_LIST_ITEMS) {
+          throw new DjangoFilterError(`Lists of more than ${DEFAULT_MAX_LIST_ITEMS} values are not allowed.`);
+        }
         ws();
         trailingComma = false;
         if (s[i] === ',') {
@@ -116,6 +128,9 @@ export function convertValue(raw: string): LiteralValue {
 /** Parses `lookup,value,lookup,value,...` into ordered pairs; a repeated lookup is refused. */
 export function parsePairs(text: string, name = 'django'): Array<[string, LiteralValue]> {
   const tokens = splitOutside(text).map((t) => t.trim());
+  if (tokens.length > 2 * MAX_DJANGO_LOOKUPS) {
+    throw new DjangoFilterError(`At most ${MAX_DJANGO_LOOKUPS} lookups are allowed in one filter.`, name);
+  }
   if (tokens.length % 2 !== 0) {
     throw new DjangoFilterError(`Expected lookup,value pairs; "${tokens[tokens.length - 1]}" has no value.`, name);
   }
@@ -389,6 +404,9 @@ export function compileDjango(table: PgTable, text: string, name = 'django', pre
     const negate = key.startsWith('~');
     const path = [...prefix, ...(negate ? key.slice(1) : key).split('__')];
     if (path.some((p) => p === '')) throw new DjangoFilterError(`Malformed lookup "${key}".`, name);
+    if (path.length > MAX_LOOKUP_PARTS) {
+      throw new DjangoFilterError(`Lookup "${key}" has more than ${MAX_LOOKUP_PARTS} parts; at most ${MAX_LOOKUP_PARTS} are allowed.`, name);
+    }
     const cond = compileLookup(table, path, value, name);
     conds.push(negate ? sql`not coalesce((${cond}), false)` : cond);
   }

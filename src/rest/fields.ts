@@ -7,6 +7,7 @@ import type { PgColumn as Column } from 'drizzle-orm/pg-core';
 import type { Queryable, Tx } from '../db/client.ts';
 import { isSecretColumn, modelOf, type ManyToMany } from '../db/models.ts';
 import { invalid, FieldValidationError } from './errors.ts';
+import { checkText } from './input-guard.ts';
 import {
   DATE_FORMAT_ERROR,
   DATETIME_FORMAT_ERROR,
@@ -159,6 +160,8 @@ export function convertScalar(kind: ColumnKind, raw: unknown, ctx: RequestContex
     }
     case 'bool': {
       if (typeof raw === 'boolean') return raw;
+      // DRF looks the value up in its sets of true and false values: a list or an object is in neither
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw invalid('Must be a valid boolean.');
       const s = String(raw).toLowerCase();
       if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
       if (['false', '0', 'no', 'off', 'f', 'n', ''].includes(s)) return false;
@@ -176,9 +179,13 @@ export function convertScalar(kind: ColumnKind, raw: unknown, ctx: RequestContex
     }
     case 'json':
       return raw;
-    default:
-      if (typeof raw === 'object') throw invalid('Not a valid string.');
-      return String(raw);
+    default: {
+      // DRF's CharField: text and numbers only (a boolean is not text), no NUL, no lone surrogate
+      if (typeof raw === 'object' || typeof raw === 'boolean') throw invalid('Not a valid string.');
+      const text = String(raw);
+      checkText(text);
+      return text;
+    }
   }
 }
 

@@ -118,8 +118,11 @@ export function columnFilter(table: PgTable, fieldName: string): Filter | null {
       multi: true,
       schema: { type: 'string', format: 'uuid' },
       async apply(values, ctx) {
-        const ids = (Array.isArray(values) ? values : [values]).map((v) => normalizeUuid(v));
-        if (ids.some((v) => v === null)) throw fieldError(ctx.name, SELECT_VALID);
+        const raw = Array.isArray(values) ? values : [values];
+        const ids = raw.map((v) => normalizeUuid(v));
+        // Django's ModelMultipleChoiceField lets the UUID field's own message through
+        const bad = raw.find((_, k) => ids[k] === null);
+        if (bad !== undefined) throw fieldError(ctx.name, `“${bad}” is not a valid UUID.`);
         return sql`${own.id} in (select ${m2m.from} from ${m2m.through} where ${inArray(m2m.to, ids as string[])})`;
       },
     };
