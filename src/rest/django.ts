@@ -356,6 +356,11 @@ function compileScalarColumn(step: Step, col: Column): SQL {
   let k = 0;
   // a transform name at the very end that is also a lookup is the lookup
   while (k < rest.length && TRANSFORMS.has(rest[k]) && !(k === rest.length - 1 && LOOKUPS.has(rest[k]))) {
+    // Django registers these transforms on date and datetime fields only (hour and minute: datetimes)
+    const fits = exprKind === 'datetime' || (exprKind === 'date' && !['hour', 'minute'].includes(rest[k]));
+    if (!fits) {
+      throw new DjangoFilterError(`Unsupported lookup '${rest.slice(k).join('__')}' for ${step.info.name}.${step.head}, or join on the field not permitted.`, step.name);
+    }
     ({ expr, kind: exprKind } = applyTransform(expr, rest[k]));
     k++;
   }
