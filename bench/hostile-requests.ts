@@ -103,7 +103,12 @@ function fillPath(path: string, real: string | undefined, pick: () => number): s
  * Every hostile request for the document; `real` gives a known lookup value per collection path
  * (so detail routes reach their handlers), `perParam` bounds the query values tried per parameter.
  */
-export function hostileRequests(doc: Doc, auth: Record<string, string>, real: Record<string, string>, opts: { seed?: number; perParam?: number; bodyValues?: number } = {}): HostileRequest[] {
+export function hostileRequests(
+  doc: Doc,
+  auth: Record<string, string>,
+  real: Record<string, string>,
+  opts: { seed?: number; perParam?: number; bodyValues?: number; djangoValues?: number; rawBodies?: number } = {},
+): HostileRequest[] {
   const pick = rng(opts.seed ?? 9);
   const sample = <T>(list: T[], n: number): T[] => {
     if (n >= list.length) return list;
@@ -123,7 +128,7 @@ export function hostileRequests(doc: Doc, auth: Record<string, string>, real: Re
         if (M === 'GET') {
           const params = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
           for (const name of [...params, 'limit', 'offset', 'format']) {
-            const values = name === 'django' ? DJANGO_VALUES : sample(QUERY_VALUES, perParam);
+            const values = name === 'django' ? sample(DJANGO_VALUES, opts.djangoValues ?? DJANGO_VALUES.length) : sample(QUERY_VALUES, perParam);
             for (const v of values) out.push({ method: M, url: `${url}?${enc(name)}=${v}`, headers: auth, kind: `query ${name}` });
           }
           out.push({ method: M, url: `${url}?${'%00'}=1`, headers: auth, kind: 'NUL parameter name' });
@@ -141,7 +146,7 @@ export function hostileRequests(doc: Doc, auth: Record<string, string>, real: Re
             out.push({ method: M, url, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ [field]: v }), kind: `body ${field}` });
           }
         }
-        for (const [type, payload, kind] of RAW_BODIES) out.push({ method: M, url, headers: { ...auth, 'content-type': type }, payload, kind });
+        for (const [type, payload, kind] of sample(RAW_BODIES, opts.rawBodies ?? RAW_BODIES.length)) out.push({ method: M, url, headers: { ...auth, 'content-type': type }, payload, kind });
       }
     }
   }

@@ -5,6 +5,7 @@
 // running server:
 //
 //   npm run bench:hostile [-- --seed 7] [-- --user]           (in process; --user: a non-superuser)
+//   npm run bench:hostile -- --per-param 31 --body-values 27  (every value for every parameter and field)
 //   npm run bench:hostile -- --url http://127.0.0.1:8000 --token <key>
 //
 // Prints the counts by status class and every 5xx (request, kind, answer); exits 1 when any.
@@ -68,7 +69,12 @@ async function main() {
   const schema = await target.send({ method: 'GET', url: '/api/schema?format=json', headers: auth, kind: 'schema' });
   const doc = JSON.parse(schema.body);
   const real = await realLookups(doc, target.send, auth);
-  const requests = hostileRequests(doc, auth, real, { seed: Number(arg('--seed') ?? 9) });
+  const requests = hostileRequests(doc, auth, real, {
+    seed: Number(arg('--seed') ?? 9),
+    perParam: Number(arg('--per-param') ?? 8),
+    bodyValues: Number(arg('--body-values') ?? 12),
+  });
+  console.log(`hostile sweep: ${requests.length} requests to send`);
   const started = performance.now();
   const result = await sweep(requests, target.send);
   const seconds = (performance.now() - started) / 1000;

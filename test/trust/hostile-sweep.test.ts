@@ -22,7 +22,7 @@ async function run(token: string, seed: number) {
   const doc = JSON.parse((await send({ method: 'GET', url: '/api/schema?format=json', headers: auth, kind: 'schema' })).body);
   const real = await realLookups(doc, send, auth);
   expect(Object.keys(real).length).toBeGreaterThan(10);
-  const requests = hostileRequests(doc, auth, real, { seed, perParam: 2, bodyValues: 2 });
+  const requests = hostileRequests(doc, auth, real, { seed, perParam: 1, bodyValues: 2, djangoValues: 4, rawBodies: 5 });
   expect(requests.length).toBeGreaterThan(1000);
   return sweep(requests, send);
 }
