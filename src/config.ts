@@ -18,6 +18,10 @@ export interface Config {
   rabbitmqUrl: string | null;
   /** requests per minute per user (or IP when anonymous); 0 disables throttling */
   throttleBurstPerMinute: number;
+  /** items allowed in one list of a request body, and in one bulk create (ALYX_MAX_LIST_ITEMS) */
+  maxListItems: number;
+  /** per-statement time limit in milliseconds on PostgreSQL, 0 for none (ALYX_STATEMENT_TIMEOUT_MS) */
+  statementTimeoutMs: number;
   /** data repository name -> local directory that holds its files */
   repositoryDirs: Record<string, string>;
   /** repository name -> scanner settings (object form of a `repositories` entry; src/apps/data/scan) */
@@ -52,6 +56,8 @@ const KEYS = {
   ALYX_LAB: 'labName',
   ALYX_RABBITMQ_URL: 'rabbitmqUrl',
   ALYX_THROTTLE_PER_MINUTE: 'throttleBurstPerMinute',
+  ALYX_MAX_LIST_ITEMS: 'maxListItems',
+  ALYX_STATEMENT_TIMEOUT_MS: 'statementTimeoutMs',
   ALYX_SCHEDULER_INTERVAL: 'schedulerIntervalSeconds',
   ALYX_BACKUP_DIR: 'backupDir',
   ALYX_BACKUP_INTERVAL_HOURS: 'backupIntervalHours',
@@ -169,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     labName,
     rabbitmqUrl: str('ALYX_RABBITMQ_URL'),
     throttleBurstPerMinute: int('ALYX_THROTTLE_PER_MINUTE', 550, 0, 1_000_000),
+    maxListItems: int('ALYX_MAX_LIST_ITEMS', 1000, 1, 1_000_000),
+    statementTimeoutMs: int('ALYX_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
     repositoryDirs,
     repositoryScan,
     schedulerIntervalSeconds: int('ALYX_SCHEDULER_INTERVAL', 0, 0, 86_400 * 7),

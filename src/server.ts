@@ -21,6 +21,8 @@ import { baseUrlOf } from './rest/context.ts';
 import { ping } from './db/client.ts';
 import { registerThrottle } from './rest/throttle.ts';
 import { uiMetadata } from './rest/ui-meta.ts';
+import crypto from 'node:crypto';
+import { checkBody, checkQuery, parseJsonBounded } from './rest/input-guard.ts';
 
 export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist', 'web');
 
@@ -37,7 +39,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 1000 },
   });
-  await registerBodyParsers(app);
+  await registerBodyParsers(app, services.config.maxListItems);
   registerErrorHandlers(app, options);
 
   const customRoutes: CustomRouteDoc[] = [];
@@ -70,7 +72,10 @@ export async function buildServer(services: Services, options: ServerOptions = {
 }
 
 /** JSON, form and multipart bodies, and cookies; `request.isForm` marks HTML-form semantics. */
-async function registerBodyParsers(app: FastifyInstance): Promise<void> {
+/** Requests whose body was parsed (an error before this, on a multipart request, is the body's fault). */
+const bodyParsed = new WeakSet<object>();
+
+async function registerBodyParsers(app: FastifyInstance, maxListItems: number): Promise<void> {
   // JSON: an empty body is an empty object; malformed JSON is DRF's 400.
   app.removeContentTypeParser('application/json');
   app.removeContentTypeParser('text/plain'); // DRF parses only JSON, forms and multipart: others are a 415
@@ -78,8 +83,9 @@ async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     const text = String(body);
     if (text.trim() === '') return done(null, {});
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJsonBounded(text));
     } catch (e) {
+      if (e instanceof ApiError) return done(e, undefined);
       done(new ApiError(400, { detail: `JSON parse error - ${(e as Error).message}` }), undefined);
     }
   });
@@ -87,6 +93,7 @@ async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   await app.register(formbody);
   await app.register(multipart, { attachFieldsToBody: true, limits: { fileSize: 50 * 1024 * 1024 } });
   app.addHook('preHandler', async (request) => {
+    bodyParsed.add(request);
     const type = String(request.headers['content-type'] ?? '');
     if (type.startsWith('application/x-www-form-urlencoded')) request.isForm = true;
     if (type.startsWith('multipart/form-data') && request.body && typeof request.body === 'object') {
@@ -103,6 +110,9 @@ async function registerBodyParsers(app: FastifyInstance): Promise<void> {
       request.body = flat;
       request.isForm = true;
     }
+    // NUL, lone surrogates, over-long lists and deep nesting never reach a handler or the database
+    checkQuery(request.query);
+    checkBody(request.body, maxListItems);
   });
 }
 
@@ -128,9 +138,20 @@ function registerErrorHandlers(app: FastifyInstance, options: ServerOptions): vo
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send({ detail: fe.message, status_code: fe.statusCode });
     }
-    request.log.error(error);
-    if (!options.logger) console.error(error);
-    return reply.code(500).send({ detail: String(error.message ?? error), status_code: 500 });
+    const type = String(request.headers['content-type'] ?? '');
+    if (type.startsWith('multipart/') && !bodyParsed.has(request)) {
+      // busboy's "Boundary not found", "Unexpected end of form", ...: the body is malformed (DRF's wording)
+      return reply.code(400).send({ detail: `Multipart form parse error - ${fe.message}`, status_code: 400 });
+    }
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      return reply.code(400).send({ detail: 'The request is nested too deeply.', status_code: 400 });
+    }
+    // a genuine server error: the client gets an id, the log gets the error under it (never SQL,
+    // parameters or a stack in a response)
+    const id = crypto.randomBytes(6).toString('hex');
+    request.log.error({ err: error, errorId: id }, `server error ${id}`);
+    if (!options.logger) console.error(`server error ${id}:`, error);
+    return reply.code(500).send({ detail: `Server error (id ${id})`, status_code: 500 });
   });
   app.setNotFoundHandler((request, reply) => {
     // a path that exists with other methods is a 405, as DRF answers

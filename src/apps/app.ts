@@ -4,6 +4,7 @@ import type { Resource } from '../rest/resource.ts';
 import type { Services } from '../services.ts';
 import type { SubjectActionsProvider } from './subjects/extensions.ts';
 import type { SessionExtensions } from './actions/extensions.ts';
+import type { DatasetExtensions } from './data/extensions.ts';
 import type { CommandDecl, OptionDecls, ParsedArgs } from '../cli/args.ts';
 
 export type { Services };
@@ -57,4 +58,6 @@ export interface AppExtensions {
   subjects?: SubjectActionsProvider;
   /** nested lists of the session detail and session list filters */
   sessions?: SessionExtensions;
+  /** what happens when datasets are saved (experiments: links to probe insertions and fields of view) */
+  datasets?: DatasetExtensions;
 }

@@ -1,6 +1,7 @@
 import type { AlyxApp } from './app.ts';
 import { extendSessions } from './actions/extensions.ts';
 import { extendSubjects } from './subjects/extensions.ts';
+import { extendDatasets } from './data/extensions.ts';
 import misc from './misc/index.ts';
 import subjects from './subjects/index.ts';
 import actions from './actions/index.ts';
@@ -17,4 +18,5 @@ export const apps: AlyxApp[] = [misc, subjects, actions, data, experiments, jobs
 for (const app of apps) {
   if (app.extends?.subjects) extendSubjects(app.extends.subjects);
   if (app.extends?.sessions) extendSessions(app.extends.sessions);
+  if (app.extends?.datasets) extendDatasets(app.extends.datasets);
 }

@@ -34,6 +34,12 @@ export interface OpenOptions {
   /** pool size for node-postgres */
   poolSize?: number;
   /**
+   * node-postgres: PostgreSQL's statement_timeout on every pooled connection (0: none). PGlite runs
+   * single-threaded in wasm, where no timer can interrupt a running statement: there, requests are
+   * bounded before they reach the database instead (page sizes, list lengths, django= complexity).
+   */
+  statementTimeoutMs?: number;
+  /**
    * PGlite: when `pgliteDir` is empty, a data directory to copy into it first (a migrated empty
    * database, src/db/template.ts); called only then, under the data-dir lock
    */
@@ -46,7 +52,11 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     // int8 (counts, file sizes) as JS numbers, as PGlite gives them.
     pg.types.setTypeParser(20, (v: string) => Number(v));
     const { drizzle } = await import('drizzle-orm/node-postgres');
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+    });
     pool.on('error', () => {
       /* idle client errors are reported on the next query */
     });

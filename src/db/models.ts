@@ -28,6 +28,11 @@ export interface ModelOptions {
   relatedNames?: Record<string, string>;
   /** many-to-many fields of this model */
   m2m?: Record<string, ManyToMany>;
+  /**
+   * Secret columns (password hashes, token and session keys): never data. The `django=` compiler,
+   * automatic filters and resource fields refuse any path that reaches one (see `secretColumn`).
+   */
+  secret?: string[];
 }
 
 export interface Relation {
@@ -163,6 +168,29 @@ export function uniqueKeysOf(info: ModelInfo): string[][] {
     if (cols.every((c) => c.name && fieldOf.has(c.name))) keys.push(cols.map((c) => fieldOf.get(c.name!)!));
   }
   return keys.filter((k) => k.every(Boolean));
+}
+
+/** Column names that are secret on every model, whatever their table declares. */
+const ALWAYS_SECRET = new Set(['password']);
+
+/** True when the model's field (Django name, or `pk`) is a secret column. */
+export function isSecretField(info: ModelInfo, field: string): boolean {
+  const name = field === 'pk' ? primaryKeyName(info) : field;
+  return ALWAYS_SECRET.has(name) || (info.secret ?? []).includes(name);
+}
+
+/** True when the column is a secret column of its table. */
+export function isSecretColumn(column: Column): boolean {
+  const table = (column as unknown as { table: PgTable }).table;
+  const info = byTable.get(table);
+  if (!info) return ALWAYS_SECRET.has(column.name);
+  for (const [k, c] of Object.entries(info.columns)) if (c === column) return isSecretField(info, k);
+  return false;
+}
+
+function primaryKeyName(info: ModelInfo): string {
+  for (const [k, c] of Object.entries(info.columns)) if (c.primary) return k;
+  return 'id';
 }
 
 export function contentTypeLabel(info: ModelInfo): string {

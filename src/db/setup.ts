@@ -17,17 +17,31 @@ export function pgliteDirOf(config: Config): string {
 }
 
 export async function openServices(config: Config, opts: { migrate?: boolean; loadDataDir?: Blob; inMemory?: boolean } = {}): Promise<Services> {
+  // PostgreSQL: the pool's connections carry the per-statement time limit; migrations (which may
+  // build indexes for minutes) run first on a connection of their own without it
+  const statementTimeoutMs = config.databaseUrl ? config.statementTimeoutMs : 0;
+  let migrated = false;
+  if (statementTimeoutMs && opts.migrate !== false) {
+    const plain = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: null, poolSize: 1 });
+    try {
+      await migrateDatabase(plain);
+    } finally {
+      await plain.close();
+    }
+    migrated = true;
+  }
   const handle: DbHandle = await openDatabase({
     databaseUrl: config.databaseUrl,
     pgliteDir: config.databaseUrl || opts.inMemory ? null : pgliteDirOf(config),
     loadDataDir: opts.loadDataDir,
     poolSize: config.dbPoolSize,
+    statementTimeoutMs,
     // the template is a migrated empty database: only for callers that migrate anyway, so that
     // one opening without migrations (restore, doctor) still sees that there was no database yet
     template: opts.migrate === false ? undefined : usableTemplate,
   });
   const services: Services = { config, handle, db: handle.db };
-  if (opts.migrate !== false) {
+  if (opts.migrate !== false && !migrated) {
     try {
       await migrateDatabase(handle);
     } catch (e) {

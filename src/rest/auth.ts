@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { and, eq, gt, lt } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { Queryable } from '../db/client.ts';
 import { authTokens, users, webSessions } from '../apps/misc/tables.ts';
 import { ApiError, detailError } from './errors.ts';
@@ -179,7 +179,12 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
     return user;
   };
 
-  app.post('/auth-token', { config: PUBLIC_ROUTE }, async (request) => {
+  // `schema` only documents the route in /api/schema, as upstream's schema lists it (docBody is not validated)
+  const authTokenDoc = {
+    description: 'Obtains the API token of a user: form or JSON username and password; answers {"token": "<key>"}.',
+    docBody: { type: 'object', properties: { username: { type: 'string' }, password: { type: 'string', writeOnly: true } }, required: ['username', 'password'] },
+  } as FastifySchema;
+  app.post('/auth-token', { config: PUBLIC_ROUTE, schema: authTokenDoc }, async (request) => {
     const user = await login(request.body);
     return { token: await tokenFor(services.db, user.id) };
   });

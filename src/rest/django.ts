@@ -6,10 +6,16 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
-import { modelOf, type ManyToMany, type ModelInfo, type Relation } from '../db/models.ts';
+import { isSecretField, modelOf, type ManyToMany, type ModelInfo, type Relation } from '../db/models.ts';
 import { ApiError } from './errors.ts';
 import { columnKind } from './fields.ts';
 import { escapeLike, type Filter } from './filters.ts';
+import { DEFAULT_MAX_LIST_ITEMS, jsonDepth } from './input-guard.ts';
+
+/** Bounds on one `django=` filter: lookups (pairs), parts of one path (each relation hop is a subquery), list values. */
+export const MAX_DJANGO_LOOKUPS = 20;
+export const MAX_LOOKUP_PARTS = 10;
+export const MAX_LITERAL_DEPTH = 8;
 
 export type LiteralValue = string | number | boolean | null | LiteralValue[];
 
@@ -50,6 +56,9 @@ export function parsePythonLiteral(text: string): LiteralValue {
   const fail = (): never => {
     throw new DjangoFilterError(`Malformed list value: ${text}`);
   };
+  if (jsonDepth(s, MAX_LITERAL_DEPTH) > MAX_LITERAL_DEPTH) {
+    throw new DjangoFilterError(`List values nested deeper than ${MAX_LITERAL_DEPTH} levels are not allowed.`);
+  }
   const ws = () => {
     while (i < s.length && /\s/.test(s[i])) i++;
   };
@@ -65,6 +74,9 @@ export function parsePythonLiteral(text: string): LiteralValue {
       while (s[i] !== close) {
         if (i >= s.length) fail();
         items.push(value());
+        if (items.length > DEFAULT_MAX_LIST_ITEMS) {
+          throw new DjangoFilterError(`Lists of more than ${DEFAULT_MAX_LIST_ITEMS} values are not allowed.`);
+        }
         ws();
         trailingComma = false;
         if (s[i] === ',') {
@@ -116,6 +128,9 @@ export function convertValue(raw: string): LiteralValue {
 /** Parses `lookup,value,lookup,value,...` into ordered pairs; a repeated lookup is refused. */
 export function parsePairs(text: string, name = 'django'): Array<[string, LiteralValue]> {
   const tokens = splitOutside(text).map((t) => t.trim());
+  if (tokens.length > 2 * MAX_DJANGO_LOOKUPS) {
+    throw new DjangoFilterError(`At most ${MAX_DJANGO_LOOKUPS} lookups are allowed in one filter.`, name);
+  }
   if (tokens.length % 2 !== 0) {
     throw new DjangoFilterError(`Expected lookup,value pairs; "${tokens[tokens.length - 1]}" has no value.`, name);
   }
@@ -139,7 +154,7 @@ const TRANSFORMS = new Set(['date', 'year', 'month', 'day', 'week_day', 'hour', 
 
 
 function choicesOf(info: ModelInfo): string {
-  return [...Object.keys(info.columns), ...Object.keys(info.relations), 'pk'].sort().join(', ');
+  return [...Object.keys(info.columns).filter((k) => !isSecretField(info, k)), ...Object.keys(info.relations), 'pk'].sort().join(', ');
 }
 
 function toText(v: LiteralValue): string {
@@ -264,10 +279,15 @@ const endsWithLookup = (next: string | undefined) => next === undefined || LOOKU
 
 /** Resolves the path's first part to a relation (`lab`, also `lab_id`) or to a column of the model. */
 function resolveHead(info: ModelInfo, head: string): { rel?: Relation; fkIdForm: boolean; col?: Column } {
-  const fieldName = head === 'pk' ? 'id' : head;
+  const fieldName = head === 'pk' ? primaryKeyOf(info) : head;
   const fkIdForm = !info.relations[fieldName] && fieldName.endsWith('_id');
   const rel = info.relations[fieldName] ?? (fkIdForm ? info.relations[fieldName.slice(0, -3)] : undefined);
   return { rel, fkIdForm, col: info.columns[fieldName] };
+}
+
+function primaryKeyOf(info: ModelInfo): string {
+  for (const [k, c] of Object.entries(info.columns)) if (c.primary) return k;
+  return 'id';
 }
 
 const idOf = (table: PgTable) => (getTableColumns(table) as Record<string, Column>).id;
@@ -288,7 +308,7 @@ function compileReverse(step: Step, rel: Relation & { column: Column }): SQL {
     const exists = sql`${cols.id} in (select ${rel.column} from ${rel.target} where ${rel.column} is not null)`;
     return value === true ? sql`not (${exists})` : exists;
   }
-  const inner = compileLookup(rel.target, endsWithLookup(next) ? ['id', ...rest] : rest, value, name);
+  const inner = compileLookup(rel.target, endsWithLookup(next) ? ['pk', ...rest] : rest, value, name);
   return sql`${cols.id} in (select ${rel.column} from ${rel.target} where ${inner})`;
 }
 
@@ -336,6 +356,11 @@ function compileScalarColumn(step: Step, col: Column): SQL {
   let k = 0;
   // a transform name at the very end that is also a lookup is the lookup
   while (k < rest.length && TRANSFORMS.has(rest[k]) && !(k === rest.length - 1 && LOOKUPS.has(rest[k]))) {
+    // Django registers these transforms on date and datetime fields only (hour and minute: datetimes)
+    const fits = exprKind === 'datetime' || (exprKind === 'date' && !['hour', 'minute'].includes(rest[k]));
+    if (!fits) {
+      throw new DjangoFilterError(`Unsupported lookup '${rest.slice(k).join('__')}' for ${step.info.name}.${step.head}, or join on the field not permitted.`, step.name);
+    }
     ({ expr, kind: exprKind } = applyTransform(expr, rest[k]));
     k++;
   }
@@ -349,6 +374,15 @@ function compileScalarColumn(step: Step, col: Column): SQL {
   return compare(expr, remaining[0] ?? 'exact', step.value, exprKind, step.name);
 }
 
+/** Secrets are not data: any path reaching a secret column is a 400, whatever the lookup or value. */
+function refuseSecretField(info: ModelInfo, head: string, name: string): void {
+  const field = head.startsWith('~') ? head.slice(1) : head;
+  if (isSecretField(info, field)) throw new DjangoFilterError(secretFieldMessage(info, field), name);
+}
+
+export const secretFieldMessage = (info: ModelInfo, field: string) =>
+  `Filtering on ${info.name}.${field} is not allowed: it is a secret field.`;
+
 /**
  * Compiles one lookup path against a model, as a condition on the model's table: the first part
  * is a relation (followed with `IN (SELECT ...)` subqueries, recursively) or a column (compared).
@@ -358,6 +392,7 @@ export function compileLookup(table: PgTable, parts: string[], value: LiteralVal
   const [head, ...rest] = parts;
   if (head === undefined) throw new DjangoFilterError('Empty lookup.', name);
   const step: Step = { info, cols: getTableColumns(table) as Record<string, Column>, head, rest, value, name };
+  refuseSecretField(info, head, name);
   const { rel, fkIdForm, col } = resolveHead(info, head);
   const viaRelation = rel ? compileRelation(step, rel, fkIdForm) : null;
   if (viaRelation) return viaRelation;
@@ -374,6 +409,9 @@ export function compileDjango(table: PgTable, text: string, name = 'django', pre
     const negate = key.startsWith('~');
     const path = [...prefix, ...(negate ? key.slice(1) : key).split('__')];
     if (path.some((p) => p === '')) throw new DjangoFilterError(`Malformed lookup "${key}".`, name);
+    if (path.length > MAX_LOOKUP_PARTS) {
+      throw new DjangoFilterError(`Lookup "${key}" has more than ${MAX_LOOKUP_PARTS} parts; at most ${MAX_LOOKUP_PARTS} are allowed.`, name);
+    }
     const cond = compileLookup(table, path, value, name);
     conds.push(negate ? sql`not coalesce((${cond}), false)` : cond);
   }

@@ -72,12 +72,18 @@ export function fromDatabaseError(e: unknown): ApiError | null {
   const err = (e as { cause?: PgLikeError })?.cause ?? (e as PgLikeError);
   const code = err?.code;
   if (typeof code !== 'string' || code.length !== 5) return null;
-  const detail = err.detail || err.message || 'database error';
+  // PostgreSQL's statement_timeout (or a cancelled query): the request was too heavy, not broken
+  if (code === '57014') {
+    return new ApiError(503, { detail: 'The request took longer than the server allows (statement timeout). Narrow the query or use smaller pages.' });
+  }
+  // the driver's own message names the SQL and its parameters: never passed on
+  const safe = (text: string | undefined) => (text && !/Failed query|params:/i.test(text) ? text : undefined);
+  const detail = safe(err.detail) || safe(err.message) || 'database error';
   if (code === '23505') return new ApiError(400, { non_field_errors: [`This value already exists: ${detail}`] });
   if (code === '23503') return new ApiError(400, { non_field_errors: [`Related object does not exist or is still referenced: ${detail}`] });
   if (code === '23502') return new ApiError(400, { non_field_errors: [`A required value is missing: ${detail}`] });
   if (code === '23514') return new ApiError(400, { non_field_errors: [`A value breaks a constraint: ${detail}`] });
-  if (code.startsWith('22')) return new ApiError(400, { detail: `Invalid value: ${err.message ?? detail}` });
-  if (code === '2201B' || code === '42883') return new ApiError(400, { detail: `Invalid filter: ${err.message ?? detail}` });
+  if (code === '2201B' || code === '42883') return new ApiError(400, { detail: `Invalid filter: ${safe(err.message) ?? detail}` });
+  if (code.startsWith('22')) return new ApiError(400, { detail: `Invalid value: ${safe(err.message) ?? detail}` });
   return null;
 }

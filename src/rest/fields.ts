@@ -5,8 +5,9 @@ import { and, getTableColumns, inArray, notInArray, eq, sql, type SQL } from 'dr
 import { alias, QueryBuilder, type PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
 import type { Queryable, Tx } from '../db/client.ts';
-import { modelOf, type ManyToMany } from '../db/models.ts';
+import { isSecretColumn, modelOf, type ManyToMany } from '../db/models.ts';
 import { invalid, FieldValidationError } from './errors.ts';
+import { checkText } from './input-guard.ts';
 import {
   DATE_FORMAT_ERROR,
   DATETIME_FORMAT_ERROR,
@@ -159,6 +160,8 @@ export function convertScalar(kind: ColumnKind, raw: unknown, ctx: RequestContex
     }
     case 'bool': {
       if (typeof raw === 'boolean') return raw;
+      // DRF looks the value up in its sets of true and false values: a list or an object is in neither
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw invalid('Must be a valid boolean.');
       const s = String(raw).toLowerCase();
       if (['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
       if (['false', '0', 'no', 'off', 'f', 'n', ''].includes(s)) return false;
@@ -176,9 +179,13 @@ export function convertScalar(kind: ColumnKind, raw: unknown, ctx: RequestContex
     }
     case 'json':
       return raw;
-    default:
-      if (typeof raw === 'object') throw invalid('Not a valid string.');
-      return String(raw);
+    default: {
+      // DRF's CharField: text and numbers only (a boolean is not text), no NUL, no lone surrogate
+      if (typeof raw === 'object' || typeof raw === 'boolean') throw invalid('Not a valid string.');
+      const text = String(raw);
+      checkText(text);
+      return text;
+    }
   }
 }
 
@@ -190,10 +197,20 @@ export function renderScalar(kind: ColumnKind, v: unknown): unknown {
   return v;
 }
 
+/**
+ * Secrets are not data: a field that would render a secret column (password hash, token or session
+ * key), or name related rows by one, is refused when the resource is declared. A write-only field
+ * (never rendered) may set one.
+ */
+function refuseSecret(col: Column, name: string, writeOnly = false): void {
+  if (!writeOnly && isSecretColumn(col)) throw new Error(`field ${name}: ${col.name} is a secret column and cannot be rendered`);
+}
+
 /** A plain column. */
 export function column(col: Column, o: ColumnOptions = {}): Field {
   const kind = columnKind(col);
   const key = keyOf(col);
+  refuseSecret(col, key, o.writeOnly);
   const nullable = o.nullable ?? !col.notNull;
   let schema: JsonSchema = { ...SCHEMA_BY_KIND[kind] };
   const maxLength = (col as unknown as { length?: number }).length;
@@ -324,6 +341,7 @@ export function related(fk: Column, target: PgTable, o: RelatedOptions = {}): Fi
   const nullable = o.nullable ?? !fk.notNull;
   const targetCols = getTableColumns(target) as Record<string, Column>;
   if (!targetCols[slugKey]) throw new Error(`${slugKey} is not a column of the target of ${key}`);
+  refuseSecret(targetCols[slugKey], key);
   const pre = slugKey === 'id' ? null : slugPreload(fk, target, slugKey);
   return {
     ...base('related', { ...o, nullable }, slugKey === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' }),
@@ -354,6 +372,7 @@ export function hyperlink(fk: Column, target: PgTable, routePath: string, o: Rel
   const key = keyOf(fk);
   const lookupKey = o.slug ?? 'id';
   const nullable = o.nullable ?? !fk.notNull;
+  if (lookupKey !== 'id') refuseSecret((getTableColumns(target) as Record<string, Column>)[lookupKey], key);
   const pre = lookupKey === 'id' ? null : slugPreload(fk, target, lookupKey);
   return {
     ...base('hyperlink', { ...o, nullable }, { type: 'string', format: 'uri' }),
@@ -452,6 +471,7 @@ export function many(ownerTable: PgTable, relationName: string, o: ManyOptions =
     target: () => ({ table: rel().target, slug: slugKey }),
     async render(rows, ctx) {
       const { m2m, fromCol, toCol, target } = rel();
+      if (slugKey !== 'id') refuseSecret((getTableColumns(target) as Record<string, Column>)[slugKey], relationName);
       const map = await loadManySlugs(ctx.db, m2m.through, fromCol, toCol, target, rows.map((r) => r.id), slugKey);
       return (row) => map.get(row.id) ?? [];
     },

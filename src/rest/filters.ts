@@ -4,7 +4,7 @@
 import { eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
-import { modelOf } from '../db/models.ts';
+import { isSecretField, modelOf } from '../db/models.ts';
 import { fieldError } from './errors.ts';
 import type { RequestContext } from './context.ts';
 import type { JsonSchema } from './fields.ts';
@@ -118,14 +118,18 @@ export function columnFilter(table: PgTable, fieldName: string): Filter | null {
       multi: true,
       schema: { type: 'string', format: 'uuid' },
       async apply(values, ctx) {
-        const ids = (Array.isArray(values) ? values : [values]).map((v) => normalizeUuid(v));
-        if (ids.some((v) => v === null)) throw fieldError(ctx.name, SELECT_VALID);
+        const raw = Array.isArray(values) ? values : [values];
+        const ids = raw.map((v) => normalizeUuid(v));
+        // Django's ModelMultipleChoiceField lets the UUID field's own message through
+        const bad = raw.find((_, k) => ids[k] === null);
+        if (bad !== undefined) throw fieldError(ctx.name, `“${bad}” is not a valid UUID.`);
         return sql`${own.id} in (select ${m2m.from} from ${m2m.through} where ${inArray(m2m.to, ids as string[])})`;
       },
     };
   }
   const col = info.columns[fieldName];
   if (!col) return null;
+  if (isSecretField(info, fieldName)) throw new Error(`${info.name}.${fieldName} is a secret field: no filter may use it`);
   const kind = columnKind(col);
   const fk = info.foreignKeys[fieldName];
   if (fk) {
@@ -199,11 +203,22 @@ export function columnFilter(table: PgTable, fieldName: string): Filter | null {
   }
 }
 
+/** A query parameter naming a secret field of the model: a 400 (secrets are not data), whatever the value. */
+export function refuseSecretParams(table: PgTable, query: URLSearchParams): void {
+  const info = modelOf(table);
+  for (const name of new Set(query.keys())) {
+    const field = name.split('__')[0];
+    if (info.columns[field] && isSecretField(info, field)) {
+      throw fieldError(name, `Filtering on ${info.name}.${field} is not allowed: it is a secret field.`);
+    }
+  }
+}
+
 /** The model's fields an automatic filter can cover: columns, then forward many-to-many fields. */
 function autoFilterCandidates(table: PgTable): string[] {
   const info = modelOf(table);
   return [
-    ...Object.keys(info.columns),
+    ...Object.keys(info.columns).filter((k) => !isSecretField(info, k)),
     ...Object.entries(info.relations)
       .filter(([, r]) => r.kind === 'm2m' && !r.reversed)
       .map(([k]) => k),

@@ -5,7 +5,7 @@ import type { PgColumn as Column, PgTable } from 'drizzle-orm/pg-core';
 import { ApiError, notFound } from './errors.ts';
 import type { Row } from './fields.ts';
 import type { RequestContext } from './context.ts';
-import type { FilterContext } from './filters.ts';
+import { refuseSecretParams, type FilterContext } from './filters.ts';
 import { paginationParams, type Page } from './pagination.ts';
 import type { ResourceParts } from './resource.ts';
 import { serializeRows } from './resource-fields.ts';
@@ -14,6 +14,7 @@ import { normalizeUuid } from './values.ts';
 /** The resource's base restriction and every filter present in the query, and-ed. */
 export async function listWhere(parts: ResourceParts, ctx: RequestContext, query: URLSearchParams): Promise<SQL | undefined> {
   const { spec } = parts;
+  refuseSecretParams(spec.table, query);
   const conds: SQL[] = [];
   const base = spec.baseWhere?.(ctx);
   if (base) conds.push(base);

@@ -101,6 +101,8 @@ export function parseDateTimeInput(value: unknown, timeZone: string): string | n
     const sign = m[8][0] === '-' ? -1 : 1;
     const digits = m[8].slice(1).replace(':', '');
     offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0));
+    // Python's timezone() takes offsets strictly within a day: `+99:00` is not a datetime there
+    if (Math.abs(offsetMin) >= 24 * 60) return null;
   }
   const epoch = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMin * 60_000;
   const w = wallClock(epoch, timeZone);

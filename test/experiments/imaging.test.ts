@@ -13,7 +13,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const FOV_KEYS = ['id', 'imaging_type', 'location', 'name', 'json', 'session', 'datasets', 'stack'];
+const FOV_KEYS = ['id', 'imaging_type', 'location', 'name', 'json', 'session', 'stack', 'datasets'];
 const LOC_KEYS = ['id', 'brain_region', 'coordinate_system', 'provenance', 'x', 'y', 'z', 'n_xyz', 'default_provenance', 'auto_datetime'];
 const LOC_DETAIL_KEYS = ['id', 'brain_region', 'coordinate_system', 'provenance', 'x', 'y', 'z', 'n_xyz', 'json', 'field_of_view', 'default_provenance', 'auto_datetime'];
 

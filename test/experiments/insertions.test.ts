@@ -15,7 +15,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const LIST_KEYS = ['id', 'session', 'model', 'session_info', 'name', 'json', 'serial', 'auto_datetime', 'datasets', 'chronic_insertion'];
+const LIST_KEYS = ['id', 'session', 'model', 'session_info', 'name', 'json', 'serial', 'auto_datetime', 'chronic_insertion', 'datasets'];
 const DETAIL_KEYS = ['id', 'session', 'model', 'session_info', 'datasets', 'name', 'json', 'serial', 'auto_datetime', 'chronic_insertion'];
 
 describe('/insertions', () => {

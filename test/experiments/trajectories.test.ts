@@ -194,7 +194,7 @@ describe('/trajectories', () => {
     expect((await t.get('/sessions?atlas_id=385')).body.count).toBe(0);
     const detail = await t.get(`/sessions/${f.sessionId}`);
     expect(detail.body.probe_insertion.map((p: { name: string }) => p.name)).toEqual(['probe_00']);
-    expect(Object.keys(detail.body.probe_insertion[0])).toEqual(['id', 'session', 'model', 'session_info', 'name', 'json', 'serial', 'auto_datetime', 'datasets', 'chronic_insertion']);
+    expect(Object.keys(detail.body.probe_insertion[0])).toEqual(['id', 'session', 'model', 'session_info', 'name', 'json', 'serial', 'auto_datetime', 'chronic_insertion', 'datasets']);
     // a micro-manipulator trajectory's channels do not count
     await t.post('/channels', { trajectory_estimate: micro, axial: 20, lateral: 40, brain_region: 385 });
     expect(await q('atlas_id=385')).toEqual([]);

@@ -32,6 +32,7 @@ import { protectedFlag, protectedTags, registeredDataset, selectDatasetRows } fr
 import { dataFormats, dataRepositories, datasetTypes, datasets, fileRecords, labRepositories, revisions } from './tables.ts';
 import { pushTo } from '../../rest/group.ts';
 import { scalar } from './subquery.ts';
+import { datasetsSaved } from './extensions.ts';
 
 type Body = Record<string, unknown>;
 
@@ -623,6 +624,7 @@ export async function writeRegistration(tx: Tx, input: RegistrationInput, kinds:
   const plan = planDatasets(input, kinds, revIds, existingBy, keys, now);
   await writeDatasets(tx, plan, now);
   await writeFileRecords(tx, input, relPaths, plan);
+  await datasetsSaved(tx, plan.datasetIdOf);
   return plan.datasetIdOf;
 }
 

@@ -31,6 +31,7 @@ import {
   tags,
 } from './tables.ts';
 import { markdownToHtml } from './markdown.ts';
+import { datasetsSaved } from './extensions.ts';
 
 const now = (ctx: { config: { timeZone: string } }) => nowInZone(ctx.config.timeZone);
 
@@ -439,6 +440,8 @@ export const datasetResource = defineResource({
       values.default_dataset = true;
     }
   },
+  // upstream's Dataset.save: later apps link the dataset (probe insertions, fields of view)
+  afterWrite: (row, _state, ctx) => datasetsSaved(ctx.db, [row.id as string]),
   async beforeDelete(row, ctx) {
     const prot = (await protectedTags(ctx.db, [row.id as string])).get(row.id as string);
     if (prot?.length) {

@@ -12,7 +12,7 @@ import { parseQc } from '../actions/qc.ts';
 import { addUuidToPath } from '../data/alf.ts';
 import { dataRepositories, datasetTags, datasetTypes, datasets, fileRecords, tags } from '../data/tables.ts';
 import { pushTo } from '../../rest/group.ts';
-import { fovDatasets, probeInsertionDatasets, probeInsertions } from './tables.ts';
+import { fieldsOfView, fovDatasets, probeInsertionDatasets, probeInsertions } from './tables.ts';
 
 const qb = new QueryBuilder();
 
@@ -46,6 +46,27 @@ export async function relinkDatasets(tx: Queryable, link: DatasetLink, row: Row)
       .where(and(eq(datasets.session, row.session as string), ilike(datasets.collection, '%' + escapeLike(String(row.name ?? '')) + '%')))
       .getSQL(),
   );
+}
+
+/**
+ * Upstream's Dataset.save: a saved dataset whose collection has a second part (`alf/probe00/...` ->
+ * `probe00`) is linked to the probe insertions and fields of view of its session with that name,
+ * replacing its links of that kind; a dataset that matches none keeps its links.
+ */
+export async function linkSavedDatasets(tx: Queryable, datasetIds: string[]): Promise<void> {
+  const part = sql`split_part(${datasets.collection}, '/', 2)`;
+  const saved = and(inArray(datasets.id, datasetIds), sql`position('/' in ${datasets.collection}) > 0`);
+  const links = [
+    { link: insertionDatasetLink, ownerTable: probeInsertions, id: probeInsertions.id, session: probeInsertions.session, name: probeInsertions.name },
+    { link: fovDatasetLink, ownerTable: fieldsOfView, id: fieldsOfView.id, session: fieldsOfView.session, name: fieldsOfView.name },
+  ];
+  for (const { link, ownerTable, id, session, name } of links) {
+    const joined = (fields: Record<string, PgColumn>) =>
+      qb.select(fields).from(datasets).innerJoin(ownerTable, and(eq(session, datasets.session), eq(name, part))).where(saved);
+    await tx.delete(link.through).where(inArray(link.dataset, joined({ dataset: datasets.id })));
+    // the select's columns in the join table's column order: owner, dataset
+    await tx.insert(link.through).select(joined({ owner: id, dataset: datasets.id }).getSQL()).onConflictDoNothing();
+  }
 }
 
 /** Upstream's "FilterDatasetSerializer" rule: without a server repository every dataset, else those on one. */

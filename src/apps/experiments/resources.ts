@@ -64,8 +64,9 @@ function insertionFields(): Record<string, Field> {
     json: column(probeInsertions.json),
     serial: column(probeInsertions.serial),
     auto_datetime: column(probeInsertions.auto_datetime, { readOnly: true }),
-    datasets: many(probeInsertions, 'datasets'),
+    // DRF's ModelSerializer with '__all__': foreign keys, then many-to-many fields
     chronic_insertion: related(probeInsertions.chronic_insertion, chronicInsertions),
+    datasets: many(probeInsertions, 'datasets'),
   };
 }
 
@@ -537,8 +538,9 @@ function fovFields(): Record<string, Field> {
     name: column(fieldsOfView.name, { required: true }),
     json: column(fieldsOfView.json),
     session: related(fieldsOfView.session, sessions, { required: true }),
-    datasets: many(fieldsOfView, 'datasets'),
+    // DRF's ModelSerializer with '__all__': foreign keys, then many-to-many fields
     stack: related(fieldsOfView.stack, imagingStacks),
+    datasets: many(fieldsOfView, 'datasets'),
   };
 }
 

@@ -182,8 +182,8 @@ model(users, {
     },
   },
 });
-model(authTokens, { name: 'Token', app: 'authtoken' });
-model(webSessions, { name: 'WebSession', app: 'alyx' });
+model(authTokens, { name: 'Token', app: 'authtoken', secret: ['key'] });
+model(webSessions, { name: 'WebSession', app: 'alyx', secret: ['key'] });
 model(cageTypes, { name: 'CageType', app: 'misc' });
 model(enrichments, { name: 'Enrichment', app: 'misc' });
 model(foods, { name: 'Food', app: 'misc' });
