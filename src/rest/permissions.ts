@@ -88,18 +88,19 @@ const BASIC_TTL_MS = 5 * 60_000;
  * password is slow on purpose), else any user the API accepts (token or web session).
  */
 export function fileAccess(auth: {
-  authenticate(username: string, password: string): Promise<Pick<AuthUser, 'is_active'> | null>;
+  /** a throttled password check (auth.ts checkPassword): throws the 429 while backing off */
+  authenticate(username: string, password: string, request: FastifyRequest): Promise<Pick<AuthUser, 'is_active'> | null>;
   resolveUser(request: FastifyRequest): Promise<AuthUser | null>;
 }) {
   const basicCache = new Map<string, number>();
-  async function basicAllowed(header: string): Promise<boolean> {
+  async function basicAllowed(header: string, request: FastifyRequest): Promise<boolean> {
     const key = crypto.createHash('sha256').update(header).digest('hex');
     const until = basicCache.get(key);
     if (until && until > Date.now()) return true;
     const decoded = Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
     const i = decoded.indexOf(':');
     if (i < 0) return false;
-    const user = await auth.authenticate(decoded.slice(0, i), decoded.slice(i + 1));
+    const user = await auth.authenticate(decoded.slice(0, i), decoded.slice(i + 1), request);
     if (!mayLogIn(user)) return false;
     basicCache.set(key, Date.now() + BASIC_TTL_MS);
     return true;
@@ -107,7 +108,7 @@ export function fileAccess(auth: {
   return {
     async allowed(request: FastifyRequest): Promise<boolean> {
       const header = request.headers.authorization ?? '';
-      if (/^basic\s+/i.test(header)) return basicAllowed(header);
+      if (/^basic\s+/i.test(header)) return basicAllowed(header, request);
       try {
         return (await auth.resolveUser(request)) !== null;
       } catch {
