@@ -272,6 +272,18 @@ async function ownershipOf(db: Queryable, subjectIds: string[]): Promise<Subject
 }
 
 /**
+ * The REST check before the body is read (as DRF checks permissions before validating): the rules
+ * that depend on who asks and what row, not on the values sent (those follow in enforceWrite).
+ */
+export function precheckWrite(
+  ctx: { user: AuthUser | null; config: { restPolicy: RestPolicy } },
+  access: { action: 'create' | 'update'; resource: string; row: Record<string, unknown> | null },
+): void {
+  const decision = decide(ctx.user, { ...access, changes: null, channel: 'rest', policy: ctx.config.restPolicy });
+  if (!decision.allowed) throw refusal(decision);
+}
+
+/**
  * The REST write check (resource-write.ts, before any write or delete): decides with the configured
  * policy and throws the 403 of a refusal. Under the lab policy, the allowed set of each subject the
  * row belongs to (before and after the write) is looked up.

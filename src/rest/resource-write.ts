@@ -2,7 +2,7 @@
 // save: parse the body field by field, run the declaration's validate hook, turn the values into
 // columns, let beforeWrite adjust them, check uniqueness, write the row and its relations, run
 // afterWrite, and answer the re-read row. Each write is one transaction.
-import { enforceWrite } from './permissions.ts';
+import { enforceWrite, precheckWrite } from './permissions.ts';
 import { eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/client.ts';
@@ -126,6 +126,7 @@ async function writeIn(parts: ResourceParts, tx: Tx, ctx: RequestContext, reques
   const { body, isForm, action, lookupValue } = request;
   const tctx = { ...ctx, db: tx } as TxContext;
   const instance = lookupValue === null ? null : await fetchByLookup(parts, tctx, lookupValue);
+  precheckWrite(tctx, { action: action === 'create' ? 'create' : 'update', resource: spec.path, row: instance });
   const data = await parseBody(parts, tctx, body, isForm, action, instance);
   const state: WriteState = { action, instance, data, raw: body };
   await enforceWrite(tctx, { action: action === 'create' ? 'create' : 'update', resource: spec.path, row: instance, changes: data });
