@@ -128,7 +128,7 @@ async function main() {
     .insert(users)
     .values({ username: 'bench_admin', password: await hashPassword('bench-pw', 1000), is_superuser: true, is_staff: true })
     .returning({ id: users.id });
-  const token = await tokenFor(db, admin.id);
+  const token = await tokenFor(services, admin.id);
   const [mouse] = await db.select({ id: species.id }).from(species).limit(1);
   const [water] = await db.select({ id: waterTypes.id }).from(waterTypes).limit(1);
   const [npy] = await db.select({ id: dataFormats.id }).from(dataFormats).where(eq(dataFormats.name, 'npy'));

@@ -31,6 +31,19 @@ export interface Config {
   smtp: { host: string; port: number; from: string; user?: string; password?: string; accessToken?: string } | null;
   /** backups (`alyx backup`, scheduled backups, retention): see src/ops/ */
   backup: BackupConfig;
+  /**
+   * key material for API tokens (HMAC lookup digest + encryption); null: `<dataDir>/secret.key`,
+   * created on first use. Every server on one database must use the same key.
+   */
+  secretKey: string | null;
+  /** seconds after which an API token answers 401 "Invalid token." (0: never) */
+  tokenTtlSeconds: number;
+  /** minimum length of a password set by the CLI or the API */
+  passwordMinLength: number;
+  /** failed password checks per account before back-off (per address: 4 times as many) */
+  loginMaxFailures: number;
+  /** REST write rules: 'upstream' (any non-public user writes) or 'lab' (upstream's admin rules) */
+  restPolicy: 'upstream' | 'lab';
   /** where the config values came from, for `alyx doctor` */
   configFile: string | null;
 }
@@ -64,6 +77,11 @@ const KEYS = {
   ALYX_BACKUP_KEEP_DAILY: 'backupKeepDaily',
   ALYX_BACKUP_KEEP_WEEKLY: 'backupKeepWeekly',
   ALYX_BACKUP_KEEP_MONTHLY: 'backupKeepMonthly',
+  ALYX_SECRET_KEY: 'secretKey',
+  ALYX_TOKEN_TTL: 'tokenTtl',
+  ALYX_PASSWORD_MIN_LENGTH: 'passwordMinLength',
+  ALYX_LOGIN_MAX_FAILURES: 'loginMaxFailures',
+  ALYX_REST_POLICY: 'restPolicy',
 } as const;
 
 export class ConfigError extends Error {}
@@ -163,6 +181,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     };
   }
 
+  // a duration: seconds, or a number with s, m, h or d
+  const duration = (envKey: keyof typeof KEYS): number => {
+    const raw = pick(envKey);
+    if (raw === undefined || raw === null || raw === '') return 0;
+    const m = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(String(raw));
+    if (!m) throw new ConfigError(`${envKey} must be a number of seconds, or a number with s, m, h or d (e.g. 30d), got ${JSON.stringify(raw)}`);
+    return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  };
+  const restPolicy = str('ALYX_REST_POLICY') ?? 'upstream';
+  if (restPolicy !== 'upstream' && restPolicy !== 'lab') throw new ConfigError(`ALYX_REST_POLICY must be "upstream" or "lab", got ${JSON.stringify(restPolicy)}`);
+
   return {
     port: int('PORT', 8000, 0, 65535),
     host: str('HOST') ?? '127.0.0.1',
@@ -190,6 +219,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         monthly: int('ALYX_BACKUP_KEEP_MONTHLY', 12, 0, 10_000),
       },
     },
+    secretKey: str('ALYX_SECRET_KEY'),
+    tokenTtlSeconds: duration('ALYX_TOKEN_TTL'),
+    passwordMinLength: int('ALYX_PASSWORD_MIN_LENGTH', 8, 1, 1024),
+    loginMaxFailures: int('ALYX_LOGIN_MAX_FAILURES', 5, 1, 1_000_000),
+    restPolicy,
     configFile: file,
   };
 }

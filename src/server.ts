@@ -10,7 +10,7 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { apps } from './apps/index.ts';
 import type { Services } from './apps/app.ts';
-import { registerAuth, registerAuthRoutes } from './rest/auth.ts';
+import { registerAuth, registerAuthRoutes, sealStoredCredentials } from './rest/auth.ts';
 import { PUBLIC_ROUTE } from './rest/permissions.ts';
 import { ApiError, errorBody, fromDatabaseError, notAuthenticated, permissionDenied } from './rest/errors.ts';
 import { runDoctor } from './ops/doctor.ts';
@@ -45,6 +45,8 @@ export async function buildServer(services: Services, options: ServerOptions = {
   const customRoutes: CustomRouteDoc[] = [];
   collectCustomRoutes(app, customRoutes);
 
+  // tokens of an upstream import or an older database are sealed before the first request
+  await sealStoredCredentials(services);
   registerAuth(app, services);
   registerThrottle(app, services.config.throttleBurstPerMinute);
   registerAuthRoutes(app, services);
@@ -119,7 +121,12 @@ async function registerBodyParsers(app: FastifyInstance, maxListItems: number): 
 /** DRF-shaped errors: ApiError bodies, database errors as 4xx, 405 for known paths, 404 else. */
 function registerErrorHandlers(app: FastifyInstance, options: ServerOptions): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    if (error instanceof ApiError) return reply.code(error.statusCode).send(errorBody(error));
+    if (error instanceof ApiError) {
+      // e.g. Retry-After of a 429, WWW-Authenticate of an expired token's 401
+      const headers = (error as { headers?: Record<string, string> }).headers;
+      if (headers) reply.headers(headers);
+      return reply.code(error.statusCode).send(errorBody(error));
+    }
     const dbError = fromDatabaseError(error);
     if (dbError) return reply.code(dbError.statusCode).send(errorBody(dbError));
     const fe = error as FastifyError;

@@ -100,7 +100,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
       .insert(users)
       .values({ username, password: fields.password ?? '!unusable', ...fields })
       .returning({ id: users.id });
-    return { id: u.id, token: await tokenFor(services.db, u.id) };
+    return { id: u.id, token: await tokenFor(services, u.id) };
   };
   const admin = await createUser('test_admin', { is_superuser: true, is_staff: true });
 

@@ -1,8 +1,9 @@
 // `alyx import DUMP.json[.gz]`: loads an upstream Alyx `manage.py dumpdata` export.
 import { sql } from 'drizzle-orm';
-import { DumpFormatError, readDumpFile } from '../db/import/read.ts';
+import { DumpFormatError, readDumpFile, type DumpRow } from '../db/import/read.ts';
 import { ImportError, importDump, type ImportReport } from '../db/import/importer.ts';
 import { CliError, command, progress } from './args.ts';
+import { sealDumpTokens } from '../rest/auth.ts';
 import { withServices } from './context.ts';
 
 export function formatReport(report: ImportReport): string {
@@ -34,14 +35,16 @@ export const importCommand = command({
   },
   positionals: [{ name: 'DUMP.json[.gz]' }],
   async run({ values, positionals: [file] }) {
-    let dump;
+    let dump: DumpRow[];
     try {
       dump = await readDumpFile(file);
     } catch (e) {
       if (e instanceof DumpFormatError) throw new CliError(e.message.startsWith(file) ? e.message : `${file}: ${e.message}`);
       throw e;
     }
-    await withServices(async ({ db }) => {
+    await withServices(async ({ db, config }) => {
+      // upstream tokens are stored as digest + sealed token, like ours (they keep working)
+      dump = sealDumpTokens(config, dump);
       const bar = progress('importing', dump.length);
       try {
         const report = await importDump(db, dump, { replace: values.replace, dryRun: values['dry-run'], onProgress: (d) => bar.tick(d) });

@@ -3,7 +3,7 @@
 // texts come from the declarations, see src/cli/manifest.ts).
 import { serveCommand } from './serve.ts';
 import { migrateCommand } from './migrate.ts';
-import { userCreateCommand, userPasswordCommand } from './user.ts';
+import { userCreateCommand, userPasswordCommand, userTokensCommand } from './user.ts';
 import { appCommands } from './app-commands.ts';
 import { importCommand } from './import.ts';
 import { backupCommand, backupVerifyCommand } from './backup.ts';
@@ -19,6 +19,7 @@ export const commands: Command[] = [
   migrateCommand,
   userCreateCommand,
   userPasswordCommand,
+  userTokensCommand,
   importCommand,
   backupCommand,
   backupVerifyCommand,

@@ -1,7 +1,8 @@
 import readline from 'node:readline';
 import { eq } from 'drizzle-orm';
 import { users } from '../apps/misc/tables.ts';
-import { hashPassword } from '../rest/auth.ts';
+import { hashPassword, passwordProblem, revokeTokens } from '../rest/auth.ts';
+import { loadConfig } from '../config.ts';
 import { CliError, command, UsageError } from './args.ts';
 import { withServices } from './context.ts';
 
@@ -38,7 +39,9 @@ async function readPassword(prompt: string): Promise<string> {
 
 async function passwordOf(given: string | undefined, prompt: string): Promise<string> {
   const password = given ?? (await readPassword(prompt));
-  if (password.length < 8) throw new UsageError('the password must have at least 8 characters');
+  // ALYX_PASSWORD_MIN_LENGTH (config passwordMinLength), as the API applies it
+  const problem = passwordProblem(loadConfig(), password);
+  if (problem) throw new UsageError(`${problem} (ALYX_PASSWORD_MIN_LENGTH)`);
   return password;
 }
 
@@ -90,6 +93,31 @@ export const userPasswordCommand = command({
         .returning({ id: users.id });
       if (!updated.length) throw new CliError(`no user named ${username}`);
       console.log(`password of ${username} changed`);
+    });
+  },
+});
+
+export const userTokensCommand = command({
+  name: 'user tokens',
+  describe: "revoke API tokens: a user's (`revoke USERNAME`) or everyone's (`revoke --all`); the next login gets a new one",
+  options: {
+    all: { type: 'boolean', describe: "revoke every user's token" },
+  },
+  positionals: [
+    { name: 'ACTION', choices: ['revoke'], describe: 'what to do with the tokens' },
+    { name: 'USERNAME', optional: true, describe: 'whose token (not with --all)' },
+  ],
+  async run({ values, positionals: [, username] }) {
+    if (values.all === Boolean(username)) throw new UsageError('give a USERNAME or --all (not both)');
+    await withServices(async ({ db }) => {
+      let ids: string[] | null = null;
+      if (username) {
+        const [user] = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
+        if (!user) throw new CliError(`no user named ${username}`);
+        ids = [user.id];
+      }
+      const n = await revokeTokens(db, ids);
+      console.log(`revoked ${n} token${n === 1 ? '' : 's'}${username ? ` of ${username}` : ''}`);
     });
   },
 });

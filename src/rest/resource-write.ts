@@ -2,6 +2,7 @@
 // save: parse the body field by field, run the declaration's validate hook, turn the values into
 // columns, let beforeWrite adjust them, check uniqueness, write the row and its relations, run
 // afterWrite, and answer the re-read row. Each write is one transaction.
+import { enforceWrite, precheckWrite } from './permissions.ts';
 import { eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/client.ts';
@@ -125,8 +126,10 @@ async function writeIn(parts: ResourceParts, tx: Tx, ctx: RequestContext, reques
   const { body, isForm, action, lookupValue } = request;
   const tctx = { ...ctx, db: tx } as TxContext;
   const instance = lookupValue === null ? null : await fetchByLookup(parts, tctx, lookupValue);
+  precheckWrite(tctx, { action: action === 'create' ? 'create' : 'update', resource: spec.path, row: instance });
   const data = await parseBody(parts, tctx, body, isForm, action, instance);
   const state: WriteState = { action, instance, data, raw: body };
+  await enforceWrite(tctx, { action: action === 'create' ? 'create' : 'update', resource: spec.path, row: instance, changes: data });
   await spec.validate?.(state, tctx);
   const values = columnValues(parts, data);
   await spec.beforeWrite?.(values, state, tctx);
@@ -171,6 +174,7 @@ export async function destroy(parts: ResourceParts, ctx: RequestContext, lookupV
   await ctx.services.db.transaction(async (tx) => {
     const tctx = { ...ctx, db: tx } as TxContext;
     const row = await fetchByLookup(parts, tctx, lookupValue);
+    await enforceWrite(tctx, { action: 'delete', resource: parts.spec.path, row, changes: null });
     await parts.spec.beforeDelete?.(row, tctx);
     await tx.delete(parts.spec.table as PgTable).where(eq(parts.idCol, row.id as string));
   });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers.ts';
 import { hashPassword } from '../../src/rest/auth.ts';
 import { authTokens } from '../../src/apps/misc/tables.ts';
+import { keyringOf } from '../../src/rest/secrets.ts';
 import { HTTPError, OneLike, PaginatedResponse, PY310_ISO, RestSchemes, autocomplete, updateUrlParams } from './one-like.ts';
 
 const UPSTREAM: Record<string, { actions: string[]; list: string[] | null }> = JSON.parse(
@@ -58,7 +59,7 @@ describe('authentication as AlyxClient does it', () => {
     expect(Array.isArray(labs)).toBe(true);
     expect(fresh.sent.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/schema', 'GET /labs', 'POST /auth-token', 'GET /labs']);
     // a revoked token (deleted server-side) is answered the same way
-    await t.services.db.delete(authTokens).where(eq(authTokens.key, fresh.token!));
+    await t.services.db.delete(authTokens).where(eq(authTokens.key, keyringOf(t.config).digest(fresh.token!)));
     fresh.sent = [];
     await fresh.rest('labs', 'list');
     expect(fresh.sent.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /labs', 'POST /auth-token', 'GET /labs']);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inArray } from 'drizzle-orm';
 import type { Services } from '../app.ts';
-import { authenticate, resolveUser } from '../../rest/auth.ts';
+import { checkPassword, resolveUser } from '../../rest/auth.ts';
 import { fileAccess, fileAuthChallenge, repositoryNeedsAuth } from '../../rest/permissions.ts';
 import { removeUuidFromPath } from './alf.ts';
 import { dataRepositories } from './tables.ts';
@@ -100,7 +100,7 @@ export function sendFile(request: FastifyRequest, reply: FastifyReply, file: str
 export function fileServer(services: Services) {
   let cache: { at: number; repos: ServedRepository[] } | null = null;
   const access = fileAccess({
-    authenticate: (username, password) => authenticate(services.db, username, password),
+    authenticate: (username, password, request) => checkPassword(services, request.ip, username, password),
     resolveUser: (request) => resolveUser(request, services),
   });
 

@@ -43,8 +43,14 @@ export const userAllowedUsers = joinTable(
   ['to_labmember', 'to_labmember_id', () => users.id],
 );
 
+/**
+ * API tokens. `key` is the token's keyed digest (src/rest/secrets.ts), `encrypted` the token sealed
+ * with the key outside the database; a row with `encrypted` null holds a plain key (an upstream
+ * import or an older database) and is sealed at start-up.
+ */
 export const authTokens = pgTable('authtoken_token', {
   key: varchar('key', { length: 40 }).primaryKey(),
+  encrypted: text('encrypted'),
   user: uuid('user_id')
     .notNull()
     .unique()
@@ -52,7 +58,7 @@ export const authTokens = pgTable('authtoken_token', {
   created: timestamp('created', { mode: 'string' }).notNull().defaultNow(),
 });
 
-/** Browser sessions of the web UI (cookie `alyx_session`). */
+/** Browser sessions of the web UI (cookie `alyx_session`); `key` is the SHA-256 of the cookie value. */
 export const webSessions = pgTable(
   'alyx_websession',
   {

@@ -1,0 +1,1 @@
+ALTER TABLE "authtoken_token" ADD COLUMN "encrypted" text;
