@@ -121,3 +121,11 @@ export function fileAccess(auth: {
 export function throttleSubject(request: FastifyRequest): string {
   return request.user ? `u:${request.user.id}` : `ip:${request.ip}`;
 }
+
+export const HISTORY_REFUSAL = 'You do not have permission to perform this action. (the change history is not shown to public users)';
+
+/** The audit trail (/history) is read by lab members, not by public (anonymised) users. */
+export function checkHistoryReader(user: AuthUser | null): void {
+  if (!user) throw notAuthenticated();
+  if (user.is_public_user) throw permissionDenied(HISTORY_REFUSAL);
+}
