@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../helpers.ts';
 import { auditEntries } from '../../src/apps/audit/tables.ts';
 import { recordAudit, created, updated } from '../../src/apps/audit/record.ts';
-import { authTokens, labs, users } from '../../src/apps/misc/tables.ts';
+import { authTokens, labs, users, webSessions } from '../../src/apps/misc/tables.ts';
 import { subjects } from '../../src/apps/subjects/tables.ts';
 
 let t: TestApp;
@@ -46,6 +46,14 @@ describe('audit trail of REST writes', () => {
     expect(rows.map((e) => e.action)).toEqual(['create', 'update']);
     expect(rows[0].model).toBe('subjects.project');
     expect(rows[1].changes).toEqual({ users: [[], ['test_admin']] });
+  });
+
+  it('names the web session channel for writes of the web UI (session cookie)', async () => {
+    await t.services.db.insert(webSessions).values({ key: 'aud-session-key', user: t.adminId, expires: '2999-01-01 00:00:00' });
+    const r = await t.post('/labs', { name: 'aud_web_lab' }, { token: null, headers: { cookie: 'alyx_session=aud-session-key' } });
+    expect(r.status).toBe(201);
+    const [e] = await t.services.db.select().from(auditEntries).where(eq(auditEntries.repr, 'aud_web_lab'));
+    expect(e).toMatchObject({ action: 'create', model: 'misc.lab', channel: 'session', user: t.adminId });
   });
 
   it('records nothing for a refused write (400)', async () => {
