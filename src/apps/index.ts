@@ -8,10 +8,11 @@ import actions from './actions/index.ts';
 import data from './data/index.ts';
 import experiments from './experiments/index.ts';
 import jobs from './jobs/index.ts';
+import audit from './audit/index.ts';
 import ops from '../ops/index.ts';
 
 /** In dependency order: seeds run in this order too. */
-export const apps: AlyxApp[] = [misc, subjects, actions, data, experiments, jobs, ops];
+export const apps: AlyxApp[] = [misc, subjects, actions, data, experiments, jobs, audit, ops];
 
 // Each app's `extends` is installed here, once, before any request: the only place cross-app hooks
 // are wired (no import side effects).

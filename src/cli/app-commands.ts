@@ -6,6 +6,7 @@ import { cli as subjectsCli } from '../apps/subjects/zygosity-update.ts';
 import type { AppCliCommand } from '../apps/app.ts';
 import { cli as dataCli } from '../apps/data/cli.ts';
 import { cli as actionsCli } from '../apps/actions/cli.ts';
+import { cli as auditCli } from '../apps/audit/cli.ts';
 import { withServices } from './context.ts';
 import type { Command } from './args.ts';
 
@@ -20,4 +21,4 @@ function wrap(c: AppCliCommand): Command {
   };
 }
 
-export const appCommands: Command[] = [...actionsCli, ...dataCli, ...jobsCli, ...subjectsCli].map(wrap);
+export const appCommands: Command[] = [...actionsCli, ...auditCli, ...dataCli, ...jobsCli, ...subjectsCli].map(wrap);

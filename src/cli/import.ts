@@ -47,7 +47,7 @@ export const importCommand = command({
       dump = sealDumpTokens(config, dump);
       const bar = progress('importing', dump.length);
       try {
-        const report = await importDump(db, dump, { replace: values.replace, dryRun: values['dry-run'], onProgress: (d) => bar.tick(d) });
+        const report = await importDump(db, dump, { source: file, replace: values.replace, dryRun: values['dry-run'], onProgress: (d) => bar.tick(d) });
         bar.done();
         console.log(formatReport(report));
         const inserted = Object.values(report.models).reduce((n, c) => n + c.inserted, 0);

@@ -1,4 +1,5 @@
 import readline from 'node:readline';
+import { cliActor, created, recordAudit, updated } from '../apps/audit/record.ts';
 import { eq } from 'drizzle-orm';
 import { users } from '../apps/misc/tables.ts';
 import { hashPassword, passwordProblem, revokeTokens } from '../rest/auth.ts';
@@ -65,13 +66,13 @@ export const userCreateCommand = command({
     await withServices(async ({ db }) => {
       const existing = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
       if (existing.length) throw new CliError(`a user named ${username} already exists (use "alyx user password")`);
-      await db.insert(users).values({
-        username,
-        email,
-        password: await hashPassword(password),
-        is_superuser: superuser,
-        is_staff: superuser || values.staff,
-        is_public_user: values.public,
+      const hashed = await hashPassword(password);
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(users)
+          .values({ username, email, password: hashed, is_superuser: superuser, is_staff: superuser || values.staff, is_public_user: values.public })
+          .returning();
+        await recordAudit(tx, cliActor(), [created(users, row)]);
       });
       console.log(`created user ${username}${superuser ? ' (superuser)' : ''}`);
     });
@@ -86,12 +87,13 @@ export const userPasswordCommand = command({
   async run({ values, positionals: [username] }) {
     const password = await passwordOf(values.password, 'New password: ');
     await withServices(async ({ db }) => {
-      const updated = await db
-        .update(users)
-        .set({ password: await hashPassword(password) })
-        .where(eq(users.username, username))
-        .returning({ id: users.id });
-      if (!updated.length) throw new CliError(`no user named ${username}`);
+      const hashed = await hashPassword(password);
+      const done = await db.transaction(async (tx) => {
+        const rows = await tx.update(users).set({ password: hashed }).where(eq(users.username, username)).returning();
+        if (rows.length) await recordAudit(tx, cliActor(), [updated(users, { ...rows[0], password: '' }, rows[0])]);
+        return rows.length;
+      });
+      if (!done) throw new CliError(`no user named ${username}`);
       console.log(`password of ${username} changed`);
     });
   },

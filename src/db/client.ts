@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
+import { installAuditGuard } from '../apps/audit/guard.ts';
 import * as schema from './schema.ts';
 import { lockDataDir } from './lock.ts';
 
@@ -106,6 +107,7 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
   }
+  await installAuditGuard(handle.db);
 }
 
 /** Runs a raw SQL statement and returns its rows, whichever driver is underneath. */

@@ -6,4 +6,5 @@ export * from '../apps/actions/tables.ts';
 export * from '../apps/data/tables.ts';
 export * from '../apps/experiments/tables.ts';
 export * from '../apps/jobs/tables.ts';
+export * from '../apps/audit/tables.ts';
 export * from './tables.ts';

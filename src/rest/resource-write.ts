@@ -13,6 +13,8 @@ import type { ResourceParts, WriteState } from './resource.ts';
 import { serializeRows } from './resource-fields.ts';
 import { fetchByLookup } from './resource-read.ts';
 import { checkUniqueness } from './resource-unique.ts';
+import { countReferences, refusedCascade, refusedReferenced } from './references.ts';
+import { actorOf, created, deleted, recordAudit, updated, type AuditChange } from '../apps/audit/record.ts';
 
 type Action = WriteState['action'];
 type TxContext = RequestContext & { db: Tx };
@@ -101,15 +103,35 @@ async function saveRelations(parts: ResourceParts, row: Row, data: Row, tx: Tx, 
   }
 }
 
-/** The answer of a write: the row re-read (hooks may have changed it), rendered. */
-async function respondWith(parts: ResourceParts, tx: Tx, id: unknown, action: Action, ctx: TxContext): Promise<Row> {
+/** The row re-read (hooks may have changed it). */
+async function reread(parts: ResourceParts, tx: Tx, id: unknown): Promise<Row> {
   const [fresh] = (await tx
     .select()
     .from(parts.spec.table as PgTable)
     .where(eq(parts.idCol, id as string))) as Row[];
+  return fresh;
+}
+
+/** The answer of a write: the re-read row, rendered. */
+async function respondWith(parts: ResourceParts, fresh: Row, action: Action, ctx: TxContext): Promise<Row> {
   const names = action === 'create' && parts.spec.createResponse === 'list' ? parts.listFields : parts.detailFields;
   const [out] = await serializeRows(parts.spec.fields, [fresh], names, ctx);
   return out;
+}
+
+/** The rendered values of the many-to-many fields a write sets (empty when none). */
+async function manyValues(parts: ResourceParts, row: Row | null, names: string[], ctx: TxContext): Promise<Row> {
+  if (!row || !names.length) return {};
+  const [out] = await serializeRows(parts.spec.fields, [row], names, ctx);
+  return out;
+}
+
+/** The audit entry of one write: the written values of a create, field -> [old, new] of an update. */
+async function auditOf(parts: ResourceParts, instance: Row | null, fresh: Row, manySent: string[], beforeMany: Row, ctx: TxContext): Promise<AuditChange | null> {
+  const table = parts.spec.table as PgTable;
+  const afterMany = await manyValues(parts, fresh, manySent, ctx);
+  if (!instance) return created(table, fresh, afterMany);
+  return updated(table, instance, fresh, Object.fromEntries(manySent.map((n) => [n, [beforeMany[n] ?? null, afterMany[n] ?? null]])));
 }
 
 /** A write as requested: the body, how it came, and the row it updates (null: a create). */
@@ -120,8 +142,8 @@ export interface WriteRequest {
   lookupValue: string | null;
 }
 
-/** One write inside an open transaction. */
-async function writeIn(parts: ResourceParts, tx: Tx, ctx: RequestContext, request: WriteRequest): Promise<Row> {
+/** One write inside an open transaction: its answer and its audit entry (null: nothing changed). */
+async function writeIn(parts: ResourceParts, tx: Tx, ctx: RequestContext, request: WriteRequest): Promise<{ out: Row; change: AuditChange | null }> {
   const { spec } = parts;
   const { body, isForm, action, lookupValue } = request;
   const tctx = { ...ctx, db: tx } as TxContext;
@@ -134,15 +156,23 @@ async function writeIn(parts: ResourceParts, tx: Tx, ctx: RequestContext, reques
   const values = columnValues(parts, data);
   await spec.beforeWrite?.(values, state, tctx);
   await checkUniqueness(parts, tctx, values, instance);
+  const manySent = Object.keys(data).filter((n) => spec.fields[n]?.many && spec.fields[n]?.save);
+  const beforeMany = await manyValues(parts, instance, manySent, tctx);
   const row = await saveRow(parts, tx, values, instance);
   await saveRelations(parts, row, data, tx, tctx);
   await spec.afterWrite?.(row, state, tctx);
-  return respondWith(parts, tx, row.id, action, tctx);
+  const fresh = await reread(parts, tx, row.id);
+  const change = await auditOf(parts, instance, fresh, manySent, beforeMany, tctx);
+  return { out: await respondWith(parts, fresh, action, tctx), change };
 }
 
-/** Create or update, in its own transaction. */
+/** Create or update, in its own transaction, recorded in the audit trail in that transaction. */
 export function write(parts: ResourceParts, ctx: RequestContext, request: WriteRequest): Promise<Row> {
-  return ctx.services.db.transaction((tx) => writeIn(parts, tx, ctx, request));
+  return ctx.services.db.transaction(async (tx) => {
+    const { out, change } = await writeIn(parts, tx, ctx, request);
+    await recordAudit(tx, actorOf(ctx), [change]);
+    return out;
+  });
 }
 
 /** Creates every item in one transaction; validation errors are collected per item. */
@@ -151,12 +181,15 @@ export function createMany(parts: ResourceParts, ctx: RequestContext, items: unk
   return ctx.services.db.transaction(async (tx) => {
     if (typeof bulkCreate === 'function') return bulkCreate(items, { ...ctx, db: tx });
     const out: Row[] = [];
+    const changes: Array<AuditChange | null> = [];
     const errors: Array<Record<string, unknown>> = [];
     let failed = false;
     for (const item of items) {
       try {
         const request = { body: item as Record<string, unknown>, isForm, action: 'create' as const, lookupValue: null };
-        out.push(await writeIn(parts, tx, ctx, request));
+        const done = await writeIn(parts, tx, ctx, request);
+        out.push(done.out);
+        changes.push(done.change);
         errors.push({});
       } catch (e) {
         // a 4xx raised before the database refused anything: report it and check the others
@@ -166,16 +199,45 @@ export function createMany(parts: ResourceParts, ctx: RequestContext, items: unk
       }
     }
     if (failed) throw new BulkValidationError(errors);
+    // one INSERT for the audit entries of the whole request
+    await recordAudit(tx, actorOf(ctx), changes);
     return out;
   });
 }
 
+/** `?cascade=true` (also 1, True) on a DELETE request. */
+function cascadeRequested(ctx: RequestContext): boolean {
+  const q = ctx.request?.query as Record<string, unknown> | undefined;
+  const v = q?.cascade;
+  return typeof v === 'string' && /^(true|1)$/i.test(v);
+}
+
+/**
+ * Deletes the row after the declaration's delete guard (references.ts) allowed it, and records
+ * the deleted values (and the counts of what went with it) in the audit trail.
+ */
 export async function destroy(parts: ResourceParts, ctx: RequestContext, lookupValue: string): Promise<void> {
   await ctx.services.db.transaction(async (tx) => {
     const tctx = { ...ctx, db: tx } as TxContext;
+    const { spec } = parts;
+    const table = spec.table as PgTable;
     const row = await fetchByLookup(parts, tctx, lookupValue);
-    await enforceWrite(tctx, { action: 'delete', resource: parts.spec.path, row, changes: null });
-    await parts.spec.beforeDelete?.(row, tctx);
-    await tx.delete(parts.spec.table as PgTable).where(eq(parts.idCol, row.id as string));
+    let extra: Row = {};
+    if (spec.deleteGuard) {
+      const cascadingOnly = spec.deleteGuard === 'cascade';
+      const counts = await countReferences(tx, table, row.id as string, { cascadingOnly, except: spec.deleteParts });
+      const name = String(row[parts.lookup] ?? row.id);
+      if (Object.keys(counts).length) {
+        if (!cascadingOnly) throw refusedReferenced(parts.modelName, name, counts);
+        if (!cascadeRequested(ctx)) throw refusedCascade(parts.modelName, name, counts);
+        extra = { deleted_with: counts };
+      }
+    }
+    await enforceWrite(tctx, { action: 'delete', resource: spec.path, row, changes: null });
+    await spec.beforeDelete?.(row, tctx);
+    await tx.delete(table).where(eq(parts.idCol, row.id as string));
+    const change = deleted(table, row);
+    Object.assign(change.changes, extra);
+    await recordAudit(tx, actorOf(ctx), [change]);
   });
 }

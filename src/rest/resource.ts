@@ -94,6 +94,14 @@ export interface ResourceSpec<T extends PgTable = PgTable> {
   /** side effects after the row and its relations are written (inside the transaction) */
   afterWrite?(row: Row, state: WriteState, ctx: RequestContext & { db: Tx }): Promise<void> | void;
   beforeDelete?(row: Row, ctx: RequestContext & { db: Tx }): Promise<void> | void;
+  /**
+   * Nothing lost by deleting (src/rest/references.ts): 'deactivate' refuses the delete of a row
+   * that other records refer to (409 with their counts; users: deactivate instead); 'cascade'
+   * refuses the delete of a row with records that would go with it unless `?cascade=true`.
+   * `deleteParts`: tables whose rows are parts of the object (counted as neither).
+   */
+  deleteGuard?: 'deactivate' | 'cascade';
+  deleteParts?: PgTable[];
 }
 
 /** What a declaration resolves to: the inputs of every handler step. */

@@ -96,8 +96,11 @@ describe('subjects and actions', () => {
     expect((await t.get('/subjects/WR_1')).body.weighings).toEqual([]);
   });
 
-  it('deleting a subject cascades to its actions', async () => {
-    expect((await t.del('/subjects/WR_1')).status).toBe(204);
+  it('deleting a subject cascades to its actions (confirmed by ?cascade=true)', async () => {
+    const refused = await t.del('/subjects/WR_1');
+    expect(refused.status).toBe(409);
+    expect(refused.body.would_delete['actions.session']).toBeGreaterThan(0);
+    expect((await t.del('/subjects/WR_1?cascade=true')).status).toBe(204);
     const left = await t.services.db.select().from(sessions).where(eq(sessions.subject, ids.WR_1));
     expect(left).toEqual([]);
   });

@@ -319,6 +319,7 @@ async function subjectOf(db: Queryable, id: string) {
 export const sessionResource = defineResource({
   path: 'sessions',
   table: sessions,
+  deleteGuard: 'cascade',
   description: 'Sessions (experiments, training sessions): the light serializer for lists, the full one for details.',
   fields: sessionFields,
   listFields: ['id', 'subject', 'start_time', 'number', 'lab', 'projects', 'url', 'task_protocol'],

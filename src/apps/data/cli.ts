@@ -91,6 +91,7 @@ export const filesScanCommand = appCommand({
     let r;
     try {
       r = await scanRepositories(services, {
+        channel: 'cli',
         repository: values.repository,
         dryRun: dry,
         since: values.since ?? null,

@@ -3,6 +3,7 @@
 // and write is batched. Deliberate differences from upstream: authentication is required; an
 // unknown dataset type or data format, a per-file list shorter than `filenames`, an unknown user
 // and malformed sizes are 400s naming the culprit; refusals happen before anything is written.
+import { actorOf, created, recordAudit, updated, type AuditActor, type AuditChange } from '../audit/record.ts';
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { getTableColumns, type Column } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
@@ -504,15 +505,23 @@ function valuesOf<K extends string>(columns: Record<K, AnyPgColumn>, rows: Array
   };
 }
 
-/** Inserts the new datasets (one statement), updates the existing ones (one statement); fills datasetIdOf. */
-async function writeDatasets(tx: Tx, plan: DatasetPlan, now: string): Promise<void> {
+/**
+ * Inserts the new datasets (one statement), updates the existing ones (one statement); fills
+ * datasetIdOf. Returns the audit entries: the created rows, and the updated ones read before and
+ * after (one select each).
+ */
+async function writeDatasets(tx: Tx, plan: DatasetPlan, now: string): Promise<Array<AuditChange | null>> {
+  const changes: Array<AuditChange | null> = [];
   if (plan.toInsert.length) {
-    const inserted = await tx.insert(datasets).values(plan.toInsert.map((p) => p.values)).returning({ id: datasets.id });
+    const inserted = await tx.insert(datasets).values(plan.toInsert.map((p) => p.values)).returning();
     plan.toInsert.forEach((p, j) => (plan.datasetIdOf[p.index] = inserted[j].id));
+    for (const row of inserted) changes.push(created(datasets, row));
   }
   const ids = plan.datasetIdOf;
   for (let i = 0; i < ids.length; i++) if (ids[i]?.startsWith('pending:')) ids[i] = ids[Number(ids[i].slice(8))];
-  if (!plan.updates.size) return;
+  if (!plan.updates.size) return changes;
+  const updatedIds = [...plan.updates.keys()];
+  const before = new Map((await tx.select().from(datasets).where(inArray(datasets.id, updatedIds))).map((r) => [r.id, r]));
   const v = valuesOf(
     {
       id: datasets.id,
@@ -539,6 +548,12 @@ async function writeDatasets(tx: Tx, plan: DatasetPlan, now: string): Promise<vo
     })
     .from(v.list)
     .where(eq(datasets.id, v.ref('id')));
+  for (const row of await tx.select().from(datasets).where(inArray(datasets.id, updatedIds))) {
+    const old = before.get(row.id);
+    // auto_datetime is the bookkeeping of every write: not a change of its own
+    if (old) changes.push(updated(datasets, { ...old, auto_datetime: row.auto_datetime }, row));
+  }
+  return changes;
 }
 
 /**
@@ -599,7 +614,7 @@ export async function registerFiles(ctx: RequestContext, body: Body): Promise<un
 
     validateFiles(input);
     const kinds = await resolveTypesAndFormats(tx, files);
-    return describe(tx, input, await writeRegistration(tx, input, kinds, now));
+    return describe(tx, input, await writeRegistration(tx, input, kinds, now, actorOf(ctx)));
   });
 }
 
@@ -607,7 +622,7 @@ export async function registerFiles(ctx: RequestContext, body: Body): Promise<un
  * Step 4 for checked input whose types and formats are resolved: revisions, default flags,
  * datasets and file records; the dataset id of each file. Also the repository scanner's write.
  */
-export async function writeRegistration(tx: Tx, input: RegistrationInput, kinds: FileKinds, now: string): Promise<string[]> {
+export async function writeRegistration(tx: Tx, input: RegistrationInput, kinds: FileKinds, now: string, actor: AuditActor): Promise<string[]> {
   const { files, target } = input;
   const relPaths = files.map((f) => relativePathOf(f));
   const revIds = await revisionIds(tx, files, now);
@@ -622,9 +637,11 @@ export async function writeRegistration(tx: Tx, input: RegistrationInput, kinds:
       .where(and(sql`${datasets.default_dataset}`, sameTargetAndName(target, files)));
   }
   const plan = planDatasets(input, kinds, revIds, existingBy, keys, now);
-  await writeDatasets(tx, plan, now);
+  const changes = await writeDatasets(tx, plan, now);
   await writeFileRecords(tx, input, relPaths, plan);
   await datasetsSaved(tx, plan.datasetIdOf);
+  // one INSERT for the audit entries of every dataset of the request
+  await recordAudit(tx, actor, changes);
   return plan.datasetIdOf;
 }
 

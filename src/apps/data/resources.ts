@@ -327,6 +327,9 @@ async function unknownFormat(db: Queryable): Promise<string> {
 export const datasetResource = defineResource({
   path: 'datasets',
   table: datasets,
+  // the file records (and download counters) are the dataset itself: ONE's clients delete datasets with them
+  deleteGuard: 'cascade',
+  deleteParts: [fileRecords, downloads],
   description: 'Datasets: one logical file of a session (or an aggregate), with its file records in repositories.',
   fields: {
     url: selfUrl('datasets'),

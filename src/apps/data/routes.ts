@@ -1,5 +1,6 @@
 // Custom data endpoints: /register-file, /check-protected, /new-download, /sync-file-status, the
 // ONE cache tables (/cache.zip, /cache/info/), /uploaded/<path> and the repository file server.
+import { actorOf, modelLabel, recordAudit } from '../audit/record.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifySchema, FastifyInstance, FastifyRequest } from 'fastify';
@@ -100,7 +101,18 @@ async function countDownloads(services: Services, ctx: RequestContext, body: Rec
         target: [downloads.user, downloads.dataset],
         set: { count: sql`${downloads.count} + excluded.count`, last_download: now },
       })
-      .returning({ id: downloads.id, dataset: downloads.dataset, count: downloads.count });
+      .returning({ id: downloads.id, dataset: downloads.dataset, count: downloads.count, inserted: sql<boolean>`(xmax = 0)` });
+    await recordAudit(
+      tx,
+      actorOf(ctx),
+      rows.map((r) => ({
+        action: r.inserted ? ('create' as const) : ('update' as const),
+        model: modelLabel(downloads),
+        objectId: r.id,
+        repr: r.dataset,
+        changes: r.inserted ? { dataset: r.dataset, count: r.count } : { count: [r.count - times.get(r.dataset)!, r.count] },
+      })),
+    );
     if (proj.length) {
       await tx
         .insert(downloadProjects)

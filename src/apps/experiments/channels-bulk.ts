@@ -3,6 +3,7 @@
 // validates every item, checks trajectories, brain regions and (axial, lateral, trajectory)
 // uniqueness with one query each, inserts all rows with one statement and bumps the
 // trajectories' "last update" once — with the same per-item error messages.
+import { actorOf, created, recordAudit } from '../audit/record.ts';
 import crypto from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.ts';
@@ -176,6 +177,7 @@ export function channelBulkCreate(
     throwIfInvalid(parsedItems, f);
     if (parsed.length === 0) return [];
     const rows = await insertChannels(ctx.db, parsed);
+    await recordAudit(ctx.db, actorOf(ctx), rows.map((r) => created(channels, r)));
     const touched = [...new Set(rows.map((r) => r.trajectory_estimate).filter(Boolean))] as string[];
     await touchTrajectories(ctx.db, touched, nowInZone(ctx.config.timeZone));
     return serialize(rows, detailFields(), ctx);

@@ -1,6 +1,7 @@
 // `alyx tasks cleanup`: deletes processing tasks last updated on or before a date, optionally only
 // those with (or without, `~Label`) a given status, only those of signed-off sessions, and at most
 // the N oldest. Upstream's management command `tasks cleanup`, with the same options.
+import { cliActor, modelLabel, recordAudit, summary } from '../audit/record.ts';
 import { and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { parseDateInput, todayInZone } from '../../rest/values.ts';
@@ -94,6 +95,8 @@ export async function cleanupTasks(db: Queryable, o: CleanupOptions): Promise<Cl
     const [{ n }] = await tx.select({ n: count() }).from(designatedTasks(tx, o).as('designated'));
     if (o.dry || n === 0) return { found: Number(n), deleted: 0 };
     const deleted = await tx.delete(tasks).where(inArray(tasks.id, designatedTasks(tx, o))).returning({ id: tasks.id });
+    // one summary entry for the batch (a cleanup may delete many thousands of tasks)
+    await recordAudit(tx, cliActor(), [summary('delete', modelLabel(tasks), `tasks cleanup: ${deleted.length} tasks`, { deleted: deleted.length, ids: deleted.map((d) => d.id) })]);
     return { found: Number(n), deleted: deleted.length };
   };
   return db.transaction(run);

@@ -6,7 +6,7 @@ import { column, computed, many, reverse, type Field } from '../../rest/fields.t
 import { invalid } from '../../rest/errors.ts';
 import { defineResource } from '../../rest/resource.ts';
 import { todayInZone } from '../../rest/values.ts';
-import { labMemberships, labs, users } from './tables.ts';
+import { authTokens, labMemberships, labs, userAllowedUsers, users, webSessions } from './tables.ts';
 
 /** Repositories of a lab: the m2m is declared by the data app (it points forward); shown when present. */
 function labRepositoriesField(): Record<string, Field> {
@@ -41,6 +41,9 @@ export const userResource = defineResource({
   path: 'users',
   table: users,
   lookup: 'username',
+  // a user others refer to is deactivated, not deleted (their tokens and sessions are theirs)
+  deleteGuard: 'deactivate',
+  deleteParts: [authTokens, webSessions, userAllowedUsers, labMemberships],
   description: 'Lab members (users). Users created here have no usable password until one is set.',
   fields: {
     id: column(users.id, { readOnly: true }),

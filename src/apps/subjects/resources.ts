@@ -359,6 +359,7 @@ const base = defineResource({
   table: subjects,
   lookup: 'nickname',
   description: 'Subjects (animals), looked up by nickname.',
+  deleteGuard: 'cascade',
   fields: subjectFields,
   listFields: { exclude: ['weighings', 'water_administrations'] },
   createResponse: 'list',

@@ -8,6 +8,7 @@
 // a dataset type's name...) matches an existing row with another pk is merged into that row: its pk
 // is remapped wherever the dump refers to it. That is how reference data seeded by Alyx-local and
 // the same reference data in the dump meet.
+import { cliActor, recordAudit, summary, type AuditChange } from '../../apps/audit/record.ts';
 import { and, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Queryable, Tx } from '../client.ts';
@@ -25,6 +26,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** progress callback: rows processed so far, out of `total` */
   onProgress?: (done: number, total: number) => void;
+  /** the dump's file name, for the audit trail */
+  source?: string;
 }
 
 export interface ModelCounts {
@@ -555,6 +558,18 @@ async function writeLinks(run: ImportRun, info: ModelInfo): Promise<void> {
 // Step 5, report: filled by the steps above, returned whole (also after a dry run's rollback).
 
 /**
+ * The audit trail of an import: one entry per model (whatever its number of rows, so that a dump
+ * of 100k rows adds a few dozen audit rows), with its counts and many-to-many links.
+ */
+function auditSummary(report: ImportReport, source: string): AuditChange[] {
+  return Object.entries(report.models).map(([label, counts]) => {
+    const links = Object.fromEntries(Object.entries(report.links).filter(([k]) => k.startsWith(`${label}.`)));
+    const repr = `${counts.inserted} new of ${counts.rows} rows${source ? ` from ${source}` : ''}`;
+    return summary('import', label, repr, { ...counts, ...(Object.keys(links).length ? { links } : {}), source, replace: report.replace });
+  });
+}
+
+/**
  * Imports a dump: read (group by model) → order (by foreign keys) → map (natural keys, values) →
  * write (merge, insert, deferred FKs, links), all in one transaction → the report.
  */
@@ -570,6 +585,7 @@ export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = 
       for (const info of order) await writeModel(run, info);
       await applyDeferred(run);
       for (const info of order) await writeLinks(run, info);
+      await recordAudit(tx, cliActor('import'), auditSummary(report, opts.source ?? ''));
       if (opts.dryRun) throw new DryRunRollback(); // undoes everything, the report stays
     })
     .catch((e) => {

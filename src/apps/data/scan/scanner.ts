@@ -4,6 +4,7 @@
 // rules), one transaction per session. What it cannot place becomes an ingest issue (issues.ts).
 // Reads per session happen before its transaction, and hashing (hasher.ts, a worker thread) too, so
 // a transaction holds the database only for its writes. The share is only ever read.
+import { created, recordAudit, type AuditActor } from '../../audit/record.ts';
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Services } from '../../app.ts';
 import type { Queryable, Tx } from '../../../db/client.ts';
@@ -35,6 +36,8 @@ export interface ScanOptions {
   /** rebuild the ONE cache tables when something changed (default true) */
   rebuildCache?: boolean;
   onProgress?: (p: { repository: string; sessions: number; files: number }) => void;
+  /** how the audit trail names the scan's channel: `cli` for `alyx files scan`, else `system` (scheduled) */
+  channel?: 'cli' | 'system';
 }
 
 export interface ScanSummary {
@@ -162,6 +165,11 @@ class RepositoryScan {
     private states: Map<string, DirState>,
   ) {
     this.hasher = s.hash && !opts.dryRun ? new Hasher(s.hashBytesPerSecond) : null;
+  }
+
+  /** Who the audit trail says registered the files: the scan user, on the CLI or the scheduler. */
+  private actor(): AuditActor {
+    return { userId: this.user.id, username: this.user.username, channel: this.opts.channel ?? 'system', client: '' };
   }
 
   static async open(services: Services, s: ScanSettings, summary: ScanSummary, opts: ScanOptions, sinceMs: number | null): Promise<RepositoryScan> {
@@ -370,7 +378,7 @@ class RepositoryScan {
       if (!target) {
         // no session for a folder with nothing to register in it
         if (!registrable.length) return;
-        target = await createSession(tx, unit, subj, this.user.id, now);
+        target = await createSession(tx, unit, subj, this.user.id, now, this.actor());
         this.summary.sessionsCreated++;
       } else await linkSession(tx, target, null);
       if (registrable.length) {
@@ -389,7 +397,7 @@ class RepositoryScan {
           isDefault: true,
           checkProtected: false,
         };
-        await writeRegistration(tx, input, registrable.map((x) => x.kind), now);
+        await writeRegistration(tx, input, registrable.map((x) => x.kind), now, this.actor());
         this.summary.filesRegistered += registrable.length;
       }
       if (recordOnly.length) {
@@ -574,7 +582,7 @@ async function saveStates(tx: Tx, repoId: string, dirs: Array<{ path: string; st
  * A session for a folder of a known subject: the day's base session when there is none yet,
  * otherwise a numbered one under it. The scanning user is its user.
  */
-async function createSession(tx: Tx, unit: SessionUnit, subj: { id: string; lab: string | null }, userId: string, now: string): Promise<FoundSession> {
+async function createSession(tx: Tx, unit: SessionUnit, subj: { id: string; lab: string | null }, userId: string, now: string, actor: AuditActor): Promise<FoundSession> {
   const sameDay = await tx
     .select({ id: sessions.id, parent: sessions.parent_session })
     .from(sessions)
@@ -592,8 +600,9 @@ async function createSession(tx: Tx, unit: SessionUnit, subj: { id: string; lab:
       parent_session: base?.id ?? null,
       auto_datetime: now,
     })
-    .returning({ id: sessions.id });
+    .returning();
   await tx.insert(sessionUsers).values({ owner: s.id, labmember: userId }).onConflictDoNothing();
+  await recordAudit(tx, actor, [created(sessions, s, { users: [actor.username] })]);
   return { id: s.id, subject: unit.subject, subjectId: subj.id, lab: subj.lab, baseId: base?.id ?? s.id, orphan: false };
 }
 

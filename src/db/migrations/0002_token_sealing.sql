@@ -1,1 +1,0 @@
-ALTER TABLE "authtoken_token" ADD COLUMN "encrypted" text;
