@@ -22,6 +22,7 @@ import { ping } from './db/client.ts';
 import { registerThrottle } from './rest/throttle.ts';
 import { uiMetadata } from './rest/ui-meta.ts';
 import { validateAdminLinks } from './rest/admin.ts';
+import { registerUiRoutes } from './rest/ui-routes.ts';
 import crypto from 'node:crypto';
 
 export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist', 'web');
@@ -56,6 +57,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
 
   registerDocs(app, resources, customRoutes);
   registerUiMeta(app, resources);
+  registerUiRoutes(app, services, resources);
   app.get('/health', { config: PUBLIC_ROUTE }, async (request, reply) => {
     if ((request.query as Record<string, string>).full === '1') {
       // `alyx doctor` through the running server (which owns the embedded database): superusers only
