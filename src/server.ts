@@ -31,6 +31,17 @@ export interface ServerOptions {
   logger?: boolean;
   /** serve the built web UI from dist/web when present (default true) */
   serveWeb?: boolean;
+  /** where the built web UI is (default dist/web; tests point it elsewhere) */
+  webRoot?: string;
+}
+
+/** Vite names the files under assets/ by their content hash: they never change, so browsers keep them a year. */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+
+/** Cache-Control of a file of the web UI: hashed assets forever, the rest (index.html first) revalidated. */
+export function webCacheControl(webRoot: string, filePath: string): string {
+  const rel = path.relative(webRoot, filePath).split(path.sep);
+  return rel[0] === 'assets' ? IMMUTABLE_CACHE : 'no-cache';
 }
 
 export async function buildServer(services: Services, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -192,14 +203,25 @@ function registerDocs(app: FastifyInstance, resources: Resource[], customRoutes:
 
 /** The built web UI under /admin/ (public files: the login page is one), and the API root. */
 async function registerWebUi(app: FastifyInstance, resources: Resource[], options: ServerOptions): Promise<void> {
-  const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  const webRoot = options.webRoot ?? WEB_DIST;
+  const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(webRoot, 'index.html'));
   if (hasWeb) {
     // the UI's files are public (the login page is one of them): mark every route of this scope public
     await app.register(async (scope) => {
       scope.addHook('onRoute', (route) => {
         route.config = { ...(route.config ?? {}), ...PUBLIC_ROUTE };
       });
-      await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/admin/', decorateReply: false, wildcard: true });
+      await scope.register(fastifyStatic, {
+        root: webRoot,
+        prefix: '/admin/',
+        decorateReply: false,
+        wildcard: true,
+        // the build writes .br and .gz next to each file (scripts/precompress.ts): sent as the client accepts
+        preCompressed: true,
+        cacheControl: false,
+        setHeaders: (reply, filePath) => reply.header('cache-control', webCacheControl(webRoot, filePath)),
+      });
+      scope.get('/favicon.svg', (_request, reply) => reply.redirect('/admin/favicon.svg', 301));
       scope.get('/admin', async (_request, reply) => reply.redirect('/admin/', 301));
     });
   }
