@@ -382,9 +382,6 @@ const base = defineResource({
       { resource: 'genotype-tests', field: 'subject', title: 'Genotype tests', columns: ['sequence', 'test_result'], add: true },
       { resource: 'culls', field: 'nickname', title: 'Cull', columns: ['date', 'user', 'cull_reason', 'cull_method'], add: true },
     ],
-    bulkActions: [
-      { name: 'set_responsible_user', label: 'Set responsible user', route: 'POST /api/admin/subjects/responsible-user', fields: ['responsible_user'] },
-    ],
   },
   table: subjects,
   lookup: 'nickname',
