@@ -23,6 +23,8 @@ import { registerThrottle } from './rest/throttle.ts';
 import { uiMetadata } from './rest/ui-meta.ts';
 import crypto from 'node:crypto';
 import { checkBody, checkQuery, parseJsonBounded } from './rest/input-guard.ts';
+import { validateAdminLinks } from './rest/admin.ts';
+import { registerUiRoutes } from './rest/ui-routes.ts';
 
 export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist', 'web');
 
@@ -30,6 +32,17 @@ export interface ServerOptions {
   logger?: boolean;
   /** serve the built web UI from dist/web when present (default true) */
   serveWeb?: boolean;
+  /** where the built web UI is (default dist/web; tests point it elsewhere) */
+  webRoot?: string;
+}
+
+/** Vite names the files under assets/ by their content hash: they never change, so browsers keep them a year. */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+
+/** Cache-Control of a file of the web UI: hashed assets forever, the rest (index.html first) revalidated. */
+export function webCacheControl(webRoot: string, filePath: string): string {
+  const rel = path.relative(webRoot, filePath).split(path.sep);
+  return rel[0] === 'assets' ? IMMUTABLE_CACHE : 'no-cache';
 }
 
 export async function buildServer(services: Services, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -52,11 +65,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
   registerAuthRoutes(app, services);
 
   const resources = apps.flatMap((a) => a.resources);
+  validateAdminLinks(resources);
   for (const resource of resources) registerResource(app, resource, services);
   for (const a of apps) if (a.routes) await a.routes(app, services);
 
   registerDocs(app, resources, customRoutes);
-  app.get('/api/ui-meta', async () => uiMetadata(resources));
+  registerUiMeta(app, resources);
+  registerUiRoutes(app, services, resources);
   app.get('/health', { config: PUBLIC_ROUTE }, async (request, reply) => {
     if ((request.query as Record<string, string>).full === '1') {
       // `alyx doctor` through the running server (which owns the embedded database): superusers only
@@ -71,6 +86,23 @@ export async function buildServer(services: Services, options: ServerOptions = {
   });
   await registerWebUi(app, resources, options);
   return app;
+}
+
+/**
+ * GET /api/ui-meta, loaded by the UI at every start: built once, served with an ETag so that the
+ * browser revalidates with a 304 instead of downloading it again.
+ */
+function registerUiMeta(app: FastifyInstance, resources: Resource[]): void {
+  let cached: { body: string; etag: string } | null = null;
+  app.get('/api/ui-meta', async (request, reply) => {
+    if (!cached) {
+      const body = JSON.stringify(uiMetadata(resources));
+      cached = { body, etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"` };
+    }
+    reply.header('cache-control', 'private, no-cache').header('etag', cached.etag);
+    if (request.headers['if-none-match'] === cached.etag) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(cached.body);
+  });
 }
 
 /** JSON, form and multipart bodies, and cookies; `request.isForm` marks HTML-form semantics. */
@@ -198,14 +230,25 @@ function registerDocs(app: FastifyInstance, resources: Resource[], customRoutes:
 
 /** The built web UI under /admin/ (public files: the login page is one), and the API root. */
 async function registerWebUi(app: FastifyInstance, resources: Resource[], options: ServerOptions): Promise<void> {
-  const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  const webRoot = options.webRoot ?? WEB_DIST;
+  const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(webRoot, 'index.html'));
   if (hasWeb) {
     // the UI's files are public (the login page is one of them): mark every route of this scope public
     await app.register(async (scope) => {
       scope.addHook('onRoute', (route) => {
         route.config = { ...(route.config ?? {}), ...PUBLIC_ROUTE };
       });
-      await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/admin/', decorateReply: false, wildcard: true });
+      await scope.register(fastifyStatic, {
+        root: webRoot,
+        prefix: '/admin/',
+        decorateReply: false,
+        wildcard: true,
+        // the build writes .br and .gz next to each file (scripts/precompress.ts): sent as the client accepts
+        preCompressed: true,
+        cacheControl: false,
+        setHeaders: (reply, filePath) => reply.header('cache-control', webCacheControl(webRoot, filePath)),
+      });
+      scope.get('/favicon.svg', (_request, reply) => reply.redirect('/admin/favicon.svg', 301));
       scope.get('/admin', async (_request, reply) => reply.redirect('/admin/', 301));
     });
   }
