@@ -20,7 +20,7 @@ import {
 } from 'react-admin';
 import { Box, Chip, Typography } from '@mui/material';
 import { metaOf, humanize, isJsonField, type FieldMeta, type FieldRef } from './meta.ts';
-import { RAW_ID } from './dataProvider.ts';
+import { RAW_ID, keyOfRef } from './dataProvider.ts';
 
 const stop = (e: React.MouseEvent) => e.stopPropagation();
 
@@ -207,14 +207,33 @@ function SlugPicker({ name, meta, label, validate, helperText }: { name: string;
 }
 
 /** The input for one writable field. */
-export function FieldInput({ name, meta, creating }: { name: string; meta: FieldMeta; creating: boolean }) {
-  const label = humanize(name);
+export function FieldInput({
+  name,
+  meta,
+  creating,
+  label: givenLabel,
+  help,
+  disabled,
+}: {
+  name: string;
+  meta: FieldMeta;
+  creating: boolean;
+  label?: string;
+  help?: string | null;
+  disabled?: boolean;
+}) {
+  const label = givenLabel ?? humanize(name);
   const validate: Validator[] = meta.required && creating ? [requiredValidator()] : [];
-  const helperText = meta.help ?? false;
+  const helperText = (help ?? meta.help) || false;
+  if (disabled) return <TextInput source={name} label={label} helperText={helperText} fullWidth disabled format={(v: unknown) => (v == null ? '' : meta.kind === 'hyperlink' ? keyOfRef(v) : String(v))} />;
   const common = { source: name, label, validate, helperText, fullWidth: true } as const;
   const s = meta.schema;
   const target = meta.ref?.resource ? metaOf(meta.ref.resource) : undefined;
   const pickable = target && meta.ref?.via === 'show' && target.actions.includes('list');
+  // the picker names rows by their title (nickname, name) when they have one
+  const optionText = (r: Record<string, unknown>) => String((target?.title ? r[target.title] : undefined) ?? r.id);
+  // a hyperlinked relation holds the target's URL; the picker's choices are keyed by the target's lookup
+  const refFormat = meta.kind === 'hyperlink' ? (v: unknown) => (v === null || v === undefined || v === '' ? v : keyOfRef(v)) : undefined;
 
   const slugPickable =
     !pickable && target && meta.ref && target.actions.includes('list') && target.listFields.includes(meta.ref.slug) && meta.ref.slug !== 'id';
@@ -225,7 +244,7 @@ export function FieldInput({ name, meta, creating }: { name: string; meta: Field
         <ReferenceArrayInput source={name} reference={target.path} perPage={25}>
           <AutocompleteArrayInput
             label={label}
-            optionText={(r: Record<string, unknown>) => String(r.id)}
+            optionText={optionText}
             filterToQuery={(q: string) => (q ? { q } : {})}
             helperText={helperText}
             fullWidth
@@ -240,8 +259,9 @@ export function FieldInput({ name, meta, creating }: { name: string; meta: Field
       <ReferenceInput source={name} reference={target.path} perPage={25}>
         <AutocompleteInput
           label={label}
-          optionText={(r: Record<string, unknown>) => String(r.id)}
+          optionText={optionText}
           filterToQuery={(q: string) => (q ? { q } : {})}
+          format={refFormat}
           validate={validate}
           helperText={helperText}
           parse={(v: unknown) => (v === '' || v === undefined ? null : v)}

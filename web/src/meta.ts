@@ -31,6 +31,44 @@ export interface ResourceMeta {
   fields: Record<string, FieldMeta>;
   filters: Record<string, { schema: { type?: string }; help: string | null }>;
   search: { column: string; via: 'django' | 'filter' } | null;
+  /** the resource's admin declaration (issue 10), served by h-ui's /api/ui-meta; absent on older servers */
+  admin?: AdminMeta;
+}
+
+/** An inline related list on a record's page: rows of `resource` whose filter `filter` is this record's key. */
+export interface InlineMeta {
+  resource: string;
+  filter: string;
+  label?: string;
+  columns?: string[];
+  /** the field of the inline resource that names this record in a new row (defaults to `filter`) */
+  field?: string;
+  /** the value of this record that field takes (defaults to the record's lookup) */
+  value?: string;
+}
+
+export interface FieldsetMeta {
+  title: string | null;
+  fields: string[];
+  collapsed?: boolean;
+  description?: string | null;
+}
+
+export interface AdminMeta {
+  columns?: string[];
+  filters?: string[];
+  search?: string[] | boolean | null;
+  ordering?: string[];
+  sortable?: string[];
+  dateHierarchy?: string | null;
+  fieldsets?: FieldsetMeta[];
+  readOnly?: string[];
+  labels?: Record<string, string>;
+  help?: Record<string, string>;
+  hidden?: string[];
+  inlines?: InlineMeta[];
+  bulkActions?: Array<string | { name: string; label?: string; field?: string; value?: unknown }>;
+  menu?: string | { group: string; label?: string; order?: number } | null;
 }
 
 const registry = new Map<string, ResourceMeta>();
@@ -59,3 +97,57 @@ export const humanize = (s: string): string => {
 };
 
 export const isJsonField = (f: FieldMeta): boolean => f.kind === 'column' && !f.schema.type && !f.many;
+
+/** The label of a field: the admin's label, else the humanized API name. */
+export const labelOf = (meta: ResourceMeta | undefined, name: string): string => meta?.admin?.labels?.[name] ?? humanize(name);
+
+/** The help text of a field: the admin's, else the declaration's. */
+export const helpOf = (meta: ResourceMeta | undefined, name: string): string | null =>
+  meta?.admin?.help?.[name] ?? meta?.fields[name]?.help ?? null;
+
+const hiddenOf = (meta: ResourceMeta) => new Set(meta.admin?.hidden ?? []);
+
+/** Fields a person never needs to see: the API's url, hidden ones, write-only ones. */
+export function visible(meta: ResourceMeta, name: string): boolean {
+  const f = meta.fields[name];
+  return !!f && !f.writeOnly && f.kind !== 'url' && !hiddenOf(meta).has(name);
+}
+
+/** The list columns: the admin's, else the API's list fields without JSON and ids. */
+export function listColumns(meta: ResourceMeta): { all: string[]; shown: string[] } {
+  const all = meta.listFields.filter((n) => visible(meta, n));
+  if (meta.admin?.columns?.length) {
+    const shown = meta.admin.columns.filter((n) => meta.fields[n]);
+    return { all: [...new Set([...shown, ...all])], shown };
+  }
+  const shown = all.filter((n) => !isJsonField(meta.fields[n]) && !(n === 'id' && meta.title && meta.title !== 'id')).slice(0, 8);
+  return { all, shown };
+}
+
+/** The fields of a record's page or form, grouped: the admin's fieldsets, else one group. */
+export function fieldsets(meta: ResourceMeta, names: string[]): FieldsetMeta[] {
+  const wanted = new Set(names);
+  const sets = meta.admin?.fieldsets;
+  if (!sets?.length) return [{ title: null, fields: names }];
+  const placed = new Set<string>();
+  const out: FieldsetMeta[] = sets.map((s) => {
+    const fields = s.fields.filter((n) => wanted.has(n));
+    fields.forEach((n) => placed.add(n));
+    return { ...s, fields };
+  });
+  const rest = names.filter((n) => !placed.has(n));
+  if (rest.length) out.push({ title: 'Other', fields: rest, collapsed: true });
+  return out.filter((s) => s.fields.length);
+}
+
+/** Menu group and label of a resource: the admin's menu entry, else the app's group. Null: not in the menu. */
+export function menuOf(meta: ResourceMeta): { group: string; label: string; order: number } | null {
+  const m = meta.admin?.menu;
+  if (m === null) return null;
+  if (typeof m === 'string') return { group: m, label: humanize(meta.path), order: 0 };
+  if (m && typeof m === 'object') return { group: m.group, label: m.label ?? humanize(meta.path), order: m.order ?? 0 };
+  return { group: meta.group, label: humanize(meta.path), order: 0 };
+}
+
+/** The fields a column header can sort on (`?ordering=`): the admin's, else none. */
+export const sortableOf = (meta: ResourceMeta): Set<string> => new Set(meta.admin?.sortable ?? []);

@@ -1,156 +1,428 @@
-// Generic list / show / edit / create screens, generated from a resource's metadata.
+// Generic list / show / edit / create screens, generated from a resource's metadata and its admin
+// declaration (columns, filters, search, sortable columns, fieldsets, labels, help, inlines).
 import * as React from 'react';
 import {
+  BulkDeleteButton,
+  BulkUpdateButton,
+  Button as RaButton,
   Create,
+  Datagrid,
   DatagridConfigurable,
   DeleteButton,
   Edit,
   EditButton,
   ExportButton,
-  FilterButton,
+  FilterLiveForm,
   Labeled,
   List,
-  NullableBooleanInput,
+  Pagination,
+  ReferenceManyField,
+  SaveButton,
   SearchInput,
   SelectColumnsButton,
   Show,
   SimpleForm,
-  SimpleShowLayout,
-  TextInput,
   TopToolbar,
+  Toolbar,
   CreateButton,
+  useListContext,
+  useNotify,
   usePermissions,
   useRecordContext,
+  useRedirect,
   type RaRecord,
 } from 'react-admin';
-import { Typography } from '@mui/material';
-import { humanize, isJsonField, type ResourceMeta } from './meta.ts';
+import { useFormContext } from 'react-hook-form';
+import { useLocation } from 'react-router-dom';
+import { Box, Card, CardContent, Tooltip, Typography } from '@mui/material';
+import { fieldsets, helpOf, labelOf, listColumns, metaOf, sortableOf, visible, type InlineMeta, type ResourceMeta } from './meta.ts';
 import { FieldInput, ValueField, createDefaults } from './fields.tsx';
+import { FilterInput, filterNames } from './filters.tsx';
+import { may, type Action, type Me } from './perms.ts';
 
-/** Columns shown by default in a list; the rest can be switched on with "Columns". */
-const DEFAULT_COLUMNS = 8;
+/** The user's right to an action on a resource, with the reason when refused. */
+export function useMay(meta: ResourceMeta, action: Action): { ok: boolean; reason: string | null } {
+  const { permissions } = usePermissions<Me | null>();
+  const declared = action === 'update' ? meta.actions.includes('partial_update') || meta.actions.includes('update') : meta.actions.includes(action);
+  if (!declared) return { ok: false, reason: null };
+  return may(permissions, meta.path, action);
+}
 
-function filterInputs(meta: ResourceMeta): React.ReactElement[] {
-  const inputs: React.ReactElement[] = [];
-  if (meta.search) inputs.push(<SearchInput key="q" source="q" alwaysOn placeholder={`Search ${meta.search.column}`} />);
-  for (const [name, f] of Object.entries(meta.filters)) {
-    if (f.schema.type === 'boolean') inputs.push(<NullableBooleanInput key={name} source={name} label={humanize(name)} helperText={false} />);
-    else inputs.push(<TextInput key={name} source={name} label={name === 'django' ? 'Django lookup' : humanize(name)} helperText={false} />);
-  }
-  return inputs;
+/** A button the user may not use: shown disabled, with the reason as its tooltip. */
+function Refused({ label, reason }: { label: string; reason: string }) {
+  return (
+    <Tooltip title={reason}>
+      <span>
+        <RaButton label={label} disabled />
+      </span>
+    </Tooltip>
+  );
+}
+
+function FilterSidebar({ meta }: { meta: ResourceMeta }) {
+  const names = filterNames(meta);
+  if (!names.length) return null;
+  return (
+    <Card sx={{ order: -1, mr: 2, mt: 8, width: 230, flexShrink: 0, alignSelf: 'flex-start', display: { xs: 'none', md: 'block' } }} data-testid="filter-sidebar">
+      <CardContent sx={{ '& .MuiFormControl-root': { mb: 0.5 } }}>
+        <Typography variant="subtitle2" gutterBottom>
+          Filters
+        </Typography>
+        <FilterLiveForm debounce={400}>
+          {names.map((n) => (
+            <FilterInput key={n} meta={meta} name={n} />
+          ))}
+        </FilterLiveForm>
+      </CardContent>
+    </Card>
+  );
 }
 
 function ListActions({ meta }: { meta: ResourceMeta }) {
+  const create = useMay(meta, 'create');
   return (
     <TopToolbar>
-      {Object.keys(meta.filters).length ? <FilterButton /> : null}
       <SelectColumnsButton />
-      {meta.actions.includes('create') ? <CreateButton /> : null}
+      {create.ok ? <CreateButton /> : create.reason ? <Refused label="Create" reason={create.reason} /> : null}
       <ExportButton />
     </TopToolbar>
   );
 }
 
+/** Bulk actions declared by the admin: "delete", or {name, label, field, value} updates. */
+function BulkActions({ meta }: { meta: ResourceMeta }) {
+  const del = useMay(meta, 'delete');
+  const upd = useMay(meta, 'update');
+  const declared = meta.admin?.bulkActions;
+  const list = declared ?? (del.ok ? ['delete'] : []);
+  return (
+    <>
+      {list.map((a) => {
+        if (a === 'delete' || (typeof a === 'object' && a.name === 'delete')) return del.ok ? <BulkDeleteButton key="delete" mutationMode="pessimistic" /> : null;
+        if (typeof a === 'object' && a.field && upd.ok) {
+          return <BulkUpdateButton key={a.name} label={a.label ?? a.name} data={{ [a.field]: a.value }} mutationMode="pessimistic" />;
+        }
+        return null;
+      })}
+    </>
+  );
+}
+
+/** The date drill-down (admin.dateHierarchy): year, then month, then day, as a date range filter. */
+function DateHierarchy({ meta }: { meta: ResourceMeta }) {
+  const { filterValues, setFilters, displayedFilters } = useListContext();
+  const field = meta.admin?.dateHierarchy;
+  if (!field) return null;
+  const name = meta.filters.date_range ? 'date_range' : null;
+  if (!name) return null;
+  const current = String(filterValues[name] ?? '');
+  const [from] = current.split(',');
+  const year = new Date().getFullYear();
+  const set = (range: string | null) => {
+    const next = { ...filterValues };
+    if (range) next[name] = range;
+    else delete next[name];
+    setFilters(next, displayedFilters);
+  };
+  const p = (n: number) => String(n).padStart(2, '0');
+  const years = [year, year - 1, year - 2];
+  const selYear = from ? Number(from.slice(0, 4)) : null;
+  const monthRange = (y: number, m: number) => `${y}-${p(m)}-01,${y}-${p(m)}-${p(new Date(y, m, 0).getDate())}`;
+  return (
+    <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap', px: 1, pt: 1, fontSize: 14 }} data-testid="date-hierarchy">
+      <a href="#" onClick={(e) => (e.preventDefault(), set(null))}>All dates</a>
+      {years.map((y) => (
+        <a key={y} href="#" style={{ fontWeight: selYear === y ? 700 : 400 }} onClick={(e) => (e.preventDefault(), set(`${y}-01-01,${y}-12-31`))}>
+          {y}
+        </a>
+      ))}
+      {selYear
+        ? Array.from({ length: 12 }, (_, i) => i + 1).map((m) => (
+            <a key={m} href="#" onClick={(e) => (e.preventDefault(), set(monthRange(selYear, m)))}>
+              {new Date(2000, m - 1, 1).toLocaleString('en', { month: 'short' })}
+            </a>
+          ))
+        : null}
+    </Box>
+  );
+}
+
 export function GenericList({ meta }: { meta: ResourceMeta }) {
-  const columns = meta.listFields.filter((n) => meta.fields[n] && !meta.fields[n].writeOnly && meta.fields[n].kind !== 'url');
-  // hidden by default (the "Columns" button shows them): JSON, the uuid when a name identifies the row, the tail
-  const shown = columns.filter((n) => !isJsonField(meta.fields[n]) && !(n === 'id' && meta.title && meta.title !== 'id')).slice(0, DEFAULT_COLUMNS);
-  const omit = columns.filter((n) => !shown.includes(n));
+  const { all, shown } = listColumns(meta);
+  const omit = all.filter((n) => !shown.includes(n));
+  const sortable = sortableOf(meta);
   const canOpen = meta.actions.includes('read');
+  const searchable = !!meta.admin?.search || !!meta.search;
+  const order = meta.admin?.ordering?.[0];
+  const sort = order ? { field: order.replace(/^-/, ''), order: order.startsWith('-') ? 'DESC' : 'ASC' } : { field: '', order: 'ASC' };
   return (
     <List
       resource={meta.path}
-      filters={filterInputs(meta)}
+      filters={searchable ? [<SearchInput key="q" source="q" alwaysOn placeholder="Search" />] : undefined}
       perPage={50}
-      sort={{ field: '', order: 'ASC' }}
+      sort={sort as { field: string; order: 'ASC' | 'DESC' }}
       actions={<ListActions meta={meta} />}
-      title={humanize(meta.path)}
+      aside={<FilterSidebar meta={meta} />}
+      title={menuTitle(meta)}
       storeKey={`list.${meta.path}`}
+      sx={{ '& .RaList-main': { minWidth: 0 }, '& .RaList-content': { overflowX: 'auto' } }}
     >
+      <DateHierarchy meta={meta} />
       <DatagridConfigurable
         preferenceKey={`columns.${meta.path}`}
         omit={omit}
         rowClick={canOpen ? 'show' : false}
-        bulkActionButtons={meta.actions.includes('delete') ? undefined : false}
+        bulkActionButtons={<BulkActions meta={meta} />}
       >
-        {columns.map((n) => (
-          <ValueField key={n} source={n} name={n} meta={meta.fields[n]} compact label={humanize(n)} sortable={false} />
+        {all.map((n) => (
+          <ValueField key={n} source={n} name={n} meta={meta.fields[n]} compact label={labelOf(meta, n)} sortable={sortable.has(n)} />
         ))}
       </DatagridConfigurable>
     </List>
   );
 }
 
+const menuTitle = (meta: ResourceMeta) => {
+  const m = meta.admin?.menu;
+  return (m && typeof m === 'object' && m.label) || labelOf(undefined, meta.path);
+};
+
+/** What names a record: its title field, else its key. */
+export function recordName(meta: ResourceMeta, record: Record<string, unknown> | undefined): string {
+  if (!record) return '';
+  return String((meta.title ? record[meta.title] : undefined) ?? record.id ?? '');
+}
+
 function RecordTitle({ meta }: { meta: ResourceMeta }) {
   const record = useRecordContext();
-  const name = record ? (meta.title ? record[meta.title] : undefined) ?? record.id : '';
-  return <span>{`${meta.model} ${name ?? ''}`}</span>;
+  return <span>{`${meta.model} ${recordName(meta, record)}`}</span>;
 }
 
 function ShowActions({ meta }: { meta: ResourceMeta }) {
+  const upd = useMay(meta, 'update');
+  const del = useMay(meta, 'delete');
+  const notify = useNotify();
+  const record = useRecordContext();
   return (
-    <TopToolbar>
-      {meta.actions.includes('partial_update') || meta.actions.includes('update') ? <EditButton /> : null}
-      {meta.actions.includes('delete') ? <DeleteButton mutationMode="pessimistic" /> : null}
+    <TopToolbar sx={{ flexWrap: 'wrap' }}>
+      {upd.ok ? <EditButton /> : upd.reason ? <Refused label="Edit" reason={upd.reason} /> : null}
+      {del.ok ? (
+        <DeleteButton
+          mutationMode="pessimistic"
+          mutationOptions={{ onSuccess: () => notify(`${meta.model} ${recordName(meta, record)} deleted`, { type: 'info' }) }}
+        />
+      ) : del.reason ? (
+        <Refused label="Delete" reason={del.reason} />
+      ) : null}
     </TopToolbar>
   );
 }
 
+/** A record's fields, in the admin's fieldsets. */
 export function DetailFields({ meta }: { meta: ResourceMeta }) {
-  const names = meta.detailFields.filter((n) => meta.fields[n] && !meta.fields[n].writeOnly);
+  const names = meta.detailFields.filter((n) => visible(meta, n));
   return (
-    <SimpleShowLayout>
-      {names.map((n) => (
-        <Labeled key={n} label={humanize(n)}>
-          <ValueField name={n} meta={meta.fields[n]} />
-        </Labeled>
+    <Box sx={{ px: 2, pb: 1 }}>
+      {fieldsets(meta, names).map((set, i) => (
+        <Box key={i} component="section" sx={{ mt: 1.5 }}>
+          {set.title ? (
+            <Typography variant="subtitle1" sx={{ fontWeight: 600, borderBottom: '1px solid #e0e0e0', mb: 1 }}>
+              {set.title}
+            </Typography>
+          ) : null}
+          <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: 1.5 }}>
+            {set.fields.map((n) => (
+              <Box key={n} sx={{ minWidth: 0, overflowWrap: 'anywhere', gridColumn: meta.fields[n].many || typeof meta.fields[n].schema.type === 'undefined' ? '1 / -1' : undefined }}>
+                <Labeled label={labelOf(meta, n)}>
+                  <ValueField name={n} meta={meta.fields[n]} />
+                </Labeled>
+              </Box>
+            ))}
+          </Box>
+        </Box>
       ))}
-    </SimpleShowLayout>
+    </Box>
+  );
+}
+
+/** One related list on a record's page (admin.inlines): complete, paginated, with an add button. */
+function Inline({ parent, inline }: { parent: ResourceMeta; inline: InlineMeta }) {
+  const record = useRecordContext();
+  const { permissions } = usePermissions<Me | null>();
+  const target = metaOf(inline.resource);
+  const create = target ? may(permissions, target.path, 'create') : { ok: false, reason: null };
+  if (!target || !record) return null;
+  const cols = (inline.columns?.length ? inline.columns : listColumns(target).shown).filter(
+    (n) => target.fields[n] && n !== inline.filter && n !== inline.field,
+  );
+  const field = inline.field ?? inline.filter;
+  const value = inline.value ? record[inline.value] : record.id;
+  const here = `/${parent.path}/${encodeURIComponent(String(record.id))}/show`;
+  const canCreate = target.actions.includes('create') && create.ok && target.fields[field] && !target.fields[field].readOnly;
+  return (
+    <Box component="section" sx={{ px: 2, mt: 2 }} data-testid={`inline-${inline.resource}`}>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, borderBottom: '1px solid #e0e0e0' }}>
+        <Typography variant="subtitle1" sx={{ fontWeight: 600, flexGrow: 1 }}>
+          {inline.label ?? menuTitle(target)}
+        </Typography>
+        {canCreate ? (
+          <CreateButton
+            resource={target.path}
+            label={`Add ${target.model.toLowerCase()}`}
+            state={{ record: { [field]: value }, returnTo: here }}
+          />
+        ) : null}
+      </Box>
+      <ReferenceManyField
+        reference={target.path}
+        target={inline.filter}
+        source={inline.value ?? 'id'}
+        perPage={25}
+        pagination={<Pagination rowsPerPageOptions={[10, 25, 50, 100]} />}
+      >
+        <Box sx={{ overflowX: 'auto' }}>
+          <Datagrid rowClick={target.actions.includes('read') ? 'show' : false} bulkActionButtons={false} empty={<Typography variant="body2" sx={{ py: 1 }}>None.</Typography>}>
+            {cols.map((n) => (
+              <ValueField key={n} source={n} name={n} meta={target.fields[n]} compact label={labelOf(target, n)} sortable={false} />
+            ))}
+          </Datagrid>
+        </Box>
+      </ReferenceManyField>
+    </Box>
   );
 }
 
 export function GenericShow({ meta, extra }: { meta: ResourceMeta; extra?: React.ReactNode }) {
   return (
-    <Show resource={meta.path} title={<RecordTitle meta={meta} />} actions={<ShowActions meta={meta} />}>
-      {meta.description ? (
+    <Show
+      resource={meta.path}
+      title={<RecordTitle meta={meta} />}
+      actions={<ShowActions meta={meta} />}
+      sx={{ '& .RaShow-main': { minWidth: 0 }, '& .RaShow-card': { overflow: 'hidden' } }}
+    >
+      {meta.description && !meta.admin ? (
         <Typography variant="body2" color="text.secondary" sx={{ px: 2, pt: 1 }}>
           {meta.description}
         </Typography>
       ) : null}
-      {extra}
       <DetailFields meta={meta} />
+      {extra}
+      {(meta.admin?.inlines ?? []).map((inl) => (
+        <Inline key={`${inl.resource}.${inl.filter}`} parent={meta} inline={inl} />
+      ))}
+      <Box sx={{ height: 16 }} />
     </Show>
   );
 }
 
 /** Writable fields in display order: detail fields first, then any other writable field. */
-function writableFields(meta: ResourceMeta): string[] {
+function formFields(meta: ResourceMeta): string[] {
   const order = [...meta.detailFields, ...Object.keys(meta.fields)];
-  return [...new Set(order)].filter((n) => meta.fields[n] && !meta.fields[n].readOnly);
+  return [...new Set(order)].filter((n) => meta.fields[n] && !meta.fields[n].readOnly && !meta.fields[n].writeOnly && visible(meta, n));
+}
+
+/** The form's inputs, grouped in the admin's fieldsets; fields the admin makes read-only are disabled. */
+function FormFields({ meta, creating }: { meta: ResourceMeta; creating: boolean }) {
+  const readOnly = new Set(meta.admin?.readOnly ?? []);
+  return (
+    <Box sx={{ width: '100%' }}>
+      {fieldsets(meta, formFields(meta)).map((set, i) => (
+        <Box key={i} component="fieldset" sx={{ border: 'none', p: 0, m: 0, mb: 1 }}>
+          {set.title ? (
+            <Typography component="legend" variant="subtitle1" sx={{ fontWeight: 600, mb: 0.5 }}>
+              {set.title}
+            </Typography>
+          ) : null}
+          <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(300px, 1fr))', columnGap: 2 }}>
+            {set.fields.map((n) => (
+              <FieldInput
+                key={n}
+                name={n}
+                meta={meta.fields[n]}
+                creating={creating}
+                label={labelOf(meta, n)}
+                help={helpOf(meta, n)}
+                disabled={!creating && readOnly.has(n)}
+              />
+            ))}
+          </Box>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+/** "Weighing recorded for KS023", "Subject KS023 created". */
+export function createdMessage(meta: ResourceMeta, data: Record<string, unknown>): string {
+  const subject = typeof data.subject === 'string' && meta.path !== 'subjects' ? data.subject : null;
+  if (subject) return `${meta.model} recorded for ${subject}`;
+  const name = recordName(meta, data);
+  return name && name !== String(data.__row_id ?? '') && meta.title ? `${meta.model} ${name} created` : `${meta.model} created`;
 }
 
 export function GenericEdit({ meta }: { meta: ResourceMeta }) {
+  const notify = useNotify();
+  const redirect = useRedirect();
   return (
-    <Edit resource={meta.path} title={<RecordTitle meta={meta} />} mutationMode="pessimistic" redirect="show">
+    <Edit
+      resource={meta.path}
+      title={<RecordTitle meta={meta} />}
+      mutationMode="pessimistic"
+      mutationOptions={{
+        onSuccess: (data: RaRecord) => {
+          notify(`${meta.model} ${recordName(meta, data)} saved`, { type: 'info' });
+          redirect('show', meta.path, data.id, data);
+        },
+      }}
+    >
       <SimpleForm>
-        {writableFields(meta).map((n) => (
-          <FieldInput key={n} name={n} meta={meta.fields[n]} creating={false} />
-        ))}
+        <FormFields meta={meta} creating={false} />
       </SimpleForm>
     </Edit>
   );
 }
 
+/** Save (back to where the user came from) and "Save and add another" (same form, emptied). */
+function CreateToolbar({ meta, afterSave }: { meta: ResourceMeta; afterSave: (data: RaRecord) => void }) {
+  const notify = useNotify();
+  const { reset } = useFormContext();
+  return (
+    <Toolbar sx={{ gap: 2 }}>
+      <SaveButton mutationOptions={{ onSuccess: afterSave }} type="button" />
+      <SaveButton
+        label="Save and add another"
+        variant="outlined"
+        type="button"
+        mutationOptions={{
+          onSuccess: (data: RaRecord) => {
+            notify(createdMessage(meta, data), { type: 'info' });
+            reset();
+            window.scrollTo(0, 0);
+          },
+        }}
+      />
+    </Toolbar>
+  );
+}
+
 export function GenericCreate({ meta }: { meta: ResourceMeta }) {
   const canRead = meta.actions.includes('read');
-  const { permissions } = usePermissions<{ username: string } | null>();
+  const { permissions } = usePermissions<Me | null>();
+  const location = useLocation();
+  const notify = useNotify();
+  const redirect = useRedirect();
+  const returnTo = (location.state as { returnTo?: string } | null)?.returnTo;
   const defaults = React.useMemo(() => createDefaults(meta.fields, permissions?.username ?? null), [meta, permissions]);
+  const afterSave = (data: RaRecord) => {
+    notify(createdMessage(meta, data), { type: 'info' });
+    if (returnTo) redirect(returnTo);
+    else if (canRead) redirect('show', meta.path, data.id, data);
+    else redirect('list', meta.path);
+  };
   return (
-    <Create resource={meta.path} title={`New ${meta.model}`} redirect={canRead ? 'show' : 'list'}>
-      <SimpleForm defaultValues={defaults}>
-        {writableFields(meta).map((n) => (
-          <FieldInput key={n} name={n} meta={meta.fields[n]} creating />
-        ))}
+    <Create resource={meta.path} title={`New ${meta.model.toLowerCase()}`} mutationOptions={{ onSuccess: afterSave }}>
+      <SimpleForm defaultValues={defaults} toolbar={<CreateToolbar meta={meta} afterSave={afterSave} />}>
+        <FormFields meta={meta} creating />
       </SimpleForm>
     </Create>
   );
