@@ -18,9 +18,10 @@ const RAW = new Set(['django', 'limit', 'offset', 'id', 'ordering', 'search', 'q
 /** The sidebar's filters: the admin's, else a few declared ones that name a field. */
 export function filterNames(meta: ResourceMeta): string[] {
   if (meta.admin?.filters) return meta.admin.filters.filter((n) => meta.filters[n] || n === 'date_range');
-  return Object.keys(meta.filters)
+  const names = Object.keys(meta.filters)
     .filter((n) => !RAW.has(n) && (meta.fields[n] || meta.filters[n].schema.type === 'boolean'))
     .slice(0, 8);
+  return meta.filters.date_range ? [...names, 'date_range'] : names;
 }
 
 /** `date_range=from,to` as two date inputs. */

@@ -151,3 +151,22 @@ export function menuOf(meta: ResourceMeta): { group: string; label: string; orde
 
 /** The fields a column header can sort on (`?ordering=`): the admin's, else none. */
 export const sortableOf = (meta: ResourceMeta): Set<string> => new Set(meta.admin?.sortable ?? []);
+
+/**
+ * The related lists of a record's page: the admin's inlines, else (older servers) every listed
+ * resource with a single relation to this one that can be filtered on it.
+ */
+export function inlinesOf(meta: ResourceMeta): InlineMeta[] {
+  if (meta.admin) return meta.admin.inlines ?? [];
+  const out: InlineMeta[] = [];
+  for (const other of allMeta()) {
+    if (other.path === meta.path || !other.actions.includes('list') || other.model === meta.model) continue;
+    for (const [name, f] of Object.entries(other.fields)) {
+      if (f.ref?.resource === meta.path && f.ref.via === 'show' && !f.many && other.filters[name] && f.ref.slug === meta.lookup) {
+        out.push({ resource: other.path, filter: name });
+        break;
+      }
+    }
+  }
+  return out;
+}

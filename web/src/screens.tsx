@@ -35,7 +35,7 @@ import {
 import { useFormContext } from 'react-hook-form';
 import { useLocation } from 'react-router-dom';
 import { Box, Card, CardContent, Tooltip, Typography } from '@mui/material';
-import { fieldsets, helpOf, labelOf, listColumns, metaOf, sortableOf, visible, type InlineMeta, type ResourceMeta } from './meta.ts';
+import { fieldsets, helpOf, inlinesOf, labelOf, listColumns, metaOf, sortableOf, visible, type InlineMeta, type ResourceMeta } from './meta.ts';
 import { FieldInput, ValueField, createDefaults } from './fields.tsx';
 import { FilterInput, filterNames } from './filters.tsx';
 import { may, type Action, type Me } from './perms.ts';
@@ -307,7 +307,7 @@ export function GenericShow({ meta, extra }: { meta: ResourceMeta; extra?: React
       ) : null}
       <DetailFields meta={meta} />
       {extra}
-      {(meta.admin?.inlines ?? []).map((inl) => (
+      {inlinesOf(meta).map((inl) => (
         <Inline key={`${inl.resource}.${inl.filter}`} parent={meta} inline={inl} />
       ))}
       <Box sx={{ height: 16 }} />
