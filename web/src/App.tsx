@@ -9,6 +9,7 @@ import {
   Resource,
   usePermissions,
   useRecordContext,
+  useRefresh,
   type LayoutProps,
 } from 'react-admin';
 import { Box, CircularProgress, Divider, ListSubheader, Typography } from '@mui/material';
@@ -94,6 +95,7 @@ function SubjectExtras() {
   const record = useRecordContext();
   const { permissions } = usePermissions<Me | null>();
   const [version, setVersion] = React.useState(0);
+  const refresh = useRefresh();
   if (!record?.nickname) return null;
   const canRecord = may(permissions, 'weighings', 'create').ok && !!metaOf('weighings')?.actions.includes('create');
   return (
@@ -102,7 +104,7 @@ function SubjectExtras() {
         <Typography variant="subtitle1" sx={{ fontWeight: 600, flexGrow: 1 }}>
           Weight and water
         </Typography>
-        {canRecord ? <RecordButtons nickname={String(record.nickname)} onDone={() => setVersion((v) => v + 1)} /> : null}
+        {canRecord ? <RecordButtons nickname={String(record.nickname)} onDone={() => (setVersion((v) => v + 1), refresh())} /> : null}
       </Box>
       <Lazy>
         <WeightCurve key={version} nickname={String(record.nickname)} />

@@ -145,7 +145,7 @@ export default function Dashboard() {
               )}
             </CardContent>
           </Card>
-          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '2fr 1fr' }, gap: 2 }}>
+          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: data.counts.length ? '2fr 1fr' : '1fr' }, gap: 2 }}>
             <Card>
               <CardContent>
                 <Typography variant="h6" gutterBottom>
@@ -160,7 +160,7 @@ export default function Dashboard() {
                 ))}
               </CardContent>
             </Card>
-            <Card>
+            {data.counts.length ? <Card>
               <CardContent>
                 <Typography variant="h6" gutterBottom>
                   In the database
@@ -172,7 +172,7 @@ export default function Dashboard() {
                   </Box>
                 ))}
               </CardContent>
-            </Card>
+            </Card> : null}
           </Box>
         </>
       ) : null}

@@ -69,14 +69,16 @@ function formatScalar(value: unknown): string {
 /** A list of nested objects (e.g. a subject's weighings) as a small table. */
 function NestedTable({ rows }: { rows: Record<string, unknown>[] }) {
   if (!rows.length) return <Typography variant="body2">—</Typography>;
-  const keys = Object.keys(rows[0]).filter((k) => k !== 'url');
+  const keys = Object.keys(rows[0]).filter((k) => k !== 'url' && k !== 'id' && k !== 'data_url');
+  const shown = rows.slice(0, 10);
   return (
-    <Box component="table" sx={{ borderCollapse: 'collapse', fontSize: 13, '& td, & th': { border: '1px solid #ddd', px: 1, py: 0.25, textAlign: 'left' } }}>
+    <Box sx={{ overflowX: 'auto', maxWidth: '100%' }}>
+    <Box component="table" sx={{ borderCollapse: 'collapse', fontSize: 13, '& td, & th': { border: '1px solid #ddd', px: 1, py: 0.25, textAlign: 'left', whiteSpace: 'nowrap' } }}>
       <thead>
         <tr>{keys.map((k) => <th key={k}>{humanize(k)}</th>)}</tr>
       </thead>
       <tbody>
-        {rows.slice(0, 100).map((r, i) => (
+        {shown.map((r, i) => (
           <tr key={i}>
             {keys.map((k) => (
               <td key={k}>{typeof r[k] === 'object' && r[k] !== null ? JSON.stringify(r[k]) : formatScalar(r[k])}</td>
@@ -84,6 +86,12 @@ function NestedTable({ rows }: { rows: Record<string, unknown>[] }) {
           </tr>
         ))}
       </tbody>
+    </Box>
+    {rows.length > shown.length ? (
+      <Typography variant="caption" color="text.secondary">
+        {shown.length} of {rows.length} shown
+      </Typography>
+    ) : null}
     </Box>
   );
 }
@@ -93,7 +101,9 @@ export function ValueField({ name, meta, compact }: { name: string; meta: FieldM
   const record = useRecordContext();
   if (!record) return null;
   const value = name === 'id' && record[RAW_ID] !== undefined ? record[RAW_ID] : record[name];
-  if (value === null || value === undefined || value === '') return <span />;
+  if (value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length && !compact)) {
+    return compact ? <span /> : <span style={{ color: '#9e9e9e' }}>—</span>;
+  }
   if (meta.kind === 'url' && typeof value === 'string') {
     // the record in the REST API (JSON), for people scripting against it
     return compact ? <span /> : <a href={value} target="_blank" rel="noreferrer">{value}</a>;

@@ -18,17 +18,28 @@ const RAW = new Set(['django', 'limit', 'offset', 'id', 'ordering', 'search', 'q
 /** The sidebar's filters: the admin's, else a few declared ones that name a field. */
 export function filterNames(meta: ResourceMeta): string[] {
   if (meta.admin?.filters) return meta.admin.filters.filter((n) => meta.filters[n] || n === 'date_range');
+  // relations, flags and choices: what a person filters a list on
   const names = Object.keys(meta.filters)
-    .filter((n) => !RAW.has(n) && (meta.fields[n] || meta.filters[n].schema.type === 'boolean'))
+    .filter((n) => !RAW.has(n))
+    .filter((n) => {
+      const f = meta.fields[n];
+      return meta.filters[n].schema.type === 'boolean' || (f && !f.many && (f.ref?.via === 'show' || f.schema.enum || f.schema.type === 'boolean'));
+    })
     .slice(0, 8);
   return meta.filters.date_range ? [...names, 'date_range'] : names;
 }
 
+const OPEN_FROM = '1900-01-01';
+const OPEN_TO = '2999-12-31';
+
 /** `date_range=from,to` as two date inputs. */
 function DateRangeInput({ source, label }: { source: string; label: string }) {
   const { field } = useInput({ source });
-  const [from, to] = String(field.value ?? '').split(',');
-  const set = (f: string, t: string) => field.onChange(f || t ? `${f || t},${t || f}` : '');
+  const [rawFrom, rawTo] = String(field.value ?? '').split(',');
+  const from = rawFrom === OPEN_FROM ? '' : rawFrom;
+  const to = rawTo === OPEN_TO ? '' : rawTo;
+  // an open end is a far date: the filter takes both ends
+  const set = (f: string, t: string) => field.onChange(f || t ? `${f || OPEN_FROM},${t || OPEN_TO}` : '');
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1, my: 1 }} data-testid={`filter-${source}`}>
       <TextField size="small" type="date" label={`${label} from`} value={from ?? ''} onChange={(e) => set(e.target.value, to ?? '')} slotProps={{ inputLabel: { shrink: true } }} />

@@ -120,7 +120,8 @@ export function listColumns(meta: ResourceMeta): { all: string[]; shown: string[
     const shown = meta.admin.columns.filter((n) => meta.fields[n]);
     return { all: [...new Set([...shown, ...all])], shown };
   }
-  const shown = all.filter((n) => !isJsonField(meta.fields[n]) && !(n === 'id' && meta.title && meta.title !== 'id')).slice(0, 8);
+  // rows open on click: a uuid column says nothing to a person
+  const shown = all.filter((n) => !isJsonField(meta.fields[n]) && !(n === 'id' && (meta.fields.id?.schema.format === 'uuid' || (meta.title && meta.title !== 'id')))).slice(0, 8);
   return { all, shown };
 }
 
@@ -170,3 +171,6 @@ export function inlinesOf(meta: ResourceMeta): InlineMeta[] {
   }
   return out;
 }
+
+/** "WaterAdministration" -> "water administration" */
+export const modelWords = (model: string): string => model.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();

@@ -35,7 +35,7 @@ import {
 import { useFormContext } from 'react-hook-form';
 import { useLocation } from 'react-router-dom';
 import { Box, Card, CardContent, Tooltip, Typography } from '@mui/material';
-import { fieldsets, helpOf, inlinesOf, labelOf, listColumns, metaOf, sortableOf, visible, type InlineMeta, type ResourceMeta } from './meta.ts';
+import { fieldsets, helpOf, inlinesOf, modelWords, labelOf, listColumns, metaOf, sortableOf, visible, type InlineMeta, type ResourceMeta } from './meta.ts';
 import { FieldInput, ValueField, createDefaults } from './fields.tsx';
 import { FilterInput, filterNames } from './filters.tsx';
 import { may, type Action, type Me } from './perms.ts';
@@ -190,6 +190,10 @@ const menuTitle = (meta: ResourceMeta) => {
 /** What names a record: its title field, else its key. */
 export function recordName(meta: ResourceMeta, record: Record<string, unknown> | undefined): string {
   if (!record) return '';
+  if (!meta.title && record.subject && typeof record.start_time === 'string') {
+    // sessions and the like: "KS023 2024-03-11 #2"
+    return `${record.subject} ${record.start_time.slice(0, 10)}${record.number != null ? ` #${record.number}` : ''}`;
+  }
   return String((meta.title ? record[meta.title] : undefined) ?? record.id ?? '');
 }
 
@@ -218,6 +222,21 @@ function ShowActions({ meta }: { meta: ResourceMeta }) {
   );
 }
 
+/** One field of a record's page; lists and JSON take the whole width. */
+function DetailCell({ meta, name }: { meta: ResourceMeta; name: string }) {
+  const record = useRecordContext();
+  const f = meta.fields[name];
+  const v = record?.[name];
+  const wide = f.many || Array.isArray(v) || (v !== null && typeof v === 'object') || f.schema.type === 'array' || f.schema.type === 'object';
+  return (
+    <Box sx={{ minWidth: 0, overflowWrap: 'anywhere', gridColumn: wide ? '1 / -1' : undefined }}>
+      <Labeled label={labelOf(meta, name)}>
+        <ValueField name={name} meta={f} />
+      </Labeled>
+    </Box>
+  );
+}
+
 /** A record's fields, in the admin's fieldsets. */
 export function DetailFields({ meta }: { meta: ResourceMeta }) {
   const names = meta.detailFields.filter((n) => visible(meta, n));
@@ -232,11 +251,7 @@ export function DetailFields({ meta }: { meta: ResourceMeta }) {
           ) : null}
           <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: 1.5 }}>
             {set.fields.map((n) => (
-              <Box key={n} sx={{ minWidth: 0, overflowWrap: 'anywhere', gridColumn: meta.fields[n].many || typeof meta.fields[n].schema.type === 'undefined' ? '1 / -1' : undefined }}>
-                <Labeled label={labelOf(meta, n)}>
-                  <ValueField name={n} meta={meta.fields[n]} />
-                </Labeled>
-              </Box>
+              <DetailCell key={n} meta={meta} name={n} />
             ))}
           </Box>
         </Box>
@@ -268,7 +283,7 @@ function Inline({ parent, inline }: { parent: ResourceMeta; inline: InlineMeta }
         {canCreate ? (
           <CreateButton
             resource={target.path}
-            label={`Add ${target.model.toLowerCase()}`}
+            label={`Add ${modelWords(target.model)}`}
             state={{ record: { [field]: value }, returnTo: here }}
           />
         ) : null}
@@ -300,11 +315,6 @@ export function GenericShow({ meta, extra }: { meta: ResourceMeta; extra?: React
       actions={<ShowActions meta={meta} />}
       sx={{ '& .RaShow-main': { minWidth: 0 }, '& .RaShow-card': { overflow: 'hidden' } }}
     >
-      {meta.description && !meta.admin ? (
-        <Typography variant="body2" color="text.secondary" sx={{ px: 2, pt: 1 }}>
-          {meta.description}
-        </Typography>
-      ) : null}
       <DetailFields meta={meta} />
       {extra}
       {inlinesOf(meta).map((inl) => (
@@ -375,10 +385,21 @@ export function GenericEdit({ meta }: { meta: ResourceMeta }) {
         },
       }}
     >
-      <SimpleForm>
+      <SimpleForm toolbar={<EditToolbar meta={meta} />}>
         <FormFields meta={meta} creating={false} />
       </SimpleForm>
     </Edit>
+  );
+}
+
+/** Save, and Delete when the user may delete. */
+function EditToolbar({ meta }: { meta: ResourceMeta }) {
+  const del = useMay(meta, 'delete');
+  return (
+    <Toolbar sx={{ display: 'flex', justifyContent: 'space-between' }}>
+      <SaveButton />
+      {del.ok ? <DeleteButton mutationMode="pessimistic" /> : del.reason ? <Refused label="Delete" reason={del.reason} /> : null}
+    </Toolbar>
   );
 }
 
@@ -420,7 +441,7 @@ export function GenericCreate({ meta }: { meta: ResourceMeta }) {
     else redirect('list', meta.path);
   };
   return (
-    <Create resource={meta.path} title={`New ${meta.model.toLowerCase()}`} mutationOptions={{ onSuccess: afterSave }}>
+    <Create resource={meta.path} title={`New ${modelWords(meta.model)}`} mutationOptions={{ onSuccess: afterSave }}>
       <SimpleForm defaultValues={defaults} toolbar={<CreateToolbar meta={meta} afterSave={afterSave} />}>
         <FormFields meta={meta} creating />
       </SimpleForm>
