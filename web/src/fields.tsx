@@ -178,11 +178,17 @@ const NOW_FIELDS = new Set(['start_time', 'date_time', 'created_at', 'created_da
 /** User fields that default to the logged-in user on new objects (spec-core §5.1). */
 const ME_FIELDS = new Set(['user', 'users', 'responsible_user', 'created_by']);
 
+/** The species the server gives a subject created without one (upstream's fixed default). */
+const DEFAULT_SPECIES = 'Laboratory mouse';
+
 /** Initial values of a create form: now for its date/time fields, me for its user fields. */
 export function createDefaults(fields: Record<string, FieldMeta>, username: string | null): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(fields)) {
     if (f.readOnly) continue;
+    // the server's default when the metadata names it; the species upstream gives new subjects
+    if ((f as { default?: unknown }).default !== undefined) out[name] = (f as { default?: unknown }).default;
+    else if (name === 'species' && f.ref?.slug === 'nickname') out[name] = DEFAULT_SPECIES;
     if (NOW_FIELDS.has(name) && f.schema.format === 'date-time') out[name] = nowLocal();
     if (username && ME_FIELDS.has(name) && f.ref?.resource === 'users' && f.ref.slug === 'username') out[name] = f.many ? [username] : username;
   }
