@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { drfDataProvider, keyOfRef, listQuery } from '../../web/src/dataProvider.ts';
 import { fieldsets, inlinesOf, labelOf, listColumns, menuOf, modelWords, setMetadata, type ResourceMeta } from '../../web/src/meta.ts';
 import { may, uiAllowed, type Me } from '../../web/src/perms.ts';
-import { parseDashboard } from '../../web/src/Dashboard.tsx';
-import { mergeSeries } from '../../web/src/WeightCurve.tsx';
+import { parseDashboard } from '../../web/src/dashboard-data.ts';
+import { mergeSeries } from '../../web/src/curve.ts';
 
 const field = (over: Record<string, unknown> = {}) => ({
   kind: 'column',
