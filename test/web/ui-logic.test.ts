@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { drfDataProvider, keyOfRef, listQuery } from '../../web/src/dataProvider.ts';
 import { fieldsets, inlinesOf, labelOf, listColumns, menuOf, modelWords, setMetadata, type ResourceMeta } from '../../web/src/meta.ts';
 import { may, uiAllowed, type Me } from '../../web/src/perms.ts';
-import { parseDashboard } from '../../web/src/dashboard-data.ts';
+import { parseDashboard, todayOf } from '../../web/src/dashboard-data.ts';
 import { mergeSeries } from '../../web/src/curve.ts';
 
 const field = (over: Record<string, unknown> = {}) => ({
@@ -222,5 +222,22 @@ describe('dashboard and weight curve', () => {
     expect(points.filter((p) => p.expected_1 !== undefined)).toHaveLength(1);
     expect(points.some((p) => p.t === Date.parse('2026-01-03T12:00:00Z'))).toBe(false);
     expect(mergeSeries([], [rec('2026-01-01', false)]).periods).toBe(0);
+  });
+});
+
+describe('dashboard without /api/dashboard', () => {
+  it("flags today's state of a restricted subject from its water-requirement records", () => {
+    const day = { date: '2026-12-04', expected_weight: 25, min_weight: 20, expected_water: 1, given_water_total: 0 };
+    expect(todayOf('KS023', [{ ...day, weighing_at: 18, percentage_weight: 72 }], '2026-12-04')).toMatchObject({
+      weight: 18,
+      percentage: 72,
+      remaining_water: 1,
+      flags: ['below_threshold', 'no_water_today'],
+    });
+    expect(todayOf('KS024', [{ ...day, weighing_at: null, given_water_total: 0.4 }], '2026-12-04')).toMatchObject({
+      weight: null,
+      remaining_water: 0.6,
+      flags: ['not_weighed'],
+    });
   });
 });

@@ -55,13 +55,52 @@ export function parseDashboard(body: Record<string, unknown>): DashboardData {
   return { counts, restricted, sessions };
 }
 
+interface DayRecord {
+  date: string;
+  weighing_at?: number | null;
+  expected_weight?: number;
+  min_weight?: number;
+  percentage_weight?: number;
+  given_water_total?: number;
+  expected_water?: number;
+}
+
+/** Today's state of one restricted subject from its /water-requirement records. */
+export function todayOf(nickname: string, records: DayRecord[], today: string): Record<string, unknown> {
+  const r = records.find((x) => x.date === today);
+  const weight = typeof r?.weighing_at === 'number' ? r.weighing_at : null;
+  const flags: string[] = [];
+  if (weight !== null && r?.min_weight && weight < r.min_weight) flags.push('below_threshold');
+  if (weight === null) flags.push('not_weighed');
+  if (!r?.given_water_total) flags.push('no_water_today');
+  return {
+    nickname,
+    weight,
+    expected_weight: r?.expected_weight ?? null,
+    percentage: weight !== null ? (r?.percentage_weight ?? null) : null,
+    remaining_water: typeof r?.expected_water === 'number' ? r.expected_water - (r.given_water_total ?? 0) : null,
+    flags,
+  };
+}
+
+/** Older servers: the restricted subjects and their water requirement, the latest sessions. */
 async function fallback(): Promise<DashboardData> {
   const [wr, ss] = await Promise.all([
     api<Record<string, unknown>[] | { results: Record<string, unknown>[] }>('/water-restricted-subjects').catch(() => []),
     api<{ results: Record<string, unknown>[] }>('/sessions?limit=10').catch(() => ({ results: [] })),
   ]);
   const rows = Array.isArray(wr) ? wr : wr.results;
-  return parseDashboard({ restricted: rows, recent_sessions: ss.results, counts: {} });
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  const today = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  const restricted = await Promise.all(
+    rows.map(async (row) => {
+      const nickname = String(row.nickname);
+      const req = await api<{ records?: DayRecord[] }>(`/water-requirement/${encodeURIComponent(nickname)}`).catch(() => null);
+      return req ? todayOf(nickname, req.records ?? [], today) : row;
+    }),
+  );
+  return parseDashboard({ restricted, recent_sessions: ss.results, counts: {} });
 }
 
 export async function loadDashboard(): Promise<DashboardData> {
