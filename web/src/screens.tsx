@@ -190,7 +190,7 @@ const menuTitle = (meta: ResourceMeta) => {
 /** What names a record: its title field, else its key. */
 export function recordName(meta: ResourceMeta, record: Record<string, unknown> | undefined): string {
   if (!record) return '';
-  if (!meta.title && record.subject && typeof record.start_time === 'string') {
+  if ((!meta.title || meta.title === 'id') && record.subject && typeof record.start_time === 'string') {
     // sessions and the like: "KS023 2024-03-11 #2"
     return `${record.subject} ${record.start_time.slice(0, 10)}${record.number != null ? ` #${record.number}` : ''}`;
   }
@@ -222,6 +222,15 @@ function ShowActions({ meta }: { meta: ResourceMeta }) {
   );
 }
 
+const letters = (s: string) => s.toLowerCase().replace(/[^a-z]/g, '');
+
+/** Without admin metadata: a nested list field (weighings, data_dataset_session_related) that a related list shows in full. */
+function shownInline(meta: ResourceMeta, name: string): boolean {
+  const f = meta.fields[name];
+  if (f.schema.type !== 'array' || f.ref) return false;
+  return inlinesOf(meta).some((i) => letters(name).includes(letters(i.resource).replace(/s$/, '')));
+}
+
 /** One field of a record's page; lists and JSON take the whole width. */
 function DetailCell({ meta, name }: { meta: ResourceMeta; name: string }) {
   const record = useRecordContext();
@@ -239,7 +248,7 @@ function DetailCell({ meta, name }: { meta: ResourceMeta; name: string }) {
 
 /** A record's fields, in the admin's fieldsets. */
 export function DetailFields({ meta }: { meta: ResourceMeta }) {
-  const names = meta.detailFields.filter((n) => visible(meta, n));
+  const names = meta.detailFields.filter((n) => visible(meta, n) && !(!meta.admin && shownInline(meta, n)));
   return (
     <Box sx={{ px: 2, pb: 1 }}>
       {fieldsets(meta, names).map((set, i) => (
@@ -315,8 +324,8 @@ export function GenericShow({ meta, extra }: { meta: ResourceMeta; extra?: React
       actions={<ShowActions meta={meta} />}
       sx={{ '& .RaShow-main': { minWidth: 0 }, '& .RaShow-card': { overflow: 'hidden' } }}
     >
-      <DetailFields meta={meta} />
       {extra}
+      <DetailFields meta={meta} />
       {inlinesOf(meta).map((inl) => (
         <Inline key={`${inl.resource}.${inl.filter}`} parent={meta} inline={inl} />
       ))}
