@@ -21,6 +21,9 @@ import { baseUrlOf } from './rest/context.ts';
 import { ping } from './db/client.ts';
 import { registerThrottle } from './rest/throttle.ts';
 import { uiMetadata } from './rest/ui-meta.ts';
+import { validateAdminLinks } from './rest/admin.ts';
+import { registerUiRoutes } from './rest/ui-routes.ts';
+import crypto from 'node:crypto';
 
 export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist', 'web');
 
@@ -48,11 +51,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
   registerAuthRoutes(app, services);
 
   const resources = apps.flatMap((a) => a.resources);
+  validateAdminLinks(resources);
   for (const resource of resources) registerResource(app, resource, services);
   for (const a of apps) if (a.routes) await a.routes(app, services);
 
   registerDocs(app, resources, customRoutes);
-  app.get('/api/ui-meta', async () => uiMetadata(resources));
+  registerUiMeta(app, resources);
+  registerUiRoutes(app, services, resources);
   app.get('/health', { config: PUBLIC_ROUTE }, async (request, reply) => {
     if ((request.query as Record<string, string>).full === '1') {
       // `alyx doctor` through the running server (which owns the embedded database): superusers only
@@ -67,6 +72,23 @@ export async function buildServer(services: Services, options: ServerOptions = {
   });
   await registerWebUi(app, resources, options);
   return app;
+}
+
+/**
+ * GET /api/ui-meta, loaded by the UI at every start: built once, served with an ETag so that the
+ * browser revalidates with a 304 instead of downloading it again.
+ */
+function registerUiMeta(app: FastifyInstance, resources: Resource[]): void {
+  let cached: { body: string; etag: string } | null = null;
+  app.get('/api/ui-meta', async (request, reply) => {
+    if (!cached) {
+      const body = JSON.stringify(uiMetadata(resources));
+      cached = { body, etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"` };
+    }
+    reply.header('cache-control', 'private, no-cache').header('etag', cached.etag);
+    if (request.headers['if-none-match'] === cached.etag) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(cached.body);
+  });
 }
 
 /** JSON, form and multipart bodies, and cookies; `request.isForm` marks HTML-form semantics. */

@@ -10,6 +10,19 @@ import { paginationParams, type Page } from './pagination.ts';
 import type { ResourceParts } from './resource.ts';
 import { serializeRows } from './resource-fields.ts';
 import { normalizeUuid } from './values.ts';
+import { orderingTerms, searchCondition } from './admin.ts';
+
+/** Query parameters of every list that are not filters (DRF's OrderingFilter and SearchFilter). */
+export const ORDERING_PARAM = 'ordering';
+export const SEARCH_PARAM = 'search';
+
+const adminSubject = (parts: ResourceParts) => ({
+  path: parts.spec.path,
+  table: parts.spec.table,
+  fields: parts.spec.fields,
+  allFilters: parts.allFilters,
+  columns: parts.columns,
+});
 
 /** The resource's base restriction and every filter present in the query, and-ed. */
 export async function listWhere(parts: ResourceParts, ctx: RequestContext, query: URLSearchParams): Promise<SQL | undefined> {
@@ -23,6 +36,11 @@ export async function listWhere(parts: ResourceParts, ctx: RequestContext, query
     const fctx: FilterContext = { ...ctx, name, params: query, table: spec.table };
     const cond = filter.multi ? await filter.apply(values, fctx) : await filter.apply(values[values.length - 1], fctx);
     if (cond) conds.push(cond);
+  }
+  // ?search= when the resource declares search fields (a filter of that name wins)
+  if (!parts.allFilters[SEARCH_PARAM]) {
+    const search = searchCondition(adminSubject(parts), spec.admin, query.get(SEARCH_PARAM));
+    if (search) conds.push(search);
   }
   return conds.length ? and(...conds) : undefined;
 }
@@ -38,12 +56,14 @@ async function countWhere(parts: ResourceParts, ctx: RequestContext, cond: SQL |
 /** One page of the list, rendered with the list field set. */
 export async function listPage(parts: ResourceParts, ctx: RequestContext, query: URLSearchParams): Promise<Page> {
   const { limit, offset } = paginationParams(query);
+  // ?ordering= replaces the default order (the primary key breaks ties); a filter of that name wins
+  const sorted = parts.allFilters[ORDERING_PARAM] ? null : orderingTerms(adminSubject(parts), parts.spec.admin, query.get(ORDERING_PARAM));
   const cond = await listWhere(parts, ctx, query);
   const rows = (await ctx.db
     .select(parts.selectionOf(parts.listFields))
     .from(parts.spec.table as PgTable)
     .where(cond)
-    .orderBy(...parts.order())
+    .orderBy(...(sorted ? [...sorted, parts.tieBreak] : parts.order()))
     .limit(limit)
     .offset(offset)) as Row[];
   // a page that is not full (and is not past the end) tells the count itself

@@ -20,6 +20,7 @@ import { requestSchema, resolveFieldSet, responseSchema, selectionCache, seriali
 import { fetchByLookup, listPage, listWhere } from './resource-read.ts';
 import { createMany, destroy, write } from './resource-write.ts';
 import { resolveUniqueTogether, type UniqueSet } from './resource-unique.ts';
+import { validateAdmin, type AdminSpec } from './admin.ts';
 
 export type { UniqueSet };
 
@@ -94,6 +95,11 @@ export interface ResourceSpec<T extends PgTable = PgTable> {
   /** side effects after the row and its relations are written (inside the transaction) */
   afterWrite?(row: Row, state: WriteState, ctx: RequestContext & { db: Tx }): Promise<void> | void;
   beforeDelete?(row: Row, ctx: RequestContext & { db: Tx }): Promise<void> | void;
+  /**
+   * How the web UI presents the resource (a Django ModelAdmin): list columns, sidebar filters,
+   * search (`?search=`), sortable fields (`?ordering=`), fieldsets, inlines. See src/rest/admin.ts.
+   */
+  admin?: AdminSpec;
 }
 
 /** What a declaration resolves to: the inputs of every handler step. */
@@ -113,6 +119,8 @@ export interface ResourceParts<T extends PgTable = PgTable> {
   selectionOf(names: string[]): Record<string, Column | SQL>;
   /** the declared ordering, then the primary key */
   order(): SQL[];
+  /** the primary key, ascending (the tie-break of `?ordering=`) */
+  tieBreak: SQL;
 }
 
 export interface Resource<T extends PgTable = PgTable>
@@ -171,11 +179,13 @@ export function resolveParts<T extends PgTable>(spec: ResourceSpec<T>): Resource
     uniqueTogether: resolveUniqueTogether(spec),
     selectionOf: selectionCache(spec.fields, columns),
     order: () => [...(spec.ordering ? spec.ordering(spec.table) : []), asc(idCol)] as SQL[],
+    tieBreak: asc(idCol),
   };
 }
 
 export function defineResource<T extends PgTable>(spec: ResourceSpec<T>): Resource {
   const parts = resolveParts(spec) as unknown as ResourceParts;
+  validateAdmin({ path: spec.path, table: spec.table, fields: spec.fields, allFilters: parts.allFilters, columns: parts.columns }, spec.admin);
   const resource: Resource<T> = {
     ...spec,
     modelName: parts.modelName,

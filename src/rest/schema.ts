@@ -5,6 +5,7 @@
 // We build the document ourselves instead of through @fastify/swagger because ONE depends on
 // details that plugin does not let us control without fighting it: request bodies as `$ref`s to
 // named components, path parameter names ({nickname}, {id}), and DRF-style list parameters.
+import { sortableColumns } from './admin.ts';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Resource } from './resource.ts';
 import type { JsonSchema } from './fields.ts';
@@ -33,6 +34,20 @@ function listParameters(resource: Resource): Array<Record<string, unknown>> {
     schema: f.schema ?? { type: 'string' },
     ...(f.help ? { description: f.help } : {}),
   }));
+  // DRF's OrderingFilter and SearchFilter (the UI's sortable headers and search box)
+  if (!resource.allFilters.ordering) {
+    const sortable = [...sortableColumns(resource, resource.admin).keys()];
+    params.push({
+      name: 'ordering',
+      in: 'query',
+      required: false,
+      schema: { type: 'string' },
+      description: `Which field to use when ordering the results (comma-separated, "-" for descending): ${sortable.join(', ')}.`,
+    });
+  }
+  if (resource.admin?.search?.length && !resource.allFilters.search) {
+    params.push({ name: 'search', in: 'query', required: false, schema: { type: 'string' }, description: 'A search term.' });
+  }
   params.push(
     { name: 'limit', in: 'query', required: false, schema: { type: 'integer' }, description: 'Number of results to return per page.' },
     { name: 'offset', in: 'query', required: false, schema: { type: 'integer' }, description: 'The initial index from which to return the results.' },
@@ -205,7 +220,8 @@ export function buildCoreApi(openapi: Record<string, unknown>, baseUrl: string):
       const fields: Array<Record<string, unknown>> = [];
       for (const p of (op.parameters as Array<Record<string, unknown>>) ?? []) {
         if (p.in === 'path') fields.unshift({ name: p.name, required: true, location: 'path', schema: { _type: 'string', title: '', description: '' } });
-        else if (p.name !== 'limit' && p.name !== 'offset') {
+        else if (!['limit', 'offset', 'ordering', 'search'].includes(p.name as string)) {
+          // (ordering and search are not in upstream's coreapi document: old clients see it unchanged)
           fields.push({ name: p.name, required: false, location: 'query', schema: { _type: 'string', title: '', description: (p.description as string) ?? '' } });
         }
       }

@@ -7,6 +7,56 @@ import { modelOf } from '../db/models.ts';
 import { columnKind, type Field } from './fields.ts';
 import type { Resource } from './resource.ts';
 import { pushTo } from './group.ts';
+import { humanize, sortableColumns, type AdminMenu, type AdminSpec } from './admin.ts';
+
+/** The menu section of a resource that declares none, by Django app. */
+const MENU_BY_APP: Record<string, AdminMenu> = {
+  subjects: 'Colony',
+  actions: 'Actions',
+  data: 'Data',
+  experiments: 'Experiments',
+  jobs: 'Jobs',
+  misc: 'Admin',
+};
+
+/** "WaterRestriction" → "Water restriction". */
+function modelLabel(model: string): string {
+  return humanize(model.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
+}
+
+function pluralize(label: string): string {
+  if (/[^aeiou]y$/.test(label)) return label.slice(0, -1) + 'ies';
+  if (/(s|x|ch|sh)$/.test(label)) return label + 'es';
+  return label + 's';
+}
+
+/** The admin section as the UI reads it: every default resolved, a human label for every field and filter. */
+function adminMeta(r: Resource, admin: AdminSpec | undefined, model: string, app: string, fieldNames: string[], listFields: string[]) {
+  const singular = admin?.labelSingular ?? modelLabel(model);
+  const labels: Record<string, string> = {};
+  for (const n of fieldNames) labels[n] = admin?.labels?.[n] ?? humanize(n);
+  const filterLabels: Record<string, string> = {};
+  for (const n of Object.keys(r.allFilters)) filterLabels[n] = admin?.labels?.[n] ?? humanize(n);
+  return {
+    label: admin?.label ?? pluralize(singular),
+    labelSingular: singular,
+    menu: admin?.menu ?? MENU_BY_APP[app] ?? 'Admin',
+    columns: admin?.columns ?? listFields.filter((n) => n !== 'url' && n !== 'json').slice(0, 8),
+    filters: admin?.filters ?? [],
+    search: admin?.search ?? [],
+    ordering: admin?.ordering ?? [],
+    sortable: [...sortableColumns(r, admin).keys()],
+    dateHierarchy: admin?.dateHierarchy ?? null,
+    fieldsets: admin?.fieldsets ?? [],
+    readOnly: admin?.readOnly ?? [],
+    hidden: admin?.hidden ?? [],
+    labels,
+    filterLabels,
+    help: admin?.help ?? {},
+    inlines: admin?.inlines ?? [],
+    bulkActions: admin?.bulkActions ?? [],
+  };
+}
 
 /** Where a relation's values lead in the UI. */
 export interface UiRef {
@@ -114,6 +164,8 @@ export function uiMetadata(resources: Resource[]) {
       ),
       /** what the list search box filters on */
       search: searchOf(lister, fieldNames),
+      /** the presentation declared beside the resource (src/rest/admin.ts), defaults resolved */
+      admin: adminMeta(lister, group.map((g) => g.admin).find(Boolean), info.name, info.app, fieldNames, lister.listFields),
     };
   });
 }

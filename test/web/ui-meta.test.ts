@@ -24,7 +24,7 @@ describe('GET /api/ui-meta', () => {
   it('describes a resource: keys, lookup, title, actions, field sets, search and group', () => {
     const labs = byPath('labs');
     expect(Object.keys(labs)).toEqual([
-      'path', 'model', 'app', 'group', 'description', 'lookup', 'title', 'actions', 'listFields', 'detailFields', 'fields', 'filters', 'search',
+      'path', 'model', 'app', 'group', 'description', 'lookup', 'title', 'actions', 'listFields', 'detailFields', 'fields', 'filters', 'search', 'admin',
     ]);
     expect(labs).toMatchObject({
       path: 'labs',

@@ -318,6 +318,29 @@ async function subjectOf(db: Queryable, id: string) {
 
 export const sessionResource = defineResource({
   path: 'sessions',
+  admin: {
+    menu: 'Experiments',
+    columns: ['subject', 'start_time', 'number', 'lab', 'task_protocol', 'qc', 'users', 'projects'],
+    filters: ['users', 'date_range', 'projects', 'lab', 'qc', 'procedures'],
+    search: ['subject__nickname', 'lab__name', 'projects__name', 'users__username', 'task_protocol'],
+    ordering: ['-start_time'],
+    dateHierarchy: 'start_time',
+    fieldsets: [
+      { title: 'Session', fields: ['subject', 'start_time', 'end_time', 'number', 'users', 'location', 'lab', 'procedures', 'projects', 'type', 'task_protocol', 'narrative'] },
+      { title: 'Trials and quality', fields: ['n_correct_trials', 'n_trials', 'qc', 'extended_qc'] },
+      { title: 'Other', fields: ['parent_session', 'auto_datetime', 'json'], collapsed: true },
+    ],
+    readOnly: ['extended_qc', 'task_protocol'],
+    labels: { n_correct_trials: 'Correct trials', n_trials: 'Trials', qc: 'QC', extended_qc: 'Extended QC', auto_datetime: 'Last updated', parent_session: 'Parent session', wateradmin_session_related: 'Water administrations', data_dataset_session_related: 'Datasets', probe_insertion: 'Probe insertions', field_of_view: 'Fields of view', start_time: 'Start', end_time: 'End' },
+    hidden: ['url', 'id', 'json', 'wateradmin_session_related', 'data_dataset_session_related', 'probe_insertion', 'field_of_view', 'notes'],
+    inlines: [
+      { resource: 'datasets', field: 'session', title: 'Datasets', columns: ['name', 'dataset_type', 'collection', 'version', 'qc', 'created_by', 'created_datetime'] },
+      { resource: 'tasks', field: 'session', title: 'Tasks', columns: ['name', 'status', 'version', 'datetime'] },
+      { resource: 'water-administrations', field: 'session', title: 'Water administrations', columns: ['date_time', 'water_administered', 'water_type', 'user'] },
+      { resource: 'insertions', field: 'session', title: 'Probe insertions', columns: ['name', 'model'] },
+      { resource: 'fields-of-view', field: 'session', title: 'Fields of view', columns: ['name', 'imaging_type'] },
+    ],
+  },
   table: sessions,
   description: 'Sessions (experiments, training sessions): the light serializer for lists, the full one for details.',
   fields: sessionFields,
@@ -372,6 +395,16 @@ export const sessionResource = defineResource({
 
 export const weighingResource = defineResource({
   path: 'weighings',
+  admin: {
+    menu: 'Actions',
+    columns: ['subject', 'weight', 'date_time', 'user'],
+    filters: ['subject', 'users', 'date_range', 'lab'],
+    search: ['subject__nickname'],
+    ordering: ['-date_time'],
+    dateHierarchy: 'date_time',
+    labels: { date_time: 'Date', weight: 'Weight (g)' },
+    hidden: ['url'],
+  },
   table: weighings,
   description: 'Weighings of subjects (grams). No update: delete and re-enter.',
   actions: ['list', 'create', 'read', 'delete'],
@@ -394,6 +427,16 @@ export const weighingResource = defineResource({
 
 export const waterAdministrationResource = defineResource({
   path: 'water-administrations',
+  admin: {
+    menu: 'Actions',
+    columns: ['subject', 'water_administered', 'user', 'date_time', 'water_type', 'adlib', 'session'],
+    filters: ['subject', 'users', 'date_range', 'water_type', 'adlib'],
+    search: ['subject__nickname'],
+    ordering: ['-date_time'],
+    dateHierarchy: 'date_time',
+    labels: { water_administered: 'Water (mL)', date_time: 'Date', adlib: 'Ad libitum' },
+    hidden: ['url'],
+  },
   table: waterAdministrations,
   description: 'Water given to subjects (mL); adlib with no volume means free water.',
   fields: {
@@ -438,6 +481,7 @@ const restrictionOrder = (t: typeof waterRestrictions) => [sql`${t.end_time} des
 /** `/water-restriction` (singular, list only, as upstream). */
 export const waterRestrictionResource = defineResource({
   path: 'water-restriction',
+  admin: { menu: false, label: 'Water restrictions (light list)', labelSingular: 'Water restriction (light)', columns: ['subject', 'start_time', 'end_time', 'water_type', 'reference_weight'] },
   table: waterRestrictions,
   description: 'Water restrictions (list only; active restrictions first).',
   actions: ['list'],
@@ -454,6 +498,16 @@ export const waterRestrictionResource = defineResource({
  */
 export const waterRestrictionAdminResource = defineResource({
   path: 'water-restrictions',
+  admin: {
+    menu: 'Actions',
+    columns: ['subject', 'start_time', 'end_time', 'water_type', 'reference_weight', 'users'],
+    filters: ['subject', 'users', 'date_range', 'lab'],
+    search: ['subject__nickname'],
+    ordering: ['-start_time'],
+    labels: { start_time: 'Start', end_time: 'End', reference_weight: 'Reference weight (g)' },
+    help: { reference_weight: 'Weight at the start of the restriction; the subject is flagged when it falls below the lab fraction of it.' },
+    hidden: ['id', 'json'],
+  },
   name: 'WaterRestrictionDetail',
   table: waterRestrictions,
   description: 'Water restrictions with writes (web UI): reference weight filled from the last weighing when 0.',
@@ -520,6 +574,7 @@ export const waterRestrictionAdminResource = defineResource({
 
 export const waterTypeResource = defineResource({
   path: 'water-type',
+  admin: { menu: 'Actions', label: 'Water types', labelSingular: 'Water type', columns: ['name'], search: ['name'], hidden: ['url', 'json'] },
   table: waterTypes,
   lookup: 'name',
   description: 'Water types. `/water-type/<name>` is the list too, as upstream.',
@@ -536,6 +591,7 @@ export const waterTypeResource = defineResource({
 
 export const locationResource = defineResource({
   path: 'locations',
+  admin: { menu: 'Admin', label: 'Lab locations', labelSingular: 'Lab location', columns: ['name', 'lab'], search: ['name', 'lab__name'], hidden: ['json'] },
   table: labLocations,
   lookup: 'name',
   description: 'Lab locations (rooms, rigs, benches).',
@@ -551,6 +607,7 @@ export const locationResource = defineResource({
 
 export const procedureTypeResource = defineResource({
   path: 'procedures',
+  admin: { menu: 'Actions', label: 'Procedure types', labelSingular: 'Procedure type', columns: ['name', 'description'], search: ['name'], hidden: ['id', 'json'] },
   table: procedureTypes,
   description: 'Procedure types.',
   actions: ['list', 'create'],
@@ -580,6 +637,16 @@ async function surgeryRoom(ctx: RequestContext): Promise<string | null> {
 
 export const surgeryResource = defineResource({
   path: 'surgeries',
+  admin: {
+    menu: 'Actions',
+    columns: ['subject', 'start_time', 'users', 'procedures', 'narrative', 'implant_weight', 'outcome_type'],
+    filters: ['subject', 'users', 'date_range', 'lab', 'procedures'],
+    search: ['subject__nickname', 'narrative'],
+    ordering: ['-start_time'],
+    dateHierarchy: 'start_time',
+    labels: { start_time: 'Date', implant_weight: 'Implant weight (g)', outcome_type: 'Outcome' },
+    hidden: ['id', 'json'],
+  },
   table: surgeries,
   description: 'Surgeries; relations other than the subject are UUIDs, as upstream.',
   actions: ['list', 'read', 'update', 'partial_update'],
@@ -643,6 +710,15 @@ function actionResource(
 ): Resource {
   return defineResource({
     path,
+    admin: {
+      menu: 'Actions',
+      columns: ['subject', 'start_time', 'name', 'users', 'procedures', 'lab', ...Object.keys(extra)],
+      filters: ['subject', 'users', 'date_range', 'lab', 'procedures'],
+      search: ['subject__nickname', 'name', 'narrative'],
+      ordering: ['-start_time'],
+      labels: { start_time: 'Start', end_time: 'End' },
+      hidden: ['id', 'json'],
+    },
     table: t,
     description,
     fields: { ...baseActionResourceFields(t), ...extra },
@@ -664,6 +740,7 @@ export const chronicRecordingResource = actionResource('chronic-recordings', chr
 function describedResource(path: string, t: typeof cullReasons | typeof cullMethods, description: string): Resource {
   return defineResource({
     path,
+    admin: { menu: 'Colony', columns: ['name', 'description'], search: ['name'], ordering: ['name'], hidden: ['id', 'json'] },
     table: t,
     description,
     fields: {
@@ -683,6 +760,15 @@ export const cullMethodResource = describedResource('cull-methods', cullMethods,
 /** Culls: creating or changing one sets the death date and ends open restrictions; deleting one revives the subject. */
 export const cullResource = defineResource({
   path: 'culls',
+  admin: {
+    menu: 'Colony',
+    columns: ['date', 'subject', 'user', 'cull_reason', 'cull_method', 'description'],
+    filters: ['user', 'cull_reason', 'cull_method'],
+    search: ['subject__nickname'],
+    ordering: ['-date'],
+    labels: { cull_reason: 'Reason', cull_method: 'Method' },
+    hidden: ['id', 'json'],
+  },
   table: culls,
   description: 'Culls (web UI). A cull sets the death date and ends open water restrictions.',
   fields: {
@@ -718,6 +804,15 @@ export const cullResource = defineResource({
 
 export const notificationResource = defineResource({
   path: 'notifications',
+  admin: {
+    menu: 'Actions',
+    columns: ['title', 'subject', 'users', 'send_at', 'sent_at', 'status', 'notification_type'],
+    filters: ['users', 'notification_type', 'status'],
+    search: ['title', 'subject__nickname'],
+    ordering: ['-send_at'],
+    labels: { notification_type: 'Type' },
+    hidden: ['id', 'json'],
+  },
   table: notifications,
   description: 'Welfare notifications (web UI): produced by the weighing check and the scheduled water checks.',
   fields: {
@@ -740,6 +835,7 @@ export const notificationResource = defineResource({
 
 export const notificationRuleResource = defineResource({
   path: 'notification-rules',
+  admin: { menu: 'Actions', columns: ['notification_type', 'user', 'subjects_scope'], filters: ['user', 'notification_type'], labels: { notification_type: 'Type', subjects_scope: 'Subjects' }, hidden: ['id', 'json'] },
   table: notificationRules,
   description: 'Which notifications a user receives, per type: for none, all, mine or lab subjects (web UI).',
   fields: {

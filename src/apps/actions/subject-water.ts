@@ -55,6 +55,7 @@ export const subjectExtensions: SubjectActionsProvider = {
 
 export const waterRestrictedSubjectResource = defineResource({
   path: 'water-restricted-subjects',
+  admin: { menu: false, columns: ['nickname', 'reference_weight', 'expected_water', 'remaining_water', 'last_water_restriction'], labels: { last_water_restriction: 'Restricted since', expected_water: 'Expected water today (mL)', remaining_water: 'Remaining water today (mL)' }, hidden: ['url'] },
   name: 'WaterRestrictedSubject',
   table: subjects,
   lookup: 'nickname',

@@ -39,6 +39,7 @@ export const repositoryListeners: Array<() => void> = [];
 
 export const dataRepositoryTypeResource = defineResource({
   path: 'data-repository-type',
+  admin: { menu: 'Data', label: 'Data repository types', labelSingular: 'Data repository type', columns: ['name'], search: ['name'], hidden: ['url'] },
   table: dataRepositoryTypes,
   lookup: 'name',
   description: 'Kinds of data repositories (file server, ...).',
@@ -54,6 +55,15 @@ export const dataRepositoryTypeResource = defineResource({
 
 export const dataRepositoryResource = defineResource({
   path: 'data-repository',
+  admin: {
+    menu: 'Data',
+    label: 'Data repositories',
+    labelSingular: 'Data repository',
+    columns: ['name', 'repository_type', 'timezone', 'hostname', 'data_url', 'globus_path', 'globus_endpoint_id', 'globus_is_personal'],
+    filters: ['globus_is_personal'],
+    search: ['name', 'hostname'],
+    labels: { data_url: 'Data URL', globus_endpoint_id: 'Globus endpoint id', globus_is_personal: 'Globus personal endpoint', timezone: 'Time zone' },
+  },
   table: dataRepositories,
   lookup: 'name',
   description: 'Data repositories: where file records live, and the HTTP root (data_url) they are served from.',
@@ -88,6 +98,7 @@ export const dataRepositoryResource = defineResource({
 
 export const dataFormatResource = defineResource({
   path: 'data-formats',
+  admin: { menu: 'Data', columns: ['name', 'description', 'file_extension', 'matlab_loader_function'], search: ['name'], hidden: ['id', 'json'] },
   table: dataFormats,
   lookup: 'name',
   description: 'Data formats: file extension and loader functions.',
@@ -111,6 +122,7 @@ export const dataFormatResource = defineResource({
 
 export const datasetTypeResource = defineResource({
   path: 'dataset-types',
+  admin: { menu: 'Data', columns: ['name', 'description', 'filename_pattern', 'created_by'], search: ['name', 'description', 'filename_pattern', 'created_by__username'], ordering: ['name'], hidden: ['id'] },
   table: datasetTypes,
   lookup: 'name',
   description: 'Dataset types; filename_pattern (a shell glob, case-insensitive) decides which files register as which type.',
@@ -140,6 +152,7 @@ export const datasetTypeResource = defineResource({
 
 export const revisionResource = defineResource({
   path: 'revisions',
+  admin: { menu: 'Data', columns: ['name', 'description', 'created_datetime'], search: ['name'], ordering: ['-created_datetime'], readOnly: ['created_datetime'], hidden: ['id', 'json'] },
   table: revisions,
   lookup: 'name',
   description: 'Revisions: dataset versions expressed as #name# folders in ALF paths.',
@@ -161,6 +174,7 @@ export const revisionResource = defineResource({
 
 export const tagResource = defineResource({
   path: 'tags',
+  admin: { menu: 'Data', columns: ['name', 'description', 'protected', 'public'], search: ['name'], hidden: ['id', 'json', 'hash'] },
   table: tags,
   lookup: 'name',
   description: 'Dataset tags; a protected tag forbids re-registering or deleting its datasets.',
@@ -192,6 +206,13 @@ const IMPORTANCE: Array<[number, string]> = [
 
 export const dataNoticeResource = defineResource({
   path: 'data-notices',
+  admin: {
+    menu: 'Data',
+    columns: ['name', 'importance', 'version_affected', 'affected_date_start', 'affected_date_end', 'created_by', 'created_datetime'],
+    filters: ['dataset_tag', 'importance'],
+    search: ['name', 'description', 'version_affected', 'created_by__username'],
+    hidden: ['id', 'json', 'description_html'],
+  },
   table: dataNotices,
   description: 'Notices about known problems in datasets (markdown description).',
   fields: {
@@ -325,6 +346,18 @@ async function unknownFormat(db: Queryable): Promise<string> {
 
 export const datasetResource = defineResource({
   path: 'datasets',
+  admin: {
+    menu: 'Data',
+    columns: ['name', 'version', 'collection', 'dataset_type', 'file_size', 'session', 'created_by', 'created_datetime', 'qc'],
+    filters: ['created_by', 'dataset_type', 'tag', 'qc', 'exists', 'default_dataset'],
+    search: ['name', 'collection', 'dataset_type__name', 'dataset_type__filename_pattern', 'version'],
+    ordering: ['-created_datetime'],
+    dateHierarchy: 'created_datetime',
+    readOnly: ['session', 'auto_datetime', 'revision', 'protected', 'public', 'tags', 'qc'],
+    labels: { qc: 'QC', file_size: 'File size (bytes)', created_datetime: 'Created', auto_datetime: 'Last updated', default_dataset: 'Default' },
+    hidden: ['url', 'json', 'hash', 'file_records'],
+    inlines: [{ resource: 'files', field: 'dataset', title: 'File records', columns: ['data_repository', 'relative_path', 'exists'] }],
+  },
   table: datasets,
   description: 'Datasets: one logical file of a session (or an aggregate), with its file records in repositories.',
   fields: {
@@ -456,6 +489,15 @@ const bumpDataset = async (row: Row, ctx: { db: import('../../db/client.ts').Tx;
 
 export const fileRecordResource = defineResource({
   path: 'files',
+  admin: {
+    menu: 'Data',
+    label: 'File records',
+    labelSingular: 'File record',
+    columns: ['relative_path', 'data_repository', 'dataset', 'exists'],
+    filters: ['exists', 'data_repository'],
+    search: ['relative_path', 'data_repository__name', 'dataset__name'],
+    hidden: ['url', 'json'],
+  },
   table: fileRecords,
   description: 'File records: the copy of a dataset at relative_path in a repository; exists tells whether it is there.',
   fields: {
@@ -486,6 +528,7 @@ export const fileRecordResource = defineResource({
 
 export const downloadResource = defineResource({
   path: 'downloads',
+  admin: { menu: 'Data', columns: ['dataset', 'user', 'count'], filters: ['user', 'dataset_type'], search: ['user__username', 'dataset__name'], hidden: ['id', 'json'] },
   table: downloads,
   actions: ['list', 'read', 'update', 'partial_update'],
   description: 'Download counts per user and dataset (see /new-download).',

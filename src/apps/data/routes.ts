@@ -18,6 +18,7 @@ import { fileServer, safeJoin, sendFile } from './serve-files.ts';
 import { hasServerRecord } from './file-records.ts';
 import { dataRepositories, datasets, downloadProjects, downloads, fileRecords, tags } from './tables.ts';
 import { scanRoutes } from './scan/routes.ts';
+import { dashboardRoutes } from './dashboard.ts';
 
 /** The cache tables live under <data dir>/cache-tables (one sub-directory per tag). */
 export const tablesRoot = (services: Services) => path.join(services.config.dataDir, 'cache-tables');
@@ -115,6 +116,7 @@ async function countDownloads(services: Services, ctx: RequestContext, body: Rec
 export async function dataRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const files = fileServer(services);
   repositoryListeners.push(() => files.invalidate());
+  dashboardRoutes(app, services);
   app.addHook('onRequest', async (request, reply) => {
     const handled = await files.hook(request, reply);
     if (handled) return reply;

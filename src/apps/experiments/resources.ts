@@ -103,6 +103,18 @@ const insertionFilters: Record<string, Filter> = {
 export const insertionListResource = defineResource({
   ...insertionCommon,
   path: 'insertions',
+  admin: {
+    menu: 'Experiments',
+    label: 'Probe insertions',
+    labelSingular: 'Probe insertion',
+    columns: ['name', 'model', 'session', 'serial', 'chronic_insertion'],
+    filters: ['subject', 'lab', 'model', 'project'],
+    search: ['name', 'session__subject__nickname'],
+    readOnly: ['auto_datetime', 'datasets'],
+    labels: { session_info: 'Session details', auto_datetime: 'Last updated' },
+    hidden: ['id', 'json', 'session_info'],
+    inlines: [{ resource: 'trajectories', field: 'probe_insertion', title: 'Trajectory estimates', columns: ['x', 'y', 'z', 'depth', 'theta', 'phi', 'roll', 'provenance'], add: true }],
+  },
   name: 'ProbeInsertionList',
   description: 'Probe insertions: a probe placed in the brain during a session.',
   actions: ['list', 'create'],
@@ -158,6 +170,15 @@ const floatRequiredNullable = (col: Parameters<typeof column>[0]) => column(col,
 
 export const trajectoryResource = defineResource({
   path: 'trajectories',
+  admin: {
+    menu: 'Experiments',
+    label: 'Trajectory estimates',
+    labelSingular: 'Trajectory estimate',
+    columns: ['probe_insertion', 'chronic_insertion', 'provenance', 'x', 'y', 'z', 'depth', 'theta', 'phi', 'datetime'],
+    filters: ['provenance', 'subject'],
+    ordering: ['-provenance'],
+    hidden: ['id', 'json'],
+  },
   table: trajectoryEstimates,
   description: 'Trajectory estimates of probe insertions (planned, micro-manipulator, histology, aligned).',
   fields: {
@@ -253,6 +274,7 @@ const channelSession = sql`${qb
 
 export const channelResource: Resource = defineResource<PgTable>({
   path: 'channels',
+  admin: { menu: 'Experiments', columns: ['trajectory_estimate', 'x', 'y', 'z', 'brain_region', 'axial', 'lateral'], filters: ['trajectory_estimate', 'brain_region'], hidden: ['id', 'json'] },
   table: channels,
   description: 'Channels of a trajectory estimate with their brain region. POST accepts one object or a list.',
   bulkCreate: channelBulkCreate(
@@ -303,6 +325,13 @@ const regionLookupFilter = (direction: 'ancestors' | 'descendants'): Filter =>
 
 export const brainRegionResource = defineResource({
   path: 'brain-regions',
+  admin: {
+    menu: 'Experiments',
+    columns: ['name', 'id', 'acronym', 'parent', 'description'],
+    search: ['name', 'acronym', 'parent__name', 'description'],
+    readOnly: ['name', 'acronym', 'parent'],
+    hidden: ['related_descriptions'],
+  },
   table: brainRegions,
   description: 'The Allen CCF brain-region tree. Only `description` may be changed.',
   actions: ['list', 'read', 'update', 'partial_update'],
@@ -349,6 +378,7 @@ const chronicOfInsertions = (condition: SQL) =>
 
 export const chronicInsertionResource = defineResource({
   path: 'chronic-insertions',
+  admin: { menu: 'Experiments', columns: ['name', 'subject', 'lab', 'model', 'start_time', 'serial'], filters: ['subject', 'lab', 'model'], search: ['name', 'subject__nickname'], hidden: ['id', 'json'] },
   table: chronicInsertions,
   description: 'Chronically implanted probes, with the probe insertions recorded through them.',
   fields: {
@@ -490,6 +520,7 @@ const fovLocationCommon = {
 export const fovLocationListResource = defineResource({
   ...fovLocationCommon,
   path: 'fov-location',
+  admin: { menu: false, label: 'Field of view locations', labelSingular: 'Field of view location', columns: ['field_of_view', 'provenance', 'default_provenance', 'x', 'y', 'z', 'brain_region'], filters: ['field_of_view', 'provenance'] },
   name: 'FOVLocationList',
   description: 'Locations of imaging fields of view (estimate, functional, landmark, histology).',
   actions: ['list', 'create'],
@@ -544,6 +575,7 @@ function fovFields(): Record<string, Field> {
 
 export const fovResource = defineResource({
   path: 'fields-of-view',
+  admin: { menu: 'Experiments', label: 'Fields of view', labelSingular: 'Field of view', columns: ['name', 'session', 'imaging_type', 'stack'], filters: ['subject', 'imaging_type', 'lab'], search: ['name', 'session__subject__nickname'], hidden: ['id', 'json'], inlines: [{ resource: 'fov-location', field: 'field_of_view', title: 'Locations', columns: ['x', 'y', 'z', 'brain_region', 'provenance', 'default_provenance'], add: true }] },
   table: fieldsOfView,
   name: 'FOV',
   description: 'Imaging fields of view of a session, with their locations.',
@@ -590,6 +622,7 @@ const stackSlices = (): Field =>
 
 export const imagingStackResource = defineResource({
   path: 'imaging-stack',
+  admin: { menu: false, label: 'Imaging stacks', labelSingular: 'Imaging stack', columns: ['id', 'slices'] },
   table: imagingStacks,
   description: 'Imaging stacks: fields of view along one z axis (slices).',
   actions: ['list', 'create', 'read'],

@@ -18,6 +18,15 @@ const small = { min: -32768, max: 32767 };
 
 export const taskResource = defineResource({
   path: 'tasks',
+  admin: {
+    menu: 'Jobs',
+    columns: ['name', 'graph', 'status', 'version', 'level', 'datetime', 'session'],
+    filters: ['name', 'status', 'graph', 'lab'],
+    search: ['name', 'log', 'version', 'session__subject__nickname'],
+    ordering: ['-datetime'],
+    readOnly: ['session', 'log', 'parents'],
+    labels: { io_charge: 'I/O charge', gpu: 'GPUs', cpu: 'CPUs', ram: 'RAM (GB)', time_out_secs: 'Time-out (s)', time_elapsed_secs: 'Time elapsed (s)', datetime: 'Date' },
+  },
   table: tasks,
   description: 'Processing tasks: status, graph, dependencies (parents), resources and log.',
   fields: {

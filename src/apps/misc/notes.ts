@@ -113,6 +113,15 @@ function resolveContentType(raw: unknown): string {
 
 export const noteResource = defineResource({
   path: 'notes',
+  admin: {
+    menu: 'Actions',
+    columns: ['user', 'date_time', 'content_type', 'text', 'image'],
+    search: ['text', 'user__username'],
+    ordering: ['-date_time'],
+    dateHierarchy: 'date_time',
+    labels: { date_time: 'Date', content_type: 'Attached to (type)', object_id: 'Attached to (id)' },
+    hidden: ['id', 'json'],
+  },
   table: notes,
   description: 'Notes (text and an optional image) attached to any subject, session, dataset... by content type and id.',
   fields: withIdAndJson(notes, {

@@ -38,6 +38,7 @@ type NamedTable = PgTable & { id: AnyPgColumn; name: AnyPgColumn; description: A
 export function namedReference(path: string, table: NamedTable, description: string, o: { unique?: string; allowBlank?: boolean } = {}) {
   return defineResource({
     path,
+    admin: { menu: 'Colony', columns: ['name', 'description'], search: ['name', 'description'], ordering: ['name'], hidden: ['id', 'json'] },
     table,
     description,
     fields: withIdAndJson(table, {
@@ -52,6 +53,13 @@ export function namedReference(path: string, table: NamedTable, description: str
 
 export const labMembershipResource = defineResource({
   path: 'lab-memberships',
+  admin: {
+    menu: 'Admin',
+    columns: ['user', 'lab', 'role', 'start_date', 'end_date'],
+    filters: ['user', 'lab', 'active'],
+    search: ['user__username', 'lab__name', 'role'],
+    hidden: ['id', 'json'],
+  },
   table: labMemberships,
   description: 'Membership of a user in a lab; active on a day between start_date and end_date (open-ended when null).',
   fields: withIdAndJson(labMemberships, {

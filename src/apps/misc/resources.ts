@@ -15,6 +15,15 @@ function labRepositoriesField(): Record<string, Field> {
 
 export const labResource = defineResource({
   path: 'labs',
+  admin: {
+    menu: 'Admin',
+    columns: ['name', 'institution', 'address', 'timezone', 'repositories', 'reference_weight_pct', 'zscore_weight_pct'],
+    search: ['name', 'institution'],
+    ordering: ['name'],
+    labels: { reference_weight_pct: 'Reference weight fraction', zscore_weight_pct: 'Z-score weight fraction', timezone: 'Time zone' },
+    help: { timezone: 'A time zone of the tz database, e.g. Europe/London.', reference_weight_pct: 'Fraction of the reference weight below which a restricted subject is flagged (e.g. 0.8).' },
+    hidden: ['json'],
+  },
   table: labs,
   lookup: 'name',
   description: 'Labs: name, institution, time zone and water-control settings.',
@@ -39,6 +48,17 @@ export const labResource = defineResource({
 
 export const userResource = defineResource({
   path: 'users',
+  admin: {
+    label: 'Lab members',
+    labelSingular: 'Lab member',
+    menu: 'Admin',
+    columns: ['username', 'email', 'lab', 'is_stock_manager'],
+    filters: ['is_staff', 'is_superuser', 'is_active', 'is_stock_manager', 'is_public_user'],
+    search: ['username', 'first_name', 'last_name', 'email'],
+    ordering: ['username'],
+    labels: { subjects_responsible: 'Subjects responsible for', is_stock_manager: 'Stock manager' },
+    hidden: ['id'],
+  },
   table: users,
   lookup: 'username',
   description: 'Lab members (users). Users created here have no usable password until one is set.',

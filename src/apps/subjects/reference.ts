@@ -62,6 +62,7 @@ async function defaultLabId(ctx: RequestContext): Promise<string | null> {
 
 export const speciesResource = defineResource({
   path: 'species',
+  admin: { menu: 'Colony', columns: ['name', 'nickname'], filters: [], search: ['name', 'nickname'], hidden: ['id', 'json'] },
   table: species,
   description: 'Species; subjects refer to a species by its nickname (common name).',
   fields: withIdAndJson(species, {
@@ -78,6 +79,7 @@ export const sourceResource = namedReference('sources', sources, 'Where subjects
 
 export const sequenceResource = defineResource({
   path: 'sequences',
+  admin: { menu: 'Colony', columns: ['name', 'base_pairs', 'description'], filters: [], search: ['name'], hidden: ['id', 'json'] },
   table: sequences,
   description: 'Genotyping sequences (primers).',
   fields: withIdAndJson(sequences, {
@@ -92,6 +94,7 @@ export const sequenceResource = defineResource({
 
 export const alleleResource = defineResource({
   path: 'alleles',
+  admin: { menu: 'Colony', columns: ['name', 'nickname', 'sequences'], filters: [], search: ['name', 'nickname'], hidden: ['id', 'json'] },
   table: alleles,
   description: 'Alleles; genotypes refer to them by nickname.',
   fields: withIdAndJson(alleles, {
@@ -106,6 +109,19 @@ export const alleleResource = defineResource({
 
 export const lineResource = defineResource({
   path: 'lines',
+  admin: {
+    menu: 'Colony',
+    columns: ['name', 'nickname', 'target_phenotype', 'strain', 'source', 'source_url', 'expression_data_url', 'lab', 'is_active'],
+    filters: ['is_active', 'lab'],
+    search: ['nickname', 'name'],
+    ordering: ['name'],
+    labels: { source_url: 'Source link', expression_data_url: 'Expression data link', is_active: 'Active', subject_autoname_index: 'Next subject number', breeding_pair_autoname_index: 'Next breeding pair number', litter_autoname_index: 'Next litter number' },
+    hidden: ['id', 'json'],
+    inlines: [
+      { resource: 'breeding-pairs', field: 'line', title: 'Breeding pairs', columns: ['name', 'start_date', 'end_date', 'father', 'mother1'] },
+      { resource: 'subject-requests', field: 'line', title: 'Subject requests', columns: ['user', 'count', 'due_date', 'status'] },
+    ],
+  },
   table: lines,
   description: 'Mouse lines; subjects refer to a line by its name. New subjects, litters and breeding pairs of a line are auto-named from its nickname.',
   fields: withIdAndJson(lines, {
@@ -153,6 +169,14 @@ async function nextLineName(
 
 export const litterResource = defineResource({
   path: 'litters',
+  admin: {
+    menu: 'Colony',
+    columns: ['name', 'breeding_pair', 'line', 'birth_date'],
+    filters: ['line'],
+    search: ['name'],
+    ordering: ['-birth_date'],
+    hidden: ['id', 'json'],
+  },
   table: litters,
   description: 'Litters; named "<line>_L_<NNN>" automatically when the name is "-" and a line is set.',
   fields: withIdAndJson(litters, {
@@ -195,6 +219,14 @@ function parent(col: AnyPgColumn, sex: 'M' | 'F'): Field {
 
 export const breedingPairResource = defineResource({
   path: 'breeding-pairs',
+  admin: {
+    menu: 'Colony',
+    columns: ['name', 'line', 'start_date', 'end_date', 'father', 'mother1', 'mother2'],
+    filters: ['current', 'line'],
+    search: ['name'],
+    labels: { mother1: 'Mother 1', mother2: 'Mother 2' },
+    hidden: ['id', 'json'],
+  },
   table: breedingPairs,
   description: 'Breeding pairs; named "<line>_BP_<NNN>" automatically when the name is "-" and a line is set.',
   fields: withIdAndJson(breedingPairs, {
@@ -229,6 +261,14 @@ export const breedingPairResource = defineResource({
 
 export const subjectRequestResource = defineResource({
   path: 'subject-requests',
+  admin: {
+    menu: 'Colony',
+    columns: ['line', 'user', 'count', 'remaining', 'date_time', 'due_date', 'status'],
+    filters: ['user', 'line'],
+    search: ['line__name', 'user__username'],
+    labels: { date_time: 'Date' },
+    hidden: ['id', 'json'],
+  },
   table: subjectRequests,
   // not "SubjectRequest": the OpenAPI request body of /subjects is already named that
   name: 'SubjectOrder',
@@ -310,6 +350,7 @@ export async function applyZygosityRules(db: Queryable, subjectId: string): Prom
 
 export const genotypeTestResource = defineResource({
   path: 'genotype-tests',
+  admin: { menu: 'Colony', columns: ['subject', 'sequence', 'test_result'], filters: ['subject', 'sequence'], search: ['subject__nickname', 'sequence__name'], hidden: ['id', 'json'] },
   table: genotypeTests,
   description: "Genotype test results; saving one recomputes the subject's zygosities from its line's rules.",
   fields: withIdAndJson(genotypeTests, {
@@ -336,6 +377,7 @@ async function applyLineRules(db: Queryable, lineId: string | null | undefined):
 
 export const zygosityRuleResource = defineResource({
   path: 'zygosity-rules',
+  admin: { menu: 'Colony', columns: ['line', 'allele', 'sequence0', 'sequence0_result', 'sequence1', 'sequence1_result', 'zygosity'], filters: ['line', 'allele'], search: ['line__name', 'allele__name'], hidden: ['id', 'json'] },
   table: zygosityRules,
   description:
     "Rules giving a line's allele zygosity from genotype test results; saving one recomputes the zygosities of the line's subjects.",
@@ -363,6 +405,7 @@ export const zygosityRuleResource = defineResource({
 
 export const zygosityResource = defineResource({
   path: 'zygosities',
+  admin: { menu: 'Colony', columns: ['subject', 'allele', 'zygosity'], filters: ['subject', 'allele'], search: ['subject__nickname', 'allele__name'], hidden: ['id', 'json'] },
   table: zygosities,
   description: 'Zygosity of a subject for an allele: 0 -/- Absent, 1 +/- Heterozygous, 2 +/+ Homozygous, 3 + Present.',
   fields: withIdAndJson(zygosities, {
@@ -382,6 +425,13 @@ export const zygosityResource = defineResource({
 /** Housings (cage conditions); subjects join them through time-stamped links. */
 export const housingResource = defineResource({
   path: 'housings',
+  admin: {
+    menu: 'Colony',
+    columns: ['cage_name', 'cage_type', 'subjects', 'enrichment', 'food', 'light_cycle'],
+    search: ['cage_name'],
+    labels: { cage_cleaning_frequency_days: 'Cage cleaning every (days)' },
+    hidden: ['id', 'json'],
+  },
   table: housings,
   description: 'Housings: cage conditions that subjects join for a period (see housing_subjects).',
   fields: withIdAndJson(housings, {
@@ -441,6 +491,7 @@ async function keepHousingHistory(values: Row, state: WriteState, ctx: RequestCo
  */
 export const housingSubjectResource = defineResource({
   path: 'housing-subjects',
+  admin: { menu: false, label: 'Housing periods', labelSingular: 'Housing period', columns: ['subject', 'housing', 'start_datetime', 'end_datetime'], filters: ['subject', 'current'], labels: { start_datetime: 'Start', end_datetime: 'End' }, hidden: ['id', 'json'] },
   table: housingSubjects,
   description: 'Periods during which a subject lives in a housing; a new open period ends the open one.',
   fields: withIdAndJson(housingSubjects, {

@@ -356,6 +356,36 @@ const subjectFields: Record<string, Field> = {
 
 const base = defineResource({
   path: 'subjects',
+  admin: {
+    menu: 'Colony',
+    columns: ['nickname', 'birth_date', 'sex', 'alive', 'responsible_user', 'lab', 'projects', 'line', 'litter', 'genotype', 'description'],
+    filters: ['alive', 'responsible_user', 'lab', 'line', 'sex', 'water_restricted', 'to_be_genotyped', 'to_be_culled', 'project', 'stock'],
+    search: ['nickname', 'responsible_user__first_name', 'responsible_user__last_name', 'responsible_user__username', 'cage', 'lab__name', 'projects__name'],
+    ordering: ['-birth_date', '-nickname'],
+    fieldsets: [
+      { title: 'Subject', fields: ['nickname', 'sex', 'birth_date', 'age_weeks', 'responsible_user', 'lab', 'projects', 'description', 'alive', 'death_date'] },
+      { title: 'Profile', fields: ['species', 'strain', 'source', 'line', 'litter', 'genotype'] },
+      { title: 'Weighings and water', fields: ['reference_weight', 'last_water_restriction', 'expected_water', 'remaining_water'] },
+      { title: 'Other', fields: ['session_projects', 'json'], collapsed: true },
+    ],
+    readOnly: ['death_date'],
+    labels: { age_weeks: 'Age (weeks)', session_projects: 'Projects of its sessions', genotype: 'Zygosities', last_water_restriction: 'Water restricted since', expected_water: 'Expected water today (mL)', remaining_water: 'Remaining water today (mL)', reference_weight: 'Reference weight (g)' },
+    help: { nickname: 'The name the lab uses for the animal; unique within the lab.', death_date: 'Set by recording a cull.' },
+    hidden: ['url', 'id', 'json', 'weighings', 'water_administrations'],
+    inlines: [
+      { resource: 'weighings', field: 'nickname', title: 'Weighings', columns: ['date_time', 'weight', 'user'], add: true },
+      { resource: 'water-administrations', field: 'nickname', title: 'Water administrations', columns: ['date_time', 'water_administered', 'water_type', 'adlib', 'user'], add: true },
+      { resource: 'water-restrictions', field: 'nickname', title: 'Water restrictions', columns: ['start_time', 'end_time', 'water_type', 'reference_weight'], add: true },
+      { resource: 'sessions', field: 'subject', title: 'Sessions', columns: ['start_time', 'number', 'lab', 'task_protocol'] },
+      { resource: 'surgeries', field: 'nickname', title: 'Surgeries', columns: ['start_time', 'name', 'outcome_type', 'users'], add: true },
+      { resource: 'zygosities', field: 'subject', title: 'Zygosities', columns: ['allele', 'zygosity'], add: true },
+      { resource: 'genotype-tests', field: 'subject', title: 'Genotype tests', columns: ['sequence', 'test_result'], add: true },
+      { resource: 'culls', field: 'nickname', title: 'Cull', columns: ['date', 'user', 'cull_reason', 'cull_method'], add: true },
+    ],
+    bulkActions: [
+      { name: 'set_responsible_user', label: 'Set responsible user', route: 'POST /api/admin/subjects/responsible-user', fields: ['responsible_user'] },
+    ],
+  },
   table: subjects,
   lookup: 'nickname',
   description: 'Subjects (animals), looked up by nickname.',
@@ -393,6 +423,12 @@ export const subjectResource: Resource = {
 
 export const projectResource = defineResource({
   path: 'projects',
+  admin: {
+    menu: 'Colony',
+    columns: ['name', 'description', 'users'],
+    search: ['name', 'description'],
+    ordering: ['name'],
+  },
   table: projects,
   lookup: 'name',
   description: 'Projects, looked up by name.',
