@@ -154,16 +154,16 @@ describe('admin metadata', () => {
 
   it('puts a resource in the menu group the admin names, else its app group', () => {
     expect(menuOf(subjects)).toEqual({ group: 'Lab admin', label: 'Subjects', order: 0 });
-    expect(menuOf({ ...subjects, admin: { menu: { group: 'Colony', label: 'Mice', order: 1 } } })).toEqual({ group: 'Colony', label: 'Mice', order: 1 });
-    expect(menuOf({ ...subjects, admin: { menu: null } })).toBeNull();
+    expect(menuOf({ ...subjects, admin: { menu: 'Colony', label: 'Mice' } })).toEqual({ group: 'Colony', label: 'Mice', order: 0 });
+    expect(menuOf({ ...subjects, admin: { menu: false } })).toBeNull();
     expect(modelWords('WaterAdministration')).toBe('water administration');
   });
 
   it('takes the admin inlines, else the resources related to the record by a filter', () => {
     setMetadata([subjects, sessions, weighings]);
     expect(inlinesOf(subjects).map((i) => i.resource).sort()).toEqual(['sessions', 'weighings']);
-    const declared = { ...subjects, admin: { inlines: [{ resource: 'weighings', filter: 'subject' }] } };
-    expect(inlinesOf(declared)).toEqual([{ resource: 'weighings', filter: 'subject' }]);
+    const declared = { ...subjects, admin: { inlines: [{ resource: 'weighings', field: 'nickname', title: 'Weighings', columns: ['weight'], add: true }] } };
+    expect(inlinesOf(declared)).toEqual(declared.admin.inlines);
   });
 });
 
@@ -179,8 +179,8 @@ describe('rights from /api/me', () => {
   it('reads per-resource rights in their several shapes', () => {
     const me: Me = {
       ...staff,
-      resources: {
-        subjects: { create: true, update: true, delete: false, delete_reason: 'Only superusers delete subjects.' },
+      permissions: {
+        subjects: { create: true, update: true, delete: false, reasons: { delete: 'Only superusers delete subjects.' } },
         labs: { create: { allowed: false, reason: 'Labs are managed by the lab manager.' } },
       },
     };
@@ -198,15 +198,16 @@ describe('dashboard and weight curve', () => {
       counts: { subjects: 12, sessions: 40 },
       restricted: [
         { nickname: 'KS023', weight: 18, expected_weight: 25, percentage: 72, remaining_water: 0.9, flags: ['below_threshold'] },
-        { nickname: 'KS024', weight: null, expected_weight: 22, percentage: null, remaining_water: 1, flags: { not_weighed: true, no_water_today: true } },
+        { nickname: 'KS024', weight_today: null, expected_weight: 22, percentage_weight: 0, remaining_water: 1, flags: { below_threshold: false, not_weighed_today: true, no_water_today: true } },
         { nickname: 'KS025', weight: 22, expected_weight: 22, percentage: 100, remaining_water: 0, below_threshold: false, no_water_today: true },
       ],
       recent_sessions: [{ id: 's1', subject: 'KS023', start_time: '2026-12-01T10:00:00', task_protocol: 'training', number: 1 }],
     });
     expect(d.restricted.map((r) => r.flags)).toEqual([['below_threshold'], ['not_weighed', 'no_water_today'], ['no_water_today']]);
+    expect(d.restricted[1]).toMatchObject({ weight: null, percentage: null });
     expect(d.counts).toEqual([
-      { label: 'subjects', resource: 'subjects', count: 12 },
-      { label: 'sessions', resource: 'sessions', count: 40 },
+      { label: 'Subjects', resource: 'subjects', count: 12 },
+      { label: 'Sessions', resource: 'sessions', count: 40 },
     ]);
     expect(d.sessions[0]).toMatchObject({ key: 's1', subject: 'KS023', label: 'training · #1' });
   });

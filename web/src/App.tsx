@@ -32,7 +32,7 @@ const Lazy = ({ children }: { children: React.ReactNode }) => (
 );
 
 /** Group order of the menu (spec-core §5.1); groups the admin names that are not here come after. */
-const GROUPS = ['Subject management', 'Experiments', 'Data files', 'Ephys and imaging', 'Lab admin', 'Other'];
+const GROUPS = ['Colony', 'Actions', 'Experiments', 'Data', 'Jobs', 'Admin', 'Subject management', 'Data files', 'Ephys and imaging', 'Lab admin', 'Other'];
 
 /** The menu: one entry per model, grouped by the admin's menu declaration. */
 export function grouped(): Array<[string, Array<ResourceMeta & { label: string }>]> {
@@ -42,8 +42,8 @@ export function grouped(): Array<[string, Array<ResourceMeta & { label: string }
     if (!m.actions.includes('list')) continue;
     const entry = menuOf(m);
     if (!entry) continue;
-    // one entry per model unless the admin names a second one (e.g. water-restricted subjects)
-    if (models.has(m.model) && m.admin?.menu === undefined) continue;
+    // one entry per model (the server's menu may list a second path of a model under its own label)
+    if (models.has(m.model) && !m.admin?.label) continue;
     models.add(m.model);
     pushTo(byGroup, entry.group, { ...m, label: entry.label, order: entry.order });
   }

@@ -8,7 +8,12 @@ import { loadDashboard, type DashboardData } from './dashboard-data.ts';
 import { metaOf } from './meta.ts';
 import { RecordButtons } from './RecordButtons.tsx';
 
-const FLAG_LABEL: Record<string, string> = { below_threshold: 'below threshold', not_weighed: 'not weighed today', no_water_today: 'no water today' };
+const FLAG_LABEL: Record<string, string> = {
+  below_threshold: 'below threshold',
+  weight_warning: 'weight warning',
+  not_weighed: 'not weighed today',
+  no_water_today: 'no water today',
+};
 const fmt = (v: number | null, unit: string, d = 2) => (v === null ? '—' : `${v.toFixed(d)}${unit}`);
 
 export default function Dashboard() {

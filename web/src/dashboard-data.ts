@@ -22,14 +22,21 @@ export interface DashboardData {
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const FLAG_NAMES = ['below_threshold', 'not_weighed', 'no_water_today'];
+/** The flags the dashboard shows, by the names the server may use. */
+const FLAG_NAMES: Record<string, string> = {
+  below_threshold: 'below_threshold',
+  weight_warning: 'weight_warning',
+  not_weighed: 'not_weighed',
+  not_weighed_today: 'not_weighed',
+  no_water_today: 'no_water_today',
+};
 
 /** Flags of a restricted subject, from a list, an object of booleans, or booleans on the row. */
 function flagsOf(r: Record<string, unknown>): string[] {
   const f = r.flags;
-  if (Array.isArray(f)) return f.map(String);
+  if (Array.isArray(f)) return f.map((x) => FLAG_NAMES[String(x)] ?? String(x));
   const src = f && typeof f === 'object' ? (f as Record<string, unknown>) : r;
-  return FLAG_NAMES.filter((n) => src[n] === true);
+  return [...new Set(Object.keys(FLAG_NAMES).filter((n) => src[n] === true).map((n) => FLAG_NAMES[n]))];
 }
 
 /** Normalises the /api/dashboard body (tolerant of its field names). */
@@ -37,12 +44,17 @@ export function parseDashboard(body: Record<string, unknown>): DashboardData {
   const rawCounts = body.counts;
   const counts = Array.isArray(rawCounts)
     ? rawCounts.map((c: Record<string, unknown>) => ({ label: String(c.label ?? c.resource ?? c.name), resource: (c.resource as string) ?? null, count: Number(c.count) }))
-    : Object.entries((rawCounts as Record<string, number>) ?? {}).map(([k, v]) => ({ label: k.replace(/[_-]+/g, ' '), resource: k.replace(/_/g, '-'), count: Number(v) }));
+    : Object.entries((rawCounts as Record<string, number>) ?? {}).map(([k, v]) => ({
+        label: (k.charAt(0).toUpperCase() + k.slice(1)).replace(/[_-]+/g, ' '),
+        resource: k.replace(/_/g, '-'),
+        count: Number(v),
+      }));
   const restricted = ((body.restricted ?? body.restricted_subjects ?? body.water_restricted ?? []) as Record<string, unknown>[]).map((r) => ({
     nickname: String(r.nickname ?? r.subject),
     weight: num(r.weight ?? r.today_weight ?? r.weight_today),
     expected_weight: num(r.expected_weight),
-    percentage: num(r.percentage ?? r.percentage_weight ?? r.pct ?? r.weight_pct),
+    // 0 means unavailable (no expected weight)
+    percentage: num(r.percentage ?? r.percentage_weight ?? r.pct ?? r.weight_pct) || null,
     remaining_water: num(r.remaining_water),
     flags: flagsOf(r),
   }));

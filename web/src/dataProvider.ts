@@ -44,7 +44,7 @@ export function listQuery(meta: ResourceMeta | undefined, filter: Record<string,
   for (const [k, v] of Object.entries(filter ?? {})) {
     if (v === undefined || v === null || v === '') continue;
     if (k === 'q') {
-      if (meta?.admin?.search) {
+      if (meta?.admin?.search?.length) {
         params.set('search', String(v));
         continue;
       }

@@ -10,14 +10,14 @@ import {
   useInput,
 } from 'react-admin';
 import { Box, TextField } from '@mui/material';
-import { labelOf, metaOf, type ResourceMeta } from './meta.ts';
+import { filterLabelOf, metaOf, type ResourceMeta } from './meta.ts';
 
 /** Filters never offered in the sidebar: paging, raw lookups, ids. */
 const RAW = new Set(['django', 'limit', 'offset', 'id', 'ordering', 'search', 'q', 'json', 'extended_qc']);
 
 /** The sidebar's filters: the admin's, else a few declared ones that name a field. */
 export function filterNames(meta: ResourceMeta): string[] {
-  if (meta.admin?.filters) return meta.admin.filters.filter((n) => meta.filters[n] || n === 'date_range');
+  if (meta.admin?.filters?.length) return meta.admin.filters.filter((n) => meta.filters[n] || n === 'date_range');
   // relations, flags and choices: what a person filters a list on
   const names = Object.keys(meta.filters)
     .filter((n) => !RAW.has(n))
@@ -49,7 +49,7 @@ function DateRangeInput({ source, label }: { source: string; label: string }) {
 }
 
 export function FilterInput({ meta, name }: { meta: ResourceMeta; name: string }) {
-  const label = labelOf(meta, name);
+  const label = filterLabelOf(meta, name);
   const f = meta.fields[name];
   const schema = meta.filters[name]?.schema ?? {};
   if (name === 'date_range') return <DateRangeInput source={name} label="Date" />;

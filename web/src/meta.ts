@@ -35,40 +35,52 @@ export interface ResourceMeta {
   admin?: AdminMeta;
 }
 
-/** An inline related list on a record's page: rows of `resource` whose filter `filter` is this record's key. */
+/**
+ * A related list on a record's page: rows of `resource` whose list filter `field` is this record's
+ * lookup value; `add` offers a button that creates one for this record.
+ */
 export interface InlineMeta {
   resource: string;
-  filter: string;
-  label?: string;
+  field: string;
+  title?: string;
   columns?: string[];
-  /** the field of the inline resource that names this record in a new row (defaults to `filter`) */
-  field?: string;
-  /** the value of this record that field takes (defaults to the record's lookup) */
-  value?: string;
+  add?: boolean;
 }
 
 export interface FieldsetMeta {
-  title: string | null;
+  title?: string | null;
   fields: string[];
   collapsed?: boolean;
-  description?: string | null;
 }
 
+export interface BulkActionMeta {
+  name: string;
+  label: string;
+  /** 'POST /api/admin/subjects/responsible-user' */
+  route: string;
+  fields?: string[];
+  confirm?: string;
+}
+
+/** The admin section of /api/ui-meta (src/rest/admin.ts), defaults resolved by the server. */
 export interface AdminMeta {
+  label?: string;
+  labelSingular?: string;
+  menu?: string | false | null;
   columns?: string[];
   filters?: string[];
-  search?: string[] | boolean | null;
+  search?: string[];
   ordering?: string[];
   sortable?: string[];
   dateHierarchy?: string | null;
   fieldsets?: FieldsetMeta[];
   readOnly?: string[];
   labels?: Record<string, string>;
+  filterLabels?: Record<string, string>;
   help?: Record<string, string>;
   hidden?: string[];
   inlines?: InlineMeta[];
-  bulkActions?: Array<string | { name: string; label?: string; field?: string; value?: unknown }>;
-  menu?: string | { group: string; label?: string; order?: number } | null;
+  bulkActions?: Array<BulkActionMeta | 'delete'>;
 }
 
 const registry = new Map<string, ResourceMeta>();
@@ -144,11 +156,19 @@ export function fieldsets(meta: ResourceMeta, names: string[]): FieldsetMeta[] {
 /** Menu group and label of a resource: the admin's menu entry, else the app's group. Null: not in the menu. */
 export function menuOf(meta: ResourceMeta): { group: string; label: string; order: number } | null {
   const m = meta.admin?.menu;
-  if (m === null) return null;
-  if (typeof m === 'string') return { group: m, label: humanize(meta.path), order: 0 };
-  if (m && typeof m === 'object') return { group: m.group, label: m.label ?? humanize(meta.path), order: m.order ?? 0 };
-  return { group: meta.group, label: humanize(meta.path), order: 0 };
+  if (m === null || m === false) return null;
+  const label = meta.admin?.label ?? humanize(meta.path);
+  return { group: typeof m === 'string' ? m : meta.group, label, order: 0 };
 }
+
+/** "Weighing", "Water administration": one record of the resource. */
+export const singularOf = (meta: ResourceMeta): string => meta.admin?.labelSingular ?? humanize(modelWords(meta.model));
+
+/** The search box is offered: the admin's search paths, else the older icontains search. */
+export const searchable = (meta: ResourceMeta): boolean => (meta.admin?.search?.length ?? 0) > 0 || !!meta.search;
+
+/** The label of a list filter. */
+export const filterLabelOf = (meta: ResourceMeta, name: string): string => meta.admin?.filterLabels?.[name] ?? labelOf(meta, name);
 
 /** The fields a column header can sort on (`?ordering=`): the admin's, else none. */
 export const sortableOf = (meta: ResourceMeta): Set<string> => new Set(meta.admin?.sortable ?? []);
@@ -158,13 +178,13 @@ export const sortableOf = (meta: ResourceMeta): Set<string> => new Set(meta.admi
  * resource with a single relation to this one that can be filtered on it.
  */
 export function inlinesOf(meta: ResourceMeta): InlineMeta[] {
-  if (meta.admin) return meta.admin.inlines ?? [];
+  if (meta.admin?.inlines) return meta.admin.inlines;
   const out: InlineMeta[] = [];
   for (const other of allMeta()) {
     if (other.path === meta.path || !other.actions.includes('list') || other.model === meta.model) continue;
     for (const [name, f] of Object.entries(other.fields)) {
       if (f.ref?.resource === meta.path && f.ref.via === 'show' && !f.many && other.filters[name] && f.ref.slug === meta.lookup) {
-        out.push({ resource: other.path, filter: name });
+        out.push({ resource: other.path, field: name, add: true });
         break;
       }
     }

@@ -12,7 +12,8 @@ export interface Me {
   is_public_user: boolean;
   ui_allowed?: boolean;
   reason?: string | null;
-  /** per resource path: may the user create/update/delete, and why not */
+  /** per resource path: may the user create/update/delete, and why not (`reasons`) */
+  permissions?: Record<string, Record<string, unknown>>;
   resources?: Record<string, Record<string, unknown>>;
 }
 
@@ -45,7 +46,7 @@ export const readOnlyUser = (me: Me | null | undefined): boolean => !!me && me.i
 export function may(me: Me | null | undefined, path: string, action: Action): { ok: boolean; reason: string | null } {
   if (!me) return { ok: false, reason: 'Not logged in.' };
   if (readOnlyUser(me)) return { ok: false, reason: 'Your account is read-only (public user).' };
-  const r = me.resources?.[path];
+  const r = (me.permissions ?? me.resources)?.[path];
   if (!r) return { ok: true, reason: null };
   const v = r[action] ?? r[`can_${action}`];
   const reasonOf = (x: unknown) => (typeof x === 'string' && x ? x : null);

@@ -30,12 +30,14 @@ import {
   usePermissions,
   useRecordContext,
   useRedirect,
+  useRefresh,
   type RaRecord,
 } from 'react-admin';
 import { useFormContext } from 'react-hook-form';
 import { useLocation } from 'react-router-dom';
-import { Box, Card, CardContent, Tooltip, Typography } from '@mui/material';
-import { fieldsets, helpOf, inlinesOf, modelWords, labelOf, listColumns, metaOf, sortableOf, visible, type InlineMeta, type ResourceMeta } from './meta.ts';
+import { Box, Button as MuiButton, Card, CardContent, Dialog, DialogActions, DialogContent, DialogTitle, TextField, Tooltip, Typography } from '@mui/material';
+import { api } from './api.ts';
+import { fieldsets, helpOf, inlinesOf, searchable, singularOf, type BulkActionMeta, labelOf, listColumns, metaOf, sortableOf, visible, type InlineMeta, type ResourceMeta } from './meta.ts';
 import { FieldInput, ValueField, createDefaults } from './fields.tsx';
 import { FilterInput, filterNames } from './filters.tsx';
 import { may, type Action, type Me } from './perms.ts';
@@ -89,21 +91,67 @@ function ListActions({ meta }: { meta: ResourceMeta }) {
   );
 }
 
-/** Bulk actions declared by the admin: "delete", or {name, label, field, value} updates. */
+/** One declared bulk action: asks for its fields, then posts the selected records to its route. */
+function RouteBulkButton({ meta, action }: { meta: ResourceMeta; action: BulkActionMeta }) {
+  const { selectedIds, onUnselectItems } = useListContext();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const [open, setOpen] = React.useState(false);
+  const [values, setValues] = React.useState<Record<string, string>>({});
+  const [method, url] = action.route.includes(' ') ? action.route.split(' ', 2) : ['POST', action.route];
+  const run = async () => {
+    try {
+      await api(url, { method, body: { ids: selectedIds, ...values } });
+      notify(`${action.label}: ${selectedIds.length} ${selectedIds.length === 1 ? singularOf(meta).toLowerCase() : menuTitle(meta).toLowerCase()} updated`, { type: 'info' });
+      setOpen(false);
+      onUnselectItems();
+      refresh();
+    } catch (e) {
+      notify((e as Error).message, { type: 'error' });
+    }
+  };
+  return (
+    <>
+      <RaButton label={action.label} onClick={() => setOpen(true)} />
+      <Dialog open={open} onClose={() => setOpen(false)}>
+        <DialogTitle>
+          {action.label} ({selectedIds.length})
+        </DialogTitle>
+        <DialogContent>
+          {action.confirm ? <Typography variant="body2">{action.confirm}</Typography> : null}
+          {(action.fields ?? []).map((f) => (
+            <TextField
+              key={f}
+              name={f}
+              label={labelOf(meta, f)}
+              value={values[f] ?? ''}
+              onChange={(e) => setValues({ ...values, [f]: e.target.value })}
+              sx={{ mt: 1 }}
+              fullWidth
+            />
+          ))}
+        </DialogContent>
+        <DialogActions>
+          <MuiButton onClick={() => setOpen(false)}>Cancel</MuiButton>
+          <MuiButton variant="contained" onClick={run}>
+            {action.label}
+          </MuiButton>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}
+
+/** Bulk actions: delete when the user may, and the admin's declared actions. */
 function BulkActions({ meta }: { meta: ResourceMeta }) {
   const del = useMay(meta, 'delete');
   const upd = useMay(meta, 'update');
-  const declared = meta.admin?.bulkActions;
-  const list = declared ?? (del.ok ? ['delete'] : []);
   return (
     <>
-      {list.map((a) => {
-        if (a === 'delete' || (typeof a === 'object' && a.name === 'delete')) return del.ok ? <BulkDeleteButton key="delete" mutationMode="pessimistic" /> : null;
-        if (typeof a === 'object' && a.field && upd.ok) {
-          return <BulkUpdateButton key={a.name} label={a.label ?? a.name} data={{ [a.field]: a.value }} mutationMode="pessimistic" />;
-        }
-        return null;
-      })}
+      {(meta.admin?.bulkActions ?? []).map((a) =>
+        a === 'delete' ? null : upd.ok ? <RouteBulkButton key={a.name} meta={meta} action={a} /> : null,
+      )}
+      {del.ok ? <BulkDeleteButton mutationMode="pessimistic" /> : null}
     </>
   );
 }
@@ -152,13 +200,13 @@ export function GenericList({ meta }: { meta: ResourceMeta }) {
   const omit = all.filter((n) => !shown.includes(n));
   const sortable = sortableOf(meta);
   const canOpen = meta.actions.includes('read');
-  const searchable = !!meta.admin?.search || !!meta.search;
+  const canSearch = searchable(meta);
   const order = meta.admin?.ordering?.[0];
   const sort = order ? { field: order.replace(/^-/, ''), order: order.startsWith('-') ? 'DESC' : 'ASC' } : { field: '', order: 'ASC' };
   return (
     <List
       resource={meta.path}
-      filters={searchable ? [<SearchInput key="q" source="q" alwaysOn placeholder="Search" />] : undefined}
+      filters={canSearch ? [<SearchInput key="q" source="q" alwaysOn placeholder="Search" />] : undefined}
       perPage={50}
       sort={sort as { field: string; order: 'ASC' | 'DESC' }}
       actions={<ListActions meta={meta} />}
@@ -182,10 +230,7 @@ export function GenericList({ meta }: { meta: ResourceMeta }) {
   );
 }
 
-const menuTitle = (meta: ResourceMeta) => {
-  const m = meta.admin?.menu;
-  return (m && typeof m === 'object' && m.label) || labelOf(undefined, meta.path);
-};
+const menuTitle = (meta: ResourceMeta) => meta.admin?.label ?? labelOf(undefined, meta.path);
 
 /** What names a record: its title field, else its key. */
 export function recordName(meta: ResourceMeta, record: Record<string, unknown> | undefined): string {
@@ -199,7 +244,7 @@ export function recordName(meta: ResourceMeta, record: Record<string, unknown> |
 
 function RecordTitle({ meta }: { meta: ResourceMeta }) {
   const record = useRecordContext();
-  return <span>{`${meta.model} ${recordName(meta, record)}`}</span>;
+  return <span>{`${singularOf(meta)} ${recordName(meta, record)}`}</span>;
 }
 
 function ShowActions({ meta }: { meta: ResourceMeta }) {
@@ -213,7 +258,7 @@ function ShowActions({ meta }: { meta: ResourceMeta }) {
       {del.ok ? (
         <DeleteButton
           mutationMode="pessimistic"
-          mutationOptions={{ onSuccess: () => notify(`${meta.model} ${recordName(meta, record)} deleted`, { type: 'info' }) }}
+          mutationOptions={{ onSuccess: () => notify(`${singularOf(meta)} ${recordName(meta, record)} deleted`, { type: 'info' }) }}
         />
       ) : del.reason ? (
         <Refused label="Delete" reason={del.reason} />
@@ -274,33 +319,33 @@ function Inline({ parent, inline }: { parent: ResourceMeta; inline: InlineMeta }
   const record = useRecordContext();
   const { permissions } = usePermissions<Me | null>();
   const target = metaOf(inline.resource);
-  const create = target ? may(permissions, target.path, 'create') : { ok: false, reason: null };
   if (!target || !record) return null;
+  const create = may(permissions, target.path, 'create');
+  // the field of a new row that names this record: the child's relation to this resource
+  const parentField = Object.entries(target.fields).find(([, f]) => f.ref?.resource === parent.path && !f.many && !f.readOnly)?.[0];
   const cols = (inline.columns?.length ? inline.columns : listColumns(target).shown).filter(
-    (n) => target.fields[n] && n !== inline.filter && n !== inline.field,
+    (n) => target.fields[n] && n !== inline.field && n !== parentField,
   );
-  const field = inline.field ?? inline.filter;
-  const value = inline.value ? record[inline.value] : record.id;
   const here = `/${parent.path}/${encodeURIComponent(String(record.id))}/show`;
-  const canCreate = target.actions.includes('create') && create.ok && target.fields[field] && !target.fields[field].readOnly;
+  const canCreate = inline.add !== false && target.actions.includes('create') && create.ok && !!parentField;
   return (
     <Box component="section" sx={{ px: 2, mt: 2 }} data-testid={`inline-${inline.resource}`}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, borderBottom: '1px solid #e0e0e0' }}>
         <Typography variant="subtitle1" sx={{ fontWeight: 600, flexGrow: 1 }}>
-          {inline.label ?? menuTitle(target)}
+          {inline.title ?? menuTitle(target)}
         </Typography>
         {canCreate ? (
           <CreateButton
             resource={target.path}
-            label={`Add ${modelWords(target.model)}`}
-            state={{ record: { [field]: value }, returnTo: here }}
+            label={`Add ${singularOf(target).toLowerCase()}`}
+            state={{ record: { [parentField!]: record.id }, returnTo: here }}
           />
         ) : null}
       </Box>
       <ReferenceManyField
         reference={target.path}
-        target={inline.filter}
-        source={inline.value ?? 'id'}
+        target={inline.field}
+        source="id"
         perPage={25}
         pagination={<Pagination rowsPerPageOptions={[10, 25, 50, 100]} />}
       >
@@ -327,7 +372,7 @@ export function GenericShow({ meta, extra }: { meta: ResourceMeta; extra?: React
       {extra}
       <DetailFields meta={meta} />
       {inlinesOf(meta).map((inl) => (
-        <Inline key={`${inl.resource}.${inl.filter}`} parent={meta} inline={inl} />
+        <Inline key={`${inl.resource}.${inl.field}`} parent={meta} inline={inl} />
       ))}
       <Box sx={{ height: 16 }} />
     </Show>
@@ -374,9 +419,10 @@ function FormFields({ meta, creating }: { meta: ResourceMeta; creating: boolean 
 /** "Weighing recorded for KS023", "Subject KS023 created". */
 export function createdMessage(meta: ResourceMeta, data: Record<string, unknown>): string {
   const subject = typeof data.subject === 'string' && meta.path !== 'subjects' ? data.subject : null;
-  if (subject) return `${meta.model} recorded for ${subject}`;
+  const what = singularOf(meta);
+  if (subject) return `${what} recorded for ${subject}`;
   const name = recordName(meta, data);
-  return name && name !== String(data.__row_id ?? '') && meta.title ? `${meta.model} ${name} created` : `${meta.model} created`;
+  return name && meta.title && meta.title !== 'id' ? `${what} ${name} created` : `${what} created`;
 }
 
 export function GenericEdit({ meta }: { meta: ResourceMeta }) {
@@ -389,7 +435,7 @@ export function GenericEdit({ meta }: { meta: ResourceMeta }) {
       mutationMode="pessimistic"
       mutationOptions={{
         onSuccess: (data: RaRecord) => {
-          notify(`${meta.model} ${recordName(meta, data)} saved`, { type: 'info' });
+          notify(`${singularOf(meta)} ${recordName(meta, data)} saved`, { type: 'info' });
           redirect('show', meta.path, data.id, data);
         },
       }}
@@ -450,7 +496,7 @@ export function GenericCreate({ meta }: { meta: ResourceMeta }) {
     else redirect('list', meta.path);
   };
   return (
-    <Create resource={meta.path} title={`New ${modelWords(meta.model)}`} mutationOptions={{ onSuccess: afterSave }}>
+    <Create resource={meta.path} title={`New ${singularOf(meta).toLowerCase()}`} mutationOptions={{ onSuccess: afterSave }}>
       <SimpleForm defaultValues={defaults} toolbar={<CreateToolbar meta={meta} afterSave={afterSave} />}>
         <FormFields meta={meta} creating />
       </SimpleForm>
