@@ -153,10 +153,10 @@ describe('daily flows in chromium', () => {
     await header.click();
     const first = () => page.locator('tbody tr').first().innerText();
     await page.waitForFunction(() => /ordering|sort/.test(location.hash));
-    await expect.poll(first).toMatch(/AB001|KS024/);
+    await expect.poll(first, { timeout: 15_000 }).toMatch(/AB001|KS024/);
     const a = await first();
     await header.click();
-    await expect.poll(first).not.toBe(a);
+    await expect.poll(first, { timeout: 15_000 }).not.toBe(a);
     const b = await first();
     expect([a, b].map((s) => s.match(/AB001|KS024/)?.[0]).sort()).toEqual(['AB001', 'KS024']);
     expect(await fitsWidth(page)).toBe(true);
@@ -170,9 +170,9 @@ describe('daily flows in chromium', () => {
     const sidebar = page.getByTestId('filter-sidebar');
     // the subject through the search box (it searches the subject's nickname), the date in the sidebar
     await page.locator('input[name="q"]').fill('KS023');
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: 15_000 }).toBe(2);
     await sidebar.getByLabel('Date from').fill(day(5));
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.locator('tbody tr').first().innerText()).toContain(day(1));
     await shot(page, 'sessions-filtered');
   });
@@ -245,7 +245,7 @@ describe('daily flows in chromium', () => {
   it('edits a session without losing its parent', async () => {
     await page.goto(`${base}/admin/#/sessions/${childSession}`);
     const parent = page.getByLabel('Parent session');
-    await expect.poll(() => parent.inputValue()).not.toBe('');
+    await expect.poll(() => parent.inputValue(), { timeout: 15_000 }).not.toBe('');
     await page.locator('textarea[name="narrative"]').fill('wheel glitch at 10:05');
     await shot(page, 'session-edit', true);
     await page.getByRole('button', { name: 'Save' }).first().click();

@@ -78,7 +78,10 @@ function AlyxMenu() {
   );
 }
 
-const AlyxLayout = (props: LayoutProps) => <Layout {...props} menu={AlyxMenu} />;
+/** The content column may shrink below its table's width (the table scrolls, not the page). */
+const AlyxLayout = (props: LayoutProps) => (
+  <Layout {...props} menu={AlyxMenu} sx={{ '& .RaLayout-content': { minWidth: 0 }, '& .RaLayout-contentWithSidebar': { minWidth: 0 } }} />
+);
 
 /** Shown while the user and the metadata load (no blank page after login). */
 function Loading() {

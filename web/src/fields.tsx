@@ -148,7 +148,9 @@ export function ValueField({ name, meta, compact }: { name: string; meta: FieldM
     );
   }
   const text = formatScalar(value);
-  return <span>{compact && text.length > 80 ? text.slice(0, 80) + '…' : text}</span>;
+  // dates stay on one line in list cells
+  const nowrap = compact && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value);
+  return <span style={nowrap ? { whiteSpace: 'nowrap' } : undefined}>{compact && text.length > 80 ? text.slice(0, 80) + '…' : text}</span>;
 }
 
 const jsonFormat = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v, null, 2));
