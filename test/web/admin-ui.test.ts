@@ -270,7 +270,8 @@ describe('admin UI in chromium', () => {
   }, 600_000);
 
   it('gives a public user read-only screens', async () => {
-    await t.createUser('viewer', { password: await hashPassword(PASSWORD), is_public_user: true });
+    // upstream's admin lets only staff in: a public account is staff and read-only
+    await t.createUser('viewer', { password: await hashPassword(PASSWORD), is_public_user: true, is_staff: true });
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     try {
       const p = await context.newPage();

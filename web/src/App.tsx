@@ -80,7 +80,7 @@ function AlyxMenu() {
 
 /** The content column may shrink below its table's width (the table scrolls, not the page). */
 const AlyxLayout = (props: LayoutProps) => (
-  <Layout {...props} menu={AlyxMenu} sx={{ '& .RaLayout-content': { minWidth: 0 }, '& .RaLayout-contentWithSidebar': { minWidth: 0 } }} />
+  <Layout {...props} menu={AlyxMenu} sx={{ minWidth: 0, '& .RaLayout-appFrame': { minWidth: 0 }, '& .RaLayout-content': { minWidth: 0 }, '& .RaLayout-contentWithSidebar': { minWidth: 0 } }} />
 );
 
 /** Shown while the user and the metadata load (no blank page after login). */

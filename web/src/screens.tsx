@@ -213,7 +213,7 @@ export function GenericList({ meta }: { meta: ResourceMeta }) {
       aside={<FilterSidebar meta={meta} />}
       title={menuTitle(meta)}
       storeKey={`list.${meta.path}`}
-      sx={{ '& .RaList-main': { minWidth: 0 }, '& .RaList-content': { overflowX: 'auto' } }}
+      sx={{ minWidth: 0, '& .RaList-main': { minWidth: 0 }, '& .RaList-content': { overflowX: 'auto' } }}
     >
       <DateHierarchy meta={meta} />
       <DatagridConfigurable
