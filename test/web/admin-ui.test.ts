@@ -16,7 +16,7 @@ import { startTestApp, type TestApp } from '../helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
-const SCREENSHOT_DIR = '/tmp';
+const SCREENSHOT_DIR = path.resolve('.alyx-test', 'screenshots');
 
 let t: TestApp;
 let server: FastifyInstance;
@@ -27,6 +27,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // builds dist/web when it is missing or older than web/ (what `alyx serve` does)
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await ensureWebBuilt();
   expect(fs.existsSync(path.join(WEB_DIST, 'index.html'))).toBe(true);
   t = await startTestApp();
@@ -79,7 +80,7 @@ beforeAll(async () => {
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail' && page) {
     const name = context.task.name.replace(/\W+/g, '-').slice(0, 40);
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `alyx-web-failed-${name}.png`), fullPage: true }).catch(() => undefined);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `admin-failed-${name}.png`), fullPage: true }).catch(() => undefined);
   }
 });
 
@@ -94,7 +95,7 @@ async function login(p: Page) {
   await p.locator('input[name="username"]').fill('test_admin');
   await p.locator('input[name="password"]').fill(PASSWORD);
   await p.locator('button[type="submit"]').click();
-  await p.getByText('Welcome to Alyx-local').waitFor();
+  await p.getByTestId('dashboard').waitFor();
 }
 
 describe('admin UI in chromium', () => {
@@ -152,7 +153,7 @@ describe('admin UI in chromium', () => {
     expect(await row.innerText()).toContain('Web Institute');
     // (the buttons a public user must not get)
     expect(await page.getByRole('link', { name: 'Create' }).count()).toBe(1);
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-labs.png') });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'admin-labs.png') });
   });
 
   it('edits the lab through the generated form (PATCH of the changed field)', async () => {
@@ -184,7 +185,7 @@ describe('admin UI in chromium', () => {
     expect(await page.locator('tr', { hasText: 'WEB_001' }).count()).toBe(0);
     await page.locator('input[name="q"]').fill('web_0');
     await page.locator('tr', { hasText: 'WEB_001' }).waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-subjects.png') });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'admin-subjects.png') });
   });
 
   it('opens the subject page with its weight curve', async () => {
@@ -200,12 +201,12 @@ describe('admin UI in chromium', () => {
     const today = page.getByTestId('water-history').locator('tbody tr').first();
     await today.waitFor();
     expect(await today.innerText()).toContain('20.60');
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-subject.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'admin-subject.png'), fullPage: true });
     // its edit form: relations are pickers holding the current values
     await page.goto(`${base}/admin/#/subjects/WEB_001`);
     await expect(page.locator('input[name="nickname"]').inputValue()).resolves.toBe('WEB_001');
     await page.locator('input[value="weblab"]').waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-subject-edit.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'admin-subject-edit.png'), fullPage: true });
   });
 
   it('records a weighing: subject picked by nickname, user and time pre-filled', async () => {
@@ -240,12 +241,12 @@ describe('admin UI in chromium', () => {
     await page.getByTestId('tree-session').filter({ hasText: 'webtask' }).click();
     await page.getByText('alf/_ibl_trials.probabilityLeft.npy').waitFor();
     await page.getByText('trials.probabilityLeft · 2.5 MB').waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-tree.png') });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'admin-tree.png') });
     await page.goto(`${base}/admin/#/water-control`);
     const row = page.getByTestId('water-control').locator('tr', { hasText: 'WEB_001' });
     await row.waitFor();
     expect(await row.innerText()).toContain('21.5 g');
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'alyx-web-water.png') });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'admin-water.png') });
   });
 
   it('renders the create form of every resource without a client error', async () => {
@@ -253,7 +254,7 @@ describe('admin UI in chromium', () => {
     const meta = (await t.get('/api/ui-meta')).body as Array<{ path: string; actions: string[] }>;
     const crashed: string[] = [];
     await page.goto(`${base}/admin/#/`);
-    await page.getByText('Welcome to Alyx-local').waitFor();
+    await page.getByTestId('dashboard').waitFor();
     let forms = 0;
     for (const r of meta.filter((m) => m.actions.includes('create'))) {
       // in-app navigation (no reload): wait for the previous form to go before looking at the new one
@@ -269,7 +270,8 @@ describe('admin UI in chromium', () => {
   }, 600_000);
 
   it('gives a public user read-only screens', async () => {
-    await t.createUser('viewer', { password: await hashPassword(PASSWORD), is_public_user: true });
+    // upstream's admin lets only staff in: a public account is staff and read-only
+    await t.createUser('viewer', { password: await hashPassword(PASSWORD), is_public_user: true, is_staff: true });
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     try {
       const p = await context.newPage();
@@ -278,7 +280,7 @@ describe('admin UI in chromium', () => {
       await p.locator('input[name="username"]').fill('viewer');
       await p.locator('input[name="password"]').fill(PASSWORD);
       await p.locator('button[type="submit"]').click();
-      await p.getByText('Welcome to Alyx-local').waitFor();
+      await p.getByTestId('dashboard').waitFor();
       await p.goto(`${base}/admin/#/labs`);
       await p.locator('tr', { hasText: 'ui_lab' }).waitFor();
       expect(await p.getByRole('link', { name: 'Create' }).count()).toBe(0);

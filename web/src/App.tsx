@@ -7,15 +7,19 @@ import {
   Layout,
   Menu,
   Resource,
-  Title,
+  usePermissions,
   useRecordContext,
+  useRefresh,
   type LayoutProps,
 } from 'react-admin';
-import { Box, Card, CardContent, CircularProgress, Divider, ListSubheader, Typography } from '@mui/material';
+import { Box, CircularProgress, Divider, ListSubheader, Typography } from '@mui/material';
 import { api } from './api.ts';
 import { authProvider } from './authProvider.ts';
 import { drfDataProvider } from './dataProvider.ts';
-import { allMeta, humanize, setMetadata, type ResourceMeta } from './meta.ts';
+import { allMeta, humanize, menuOf, metaOf, setMetadata, type ResourceMeta } from './meta.ts';
+import Dashboard from './Dashboard.tsx';
+import { RecordButtons } from './RecordButtons.tsx';
+import { may, readOnlyUser, type Me } from './perms.ts';
 import { GenericCreate, GenericEdit, GenericList, GenericShow } from './screens.tsx';
 
 // recharts and the custom pages load on first use, outside the main bundle
@@ -27,20 +31,36 @@ const Lazy = ({ children }: { children: React.ReactNode }) => (
   <React.Suspense fallback={<CircularProgress size={24} />}>{children}</React.Suspense>
 );
 
-/** Group order of the admin home (spec-core §5.1). */
-const GROUPS = ['Subject management', 'Experiments', 'Data files', 'Ephys and imaging', 'Lab admin', 'Other'];
+/** Group order of the menu (spec-core §5.1); groups the admin names that are not here come after. */
+const GROUPS = ['Colony', 'Actions', 'Experiments', 'Data', 'Jobs', 'Admin', 'Subject management', 'Data files', 'Ephys and imaging', 'Lab admin', 'Other'];
 
-function grouped(): Array<[string, ResourceMeta[]]> {
-  const list = allMeta().filter((m) => m.actions.includes('list'));
-  return GROUPS.map((g) => [g, list.filter((m) => (GROUPS.includes(m.group) ? m.group : 'Other') === g)] as [string, ResourceMeta[]]).filter(
-    ([, ms]) => ms.length > 0,
-  );
+/** The menu: one entry per model, grouped by the admin's menu declaration. */
+export function grouped(): Array<[string, Array<ResourceMeta & { label: string }>]> {
+  const byGroup = new Map<string, Array<ResourceMeta & { label: string; order: number }>>();
+  const models = new Set<string>();
+  for (const m of allMeta()) {
+    if (!m.actions.includes('list')) continue;
+    const entry = menuOf(m);
+    if (!entry) continue;
+    // one entry per model (the server's menu may list a second path of a model under its own label)
+    if (models.has(m.model) && !m.admin?.label) continue;
+    models.add(m.model);
+    pushTo(byGroup, entry.group, { ...m, label: entry.label, order: entry.order });
+  }
+  const names = [...byGroup.keys()].sort((a, b) => (GROUPS.indexOf(a) + 1 || 99) - (GROUPS.indexOf(b) + 1 || 99));
+  return names.map((g) => [g, byGroup.get(g)!.sort((a, b) => a.order - b.order || a.label.localeCompare(b.label))]);
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, k: K, v: V) {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
 }
 
 function AlyxMenu() {
   return (
     <Menu>
-      <Menu.DashboardItem />
+      <Menu.DashboardItem primaryText="Today" />
       <Menu.Item to="/water-control" primaryText="Water control" />
       <Menu.Item to="/data-tree" primaryText="Data tree" />
       {grouped().map(([group, metas]) => (
@@ -58,50 +78,39 @@ function AlyxMenu() {
   );
 }
 
-const AlyxLayout = (props: LayoutProps) => <Layout {...props} menu={AlyxMenu} />;
+/** The content column may shrink below its table's width (the table scrolls, not the page). */
+const AlyxLayout = (props: LayoutProps) => (
+  <Layout {...props} menu={AlyxMenu} sx={{ minWidth: 0, '& .RaLayout-appFrame': { minWidth: 0 }, '& .RaLayout-content': { minWidth: 0 }, '& .RaLayout-contentWithSidebar': { minWidth: 0 } }} />
+);
 
-function Dashboard() {
+/** Shown while the user and the metadata load (no blank page after login). */
+function Loading() {
   return (
-    <Card sx={{ mt: 2 }}>
-      <Title title="Alyx-local" />
-      <CardContent>
-        <Typography variant="h5" gutterBottom>
-          Welcome to Alyx-local
-        </Typography>
-        <Typography variant="body2" sx={{ mb: 2 }}>
-          Daily pages: <a href="#/water-control">Water control</a> · <a href="#/data-tree">Data tree</a> ·{' '}
-          <a href="/docs/">REST API</a>
-        </Typography>
-        <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(220px, 1fr))', gap: 2 }}>
-          {grouped().map(([group, metas]) => (
-            <Box key={group}>
-              <Typography variant="subtitle1" sx={{ fontWeight: 600 }}>
-                {group}
-              </Typography>
-              {metas.map((m) => (
-                <div key={m.path}>
-                  <a href={`#/${m.path}`}>{humanize(m.path)}</a>
-                </div>
-              ))}
-            </Box>
-          ))}
-        </Box>
-      </CardContent>
-    </Card>
+    <Box sx={{ display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 2, height: '100vh' }} data-testid="loading">
+      <CircularProgress size={32} />
+      <Typography>Loading Alyx-local…</Typography>
+    </Box>
   );
 }
 
 /** Extra content of a resource's show page. */
 function SubjectExtras() {
   const record = useRecordContext();
+  const { permissions } = usePermissions<Me | null>();
+  const [version, setVersion] = React.useState(0);
+  const refresh = useRefresh();
   if (!record?.nickname) return null;
+  const canRecord = may(permissions, 'weighings', 'create').ok && !!metaOf('weighings')?.actions.includes('create');
   return (
     <Box sx={{ px: 2, pt: 2 }}>
-      <Typography variant="subtitle1" sx={{ fontWeight: 600 }}>
-        Weight curve
-      </Typography>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, borderBottom: '1px solid #e0e0e0' }}>
+        <Typography variant="subtitle1" sx={{ fontWeight: 600, flexGrow: 1 }}>
+          Weight and water
+        </Typography>
+        {canRecord ? <RecordButtons nickname={String(record.nickname)} onDone={() => (setVersion((v) => v + 1), refresh())} /> : null}
+      </Box>
       <Lazy>
-        <WeightCurve nickname={String(record.nickname)} />
+        <WeightCurve key={version} nickname={String(record.nickname)} />
       </Lazy>
     </Box>
   );
@@ -115,7 +124,7 @@ function resourceElement(m: ResourceMeta) {
     <Resource
       key={m.path}
       name={m.path}
-      options={{ label: humanize(m.path) }}
+      options={{ label: menuOf(m)?.label ?? humanize(m.path) }}
       recordRepresentation={m.title ?? 'id'}
       list={can('list') ? <GenericList meta={m} /> : undefined}
       show={can('read') ? <GenericShow meta={m} extra={EXTRAS[m.path]} /> : undefined}
@@ -137,7 +146,7 @@ async function loadResources(permissions: unknown) {
   try {
     const list = await api<ResourceMeta[]>('/api/ui-meta');
     // public users are read-only (spec-core 5.2): no create, edit or delete screens for them
-    const readOnly = (permissions as { is_public_user?: boolean }).is_public_user === true;
+    const readOnly = readOnlyUser(permissions as Me);
     setMetadata(readOnly ? list.map((m) => ({ ...m, actions: m.actions.filter((a) => a === 'list' || a === 'read') })) : list);
   } catch {
     setMetadata([]);
@@ -153,6 +162,7 @@ export default function App() {
       authProvider={authProvider}
       layout={AlyxLayout}
       dashboard={Dashboard}
+      loading={Loading}
       requireAuth
       disableTelemetry
     >

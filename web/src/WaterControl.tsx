@@ -1,9 +1,10 @@
 // Subjects under water restriction with today's expected and remaining water (GET /water-restricted-subjects).
 import * as React from 'react';
 import { Link, Title } from 'react-admin';
-import { Alert, Card, CardContent, CircularProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Box, Card, CardContent, CircularProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { fetchAll } from './api.ts';
 import { metaOf } from './meta.ts';
+import { RecordButtons } from './RecordButtons.tsx';
 
 interface Restricted {
   nickname: string;
@@ -20,11 +21,12 @@ const ml = (v: number | null | undefined) => (typeof v === 'number' ? `${v.toFix
 export default function WaterControl() {
   const [rows, setRows] = React.useState<Restricted[] | null>(null);
   const [error, setError] = React.useState<string | null>(null);
-  React.useEffect(() => {
+  const reload = React.useCallback(() => {
     fetchAll<Restricted>('/water-restricted-subjects')
       .then(setRows)
       .catch((e: Error) => setError(e.message));
   }, []);
+  React.useEffect(reload, [reload]);
   const subjectsListed = !!metaOf('subjects');
   return (
     <Card sx={{ mt: 2 }}>
@@ -37,7 +39,8 @@ export default function WaterControl() {
         {!rows && !error ? <CircularProgress size={24} /> : null}
         {rows && rows.length === 0 ? <Typography variant="body2">No subject is under water restriction.</Typography> : null}
         {rows && rows.length > 0 ? (
-          <Table size="small" data-testid="water-control">
+          <Box sx={{ overflowX: 'auto' }}>
+          <Table size="small" data-testid="water-control" sx={{ '& td, & th': { py: 1 } }}>
             <TableHead>
               <TableRow>
                 <TableCell>Subject</TableCell>
@@ -45,6 +48,7 @@ export default function WaterControl() {
                 <TableCell align="right">Reference weight</TableCell>
                 <TableCell align="right">Expected water today</TableCell>
                 <TableCell align="right">Remaining water today</TableCell>
+                <TableCell>Record</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -61,11 +65,15 @@ export default function WaterControl() {
                     <TableCell align="right" sx={{ fontWeight: due ? 700 : 400, color: due ? '#c62828' : '#2e7d32' }}>
                       {ml(r.remaining_water)}
                     </TableCell>
+                    <TableCell>
+                      <RecordButtons nickname={r.nickname} onDone={reload} />
+                    </TableCell>
                   </TableRow>
                 );
               })}
             </TableBody>
           </Table>
+          </Box>
         ) : null}
       </CardContent>
     </Card>

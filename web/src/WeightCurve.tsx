@@ -1,55 +1,10 @@
 // The subject's weight curve: weighings, with the expected and minimum weight of the
 // water-control rules when /water-requirement answers (spec-core §2.12, §4.2).
 import * as React from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Brush, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Alert, Box, Button, CircularProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { api, fetchAll } from './api.ts';
-
-interface Weighing {
-  date_time: string;
-  weight: number;
-}
-interface RequirementRecord {
-  date: string;
-  weight?: number;
-  weighing_at?: number | null;
-  expected_weight: number;
-  min_weight: number;
-  percentage_weight?: number;
-  given_water_total?: number;
-  expected_water?: number;
-  excess_water?: number;
-  is_water_restricted?: boolean;
-}
-interface Point {
-  t: number;
-  weight?: number;
-  expected?: number;
-  min?: number;
-}
-
-const dayMs = (iso: string) => Date.parse(`${iso.slice(0, 10)}T12:00:00Z`);
-const tick = (t: number) => new Date(t).toISOString().slice(0, 10);
-const round = (v: number) => Math.round(v * 100) / 100;
-
-export interface CurveData {
-  points: Point[];
-  records: RequirementRecord[];
-  weighings: number;
-  expected: 'ok' | 'unavailable' | 'none';
-}
-
-/** Merges weighings and daily expected weights into one series keyed by time. */
-export function mergeSeries(weighings: Weighing[], records: RequirementRecord[] | null): Point[] {
-  const points: Point[] = weighings
-    .filter((w) => typeof w.weight === 'number' && w.date_time)
-    .map((w) => ({ t: Date.parse(`${w.date_time.slice(0, 19)}Z`), weight: w.weight }));
-  for (const r of records ?? []) {
-    if (!r.expected_weight) continue;
-    points.push({ t: dayMs(r.date), expected: round(r.expected_weight), min: r.min_weight ? round(r.min_weight) : undefined });
-  }
-  return points.sort((a, b) => a.t - b.t);
-}
+import { mergeSeries, tick, type CurveData, type RequirementRecord, type Weighing } from './curve.ts';
 
 export default function WeightCurve({ nickname }: { nickname: string }) {
   const [data, setData] = React.useState<CurveData | null>(null);
@@ -69,7 +24,7 @@ export default function WeightCurve({ nickname }: { nickname: string }) {
           expected = 'unavailable'; // endpoint missing or no data: the weighings are still worth showing
         }
       }
-      if (live) setData({ points: mergeSeries(weighings, records), records: records ?? [], weighings: weighings.length, expected });
+      if (live) setData({ ...mergeSeries(weighings, records), records: records ?? [], weighings: weighings.length, expected });
     })().catch((e: Error) => live && setError(e.message));
     return () => {
       live = false;
@@ -81,7 +36,7 @@ export default function WeightCurve({ nickname }: { nickname: string }) {
   if (!data.weighings) return <Typography variant="body2">No weighings yet.</Typography>;
   return (
     <Box data-testid="weight-curve">
-      <Box sx={{ width: '100%', height: 300 }}>
+      <Box sx={{ width: '100%', height: 320 }}>
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data.points} margin={{ top: 10, right: 30, bottom: 10, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
@@ -90,8 +45,11 @@ export default function WeightCurve({ nickname }: { nickname: string }) {
             <Tooltip labelFormatter={(t) => tick(Number(t))} />
             <Legend />
             <Line name="weight" dataKey="weight" stroke="#1565c0" strokeWidth={2} connectNulls isAnimationActive={false} />
-            <Line name="expected" dataKey="expected" stroke="#2e7d32" strokeDasharray="6 3" dot={false} connectNulls isAnimationActive={false} />
-            <Line name="minimum" dataKey="min" stroke="#c62828" strokeDasharray="2 3" dot={false} connectNulls isAnimationActive={false} />
+            {Array.from({ length: data.periods }, (_, k) => [
+              <Line key={`e${k}`} name="expected" legendType={k ? 'none' : 'line'} dataKey={`expected_${k}`} stroke="#2e7d32" strokeDasharray="6 3" dot={false} connectNulls isAnimationActive={false} />,
+              <Line key={`m${k}`} name="threshold" legendType={k ? 'none' : 'line'} dataKey={`min_${k}`} stroke="#c62828" strokeDasharray="2 3" dot={false} connectNulls isAnimationActive={false} />,
+            ])}
+            {data.points.length > 10 ? <Brush dataKey="t" height={28} tickFormatter={tick} travellerWidth={14} /> : null}
           </LineChart>
         </ResponsiveContainer>
       </Box>
@@ -107,14 +65,16 @@ export default function WeightCurve({ nickname }: { nickname: string }) {
 
 const fmt = (v: number | null | undefined, digits = 2) => (typeof v === 'number' && v !== 0 ? v.toFixed(digits) : '—');
 
-/** The daily water-control table, newest day first; days outside a restriction are greyed. */
+/** The daily water-control table of the restricted days, newest first. */
 function WaterHistory({ records }: { records: RequirementRecord[] }) {
   const [all, setAll] = React.useState(false);
-  const rows = [...records].reverse();
+  const rows = records.filter((r) => r.is_water_restricted !== false).reverse();
+  if (!rows.length) return <Typography variant="body2" sx={{ mt: 2 }}>Not under water restriction: no water history.</Typography>;
   const shown = all ? rows : rows.slice(0, 14);
   return (
     <Box sx={{ mt: 2 }}>
-      <Typography variant="subtitle2">Water history</Typography>
+      <Typography variant="subtitle2">Water history (restricted days)</Typography>
+      <Box sx={{ overflowX: 'auto' }}>
       <Table size="small" data-testid="water-history">
         <TableHead>
           <TableRow>
@@ -130,7 +90,7 @@ function WaterHistory({ records }: { records: RequirementRecord[] }) {
         </TableHead>
         <TableBody>
           {shown.map((r) => (
-            <TableRow key={r.date} sx={{ '& td': { color: r.is_water_restricted ? undefined : 'text.disabled' } }}>
+            <TableRow key={r.date}>
               <TableCell>{r.date}</TableCell>
               <TableCell align="right">{typeof r.weighing_at === 'number' ? r.weighing_at.toFixed(2) : '—'}</TableCell>
               <TableCell align="right">{fmt(r.expected_weight)}</TableCell>
@@ -140,7 +100,7 @@ function WaterHistory({ records }: { records: RequirementRecord[] }) {
               <TableCell align="right">{fmt(r.expected_water)}</TableCell>
               <TableCell
                 align="right"
-                sx={{ color: typeof r.excess_water === 'number' && r.excess_water < 0 && r.is_water_restricted ? '#c62828 !important' : undefined }}
+                sx={{ color: typeof r.excess_water === 'number' && r.excess_water < 0 ? '#c62828' : undefined }}
               >
                 {typeof r.excess_water === 'number' ? r.excess_water.toFixed(2) : '—'}
               </TableCell>
@@ -148,6 +108,7 @@ function WaterHistory({ records }: { records: RequirementRecord[] }) {
           ))}
         </TableBody>
       </Table>
+      </Box>
       {rows.length > 14 ? (
         <Button size="small" onClick={() => setAll(!all)}>
           {all ? 'Last 14 days' : `All ${rows.length} days`}

@@ -1,20 +1,17 @@
-// Session-cookie authentication: POST /auth/login sets an HttpOnly cookie; GET /auth/me says who is logged in.
+// Session-cookie authentication: POST /auth/login sets an HttpOnly cookie; GET /api/me says who is
+// logged in and what the UI lets them do. Accounts the admin pages refuse are logged out at once,
+// with the reason on the login page.
 import type { AuthProvider } from 'react-admin';
 import { api, isNotAuthenticated } from './api.ts';
+import { loadMe, uiAllowed, type Me } from './perms.ts';
 
-export interface Me {
-  id: string;
-  username: string;
-  is_superuser: boolean;
-  is_staff: boolean;
-  is_public_user: boolean;
-}
+export type { Me };
 
 let current: Promise<Me | null> | null = null;
 
 /** The logged-in user (cached until login/logout), or null. */
 export function me(): Promise<Me | null> {
-  current ??= api<Me>('/auth/me').catch(() => null);
+  current ??= loadMe().catch(() => null);
   return current;
 }
 
@@ -22,13 +19,21 @@ export const authProvider: AuthProvider = {
   async login({ username, password }: { username: string; password: string }) {
     current = null;
     await api('/auth/login', { method: 'POST', body: { username, password } });
+    const who = await me();
+    const allowed = who ? uiAllowed(who) : { ok: false, reason: 'Could not read your account.' };
+    if (!allowed.ok) {
+      current = null;
+      await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+      throw new Error(allowed.reason ?? 'This account cannot use the admin pages.');
+    }
   },
   async logout() {
     current = null;
     await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
   },
   async checkAuth() {
-    if (!(await me())) throw new Error('Please log in.');
+    const who = await me();
+    if (!who || !uiAllowed(who).ok) throw new Error('Please log in.');
   },
   async checkError(error: { status?: number; body?: unknown }) {
     if (isNotAuthenticated(error?.status ?? 0, error?.body)) {

@@ -17,15 +17,37 @@ export function toRecord(meta: ResourceMeta | undefined, row: Record<string, unk
 
 const enc = (v: unknown) => encodeURIComponent(String(v));
 
-/** The query string for a list: pagination, declared filters, and the search box (`q`). */
-export function listQuery(meta: ResourceMeta | undefined, filter: Record<string, unknown>, page: number, perPage: number): string {
+/**
+ * The key of a record named by a hyperlink (an absolute API URL such as a session's
+ * parent_session): its last path segment. Other values are returned as they are.
+ */
+export function keyOfRef(value: unknown): string {
+  const s = String(value);
+  if (!/^(https?:)?\/\/|^\//.test(s)) return s;
+  return decodeURIComponent(s.replace(/[?#].*$/, '').replace(/\/+$/, '').split('/').pop() ?? s);
+}
+
+export interface Sort {
+  field: string;
+  order: 'ASC' | 'DESC' | string;
+}
+
+/** The query string for a list: pagination, ordering, declared filters, and the search box (`q`). */
+export function listQuery(meta: ResourceMeta | undefined, filter: Record<string, unknown>, page: number, perPage: number, sort?: Sort): string {
   const params = new URLSearchParams();
   params.set('limit', String(perPage));
   params.set('offset', String(Math.max(0, (page - 1) * perPage)));
+  if (sort?.field && sort.field !== 'id' && meta?.admin?.sortable?.includes(sort.field)) {
+    params.set('ordering', `${sort.order === 'DESC' ? '-' : ''}${sort.field}`);
+  }
   const django: string[] = [];
   for (const [k, v] of Object.entries(filter ?? {})) {
     if (v === undefined || v === null || v === '') continue;
     if (k === 'q') {
+      if (meta?.admin?.search?.length) {
+        params.set('search', String(v));
+        continue;
+      }
       const search = meta?.search;
       if (!search) continue;
       // the django= syntax separates pairs with commas: keep the search text free of them
@@ -44,10 +66,10 @@ export function listQuery(meta: ResourceMeta | undefined, filter: Record<string,
   return params.toString();
 }
 
-async function getList(resource: string, filter: Record<string, unknown>, page: number, perPage: number) {
+async function getList(resource: string, filter: Record<string, unknown>, page: number, perPage: number, sort?: Sort) {
   const meta = metaOf(resource);
   const body = await api<{ count?: number; results?: Record<string, unknown>[] } | Record<string, unknown>[]>(
-    `/${resource}?${listQuery(meta, filter, page, perPage)}`,
+    `/${resource}?${listQuery(meta, filter, page, perPage, sort)}`,
   );
   if (Array.isArray(body)) {
     // an unpaginated endpoint: page it here
@@ -58,7 +80,7 @@ async function getList(resource: string, filter: Record<string, unknown>, page: 
   return { data: rows.map((r) => toRecord(meta, r)), total: body.count ?? rows.length };
 }
 
-const getOne = async (resource: string, id: unknown) => toRecord(metaOf(resource), await api(`/${resource}/${enc(id)}`));
+const getOne = async (resource: string, id: unknown) => toRecord(metaOf(resource), await api(`/${resource}/${enc(keyOfRef(id))}`));
 
 /** Only the writable fields that changed (PATCH), or every writable field that was given (POST). */
 export function writableBody(meta: ResourceMeta | undefined, data: Record<string, unknown>, previous?: Record<string, unknown>) {
@@ -75,15 +97,22 @@ export function writableBody(meta: ResourceMeta | undefined, data: Record<string
 
 export const drfDataProvider = {
   getList: (resource: string, params: any) =>
-    getList(resource, params.filter ?? {}, params.pagination?.page ?? 1, params.pagination?.perPage ?? 50),
+    getList(resource, params.filter ?? {}, params.pagination?.page ?? 1, params.pagination?.perPage ?? 50, params.sort),
   getOne: async (resource: string, params: any) => ({ data: await getOne(resource, params.id) }),
   getMany: async (resource: string, params: any) => {
-    const ids = [...new Set((params.ids as unknown[]).map(String))];
+    // hyperlinked relations hold the target's URL: fetch it by its key
+    const ids = [...new Set((params.ids as unknown[]).map(keyOfRef))];
     const found = await Promise.all(ids.map((id) => getOne(resource, id).catch(() => null)));
     return { data: found.filter((r): r is RaRecord => r !== null) };
   },
   getManyReference: (resource: string, params: any) =>
-    getList(resource, { ...(params.filter ?? {}), [params.target]: params.id }, params.pagination?.page ?? 1, params.pagination?.perPage ?? 50),
+    getList(
+      resource,
+      { ...(params.filter ?? {}), [params.target]: params.id },
+      params.pagination?.page ?? 1,
+      params.pagination?.perPage ?? 50,
+      params.sort,
+    ),
   create: async (resource: string, params: any) => {
     const meta = metaOf(resource);
     const row = await api(`/${resource}`, { method: 'POST', body: writableBody(meta, params.data) });

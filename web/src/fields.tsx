@@ -20,7 +20,7 @@ import {
 } from 'react-admin';
 import { Box, Chip, Typography } from '@mui/material';
 import { metaOf, humanize, isJsonField, type FieldMeta, type FieldRef } from './meta.ts';
-import { RAW_ID } from './dataProvider.ts';
+import { RAW_ID, keyOfRef } from './dataProvider.ts';
 
 const stop = (e: React.MouseEvent) => e.stopPropagation();
 
@@ -69,14 +69,16 @@ function formatScalar(value: unknown): string {
 /** A list of nested objects (e.g. a subject's weighings) as a small table. */
 function NestedTable({ rows }: { rows: Record<string, unknown>[] }) {
   if (!rows.length) return <Typography variant="body2">—</Typography>;
-  const keys = Object.keys(rows[0]).filter((k) => k !== 'url');
+  const keys = Object.keys(rows[0]).filter((k) => k !== 'url' && k !== 'id' && k !== 'data_url');
+  const shown = rows.slice(0, 10);
   return (
-    <Box component="table" sx={{ borderCollapse: 'collapse', fontSize: 13, '& td, & th': { border: '1px solid #ddd', px: 1, py: 0.25, textAlign: 'left' } }}>
+    <Box sx={{ overflowX: 'auto', maxWidth: '100%' }}>
+    <Box component="table" sx={{ borderCollapse: 'collapse', fontSize: 13, '& td, & th': { border: '1px solid #ddd', px: 1, py: 0.25, textAlign: 'left', whiteSpace: 'nowrap' } }}>
       <thead>
         <tr>{keys.map((k) => <th key={k}>{humanize(k)}</th>)}</tr>
       </thead>
       <tbody>
-        {rows.slice(0, 100).map((r, i) => (
+        {shown.map((r, i) => (
           <tr key={i}>
             {keys.map((k) => (
               <td key={k}>{typeof r[k] === 'object' && r[k] !== null ? JSON.stringify(r[k]) : formatScalar(r[k])}</td>
@@ -84,6 +86,12 @@ function NestedTable({ rows }: { rows: Record<string, unknown>[] }) {
           </tr>
         ))}
       </tbody>
+    </Box>
+    {rows.length > shown.length ? (
+      <Typography variant="caption" color="text.secondary">
+        {shown.length} of {rows.length} shown
+      </Typography>
+    ) : null}
     </Box>
   );
 }
@@ -93,7 +101,9 @@ export function ValueField({ name, meta, compact }: { name: string; meta: FieldM
   const record = useRecordContext();
   if (!record) return null;
   const value = name === 'id' && record[RAW_ID] !== undefined ? record[RAW_ID] : record[name];
-  if (value === null || value === undefined || value === '') return <span />;
+  if (value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length && !compact)) {
+    return compact ? <span /> : <span style={{ color: '#9e9e9e' }}>—</span>;
+  }
   if (meta.kind === 'url' && typeof value === 'string') {
     // the record in the REST API (JSON), for people scripting against it
     return compact ? <span /> : <a href={value} target="_blank" rel="noreferrer">{value}</a>;
@@ -138,7 +148,9 @@ export function ValueField({ name, meta, compact }: { name: string; meta: FieldM
     );
   }
   const text = formatScalar(value);
-  return <span>{compact && text.length > 80 ? text.slice(0, 80) + '…' : text}</span>;
+  // dates stay on one line in list cells
+  const nowrap = compact && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value);
+  return <span style={nowrap ? { whiteSpace: 'nowrap' } : undefined}>{compact && text.length > 80 ? text.slice(0, 80) + '…' : text}</span>;
 }
 
 const jsonFormat = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v, null, 2));
@@ -168,11 +180,17 @@ const NOW_FIELDS = new Set(['start_time', 'date_time', 'created_at', 'created_da
 /** User fields that default to the logged-in user on new objects (spec-core §5.1). */
 const ME_FIELDS = new Set(['user', 'users', 'responsible_user', 'created_by']);
 
+/** The species the server gives a subject created without one (upstream's fixed default). */
+const DEFAULT_SPECIES = 'Laboratory mouse';
+
 /** Initial values of a create form: now for its date/time fields, me for its user fields. */
 export function createDefaults(fields: Record<string, FieldMeta>, username: string | null): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(fields)) {
     if (f.readOnly) continue;
+    // the server's default when the metadata names it; the species upstream gives new subjects
+    if ((f as { default?: unknown }).default !== undefined) out[name] = (f as { default?: unknown }).default;
+    else if (name === 'species' && f.ref?.slug === 'nickname') out[name] = DEFAULT_SPECIES;
     if (NOW_FIELDS.has(name) && f.schema.format === 'date-time') out[name] = nowLocal();
     if (username && ME_FIELDS.has(name) && f.ref?.resource === 'users' && f.ref.slug === 'username') out[name] = f.many ? [username] : username;
   }
@@ -207,14 +225,33 @@ function SlugPicker({ name, meta, label, validate, helperText }: { name: string;
 }
 
 /** The input for one writable field. */
-export function FieldInput({ name, meta, creating }: { name: string; meta: FieldMeta; creating: boolean }) {
-  const label = humanize(name);
+export function FieldInput({
+  name,
+  meta,
+  creating,
+  label: givenLabel,
+  help,
+  disabled,
+}: {
+  name: string;
+  meta: FieldMeta;
+  creating: boolean;
+  label?: string;
+  help?: string | null;
+  disabled?: boolean;
+}) {
+  const label = givenLabel ?? humanize(name);
   const validate: Validator[] = meta.required && creating ? [requiredValidator()] : [];
-  const helperText = meta.help ?? false;
+  const helperText = (help ?? meta.help) || false;
+  if (disabled) return <TextInput source={name} label={label} helperText={helperText} fullWidth disabled format={(v: unknown) => (v == null ? '' : meta.kind === 'hyperlink' ? keyOfRef(v) : String(v))} />;
   const common = { source: name, label, validate, helperText, fullWidth: true } as const;
   const s = meta.schema;
   const target = meta.ref?.resource ? metaOf(meta.ref.resource) : undefined;
   const pickable = target && meta.ref?.via === 'show' && target.actions.includes('list');
+  // the picker names rows by their title (nickname, name) when they have one
+  const optionText = (r: Record<string, unknown>) => String((target?.title ? r[target.title] : undefined) ?? r.id);
+  // a hyperlinked relation holds the target's URL; the picker's choices are keyed by the target's lookup
+  const refFormat = meta.kind === 'hyperlink' ? (v: unknown) => (v === null || v === undefined || v === '' ? v : keyOfRef(v)) : undefined;
 
   const slugPickable =
     !pickable && target && meta.ref && target.actions.includes('list') && target.listFields.includes(meta.ref.slug) && meta.ref.slug !== 'id';
@@ -225,7 +262,7 @@ export function FieldInput({ name, meta, creating }: { name: string; meta: Field
         <ReferenceArrayInput source={name} reference={target.path} perPage={25}>
           <AutocompleteArrayInput
             label={label}
-            optionText={(r: Record<string, unknown>) => String(r.id)}
+            optionText={optionText}
             filterToQuery={(q: string) => (q ? { q } : {})}
             helperText={helperText}
             fullWidth
@@ -240,8 +277,9 @@ export function FieldInput({ name, meta, creating }: { name: string; meta: Field
       <ReferenceInput source={name} reference={target.path} perPage={25}>
         <AutocompleteInput
           label={label}
-          optionText={(r: Record<string, unknown>) => String(r.id)}
+          optionText={optionText}
           filterToQuery={(q: string) => (q ? { q } : {})}
+          format={refFormat}
           validate={validate}
           helperText={helperText}
           parse={(v: unknown) => (v === '' || v === undefined ? null : v)}
