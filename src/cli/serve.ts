@@ -14,6 +14,36 @@ import { command, UsageError } from './args.ts';
 /** How often the server checks that the process that started it (npm) is still there. */
 const PARENT_CHECK_MS = 2000;
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The parent process id of `pid` (Linux: /proc; elsewhere unknown). */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Started by npm (`npm start`), the server's parent is usually `sh -c ...`, which outlives an npm
+ * that was killed: the grandparent (npm) is watched too.
+ */
+function ancestorsToWatch(): number[] {
+  if (!process.env.npm_lifecycle_event) return [];
+  const grandparent = parentOf(process.ppid);
+  return grandparent && grandparent > 1 ? [grandparent] : [];
+}
+
 export const serveCommand = command({
   name: 'serve',
   describe: 'run the REST API and web UI (applies migrations and seed data first)',
@@ -33,6 +63,7 @@ export const serveCommand = command({
     let scheduler: ReturnType<typeof startScheduler> | null = null;
     let closing = false;
     const initialParent = process.ppid;
+    const watched = ancestorsToWatch();
     const shutdown = async (reason: string) => {
       if (closing) return;
       closing = true;
@@ -57,7 +88,7 @@ export const serveCommand = command({
     process.on('SIGHUP', () => void shutdown('SIGHUP'));
     // killed without a signal forwarded (e.g. `kill -9` of npm): we were re-parented
     const parentWatch = setInterval(() => {
-      if (process.ppid !== initialParent) void shutdown('parent process exited');
+      if (process.ppid !== initialParent || watched.some((pid) => !isAlive(pid))) void shutdown('parent process exited');
     }, PARENT_CHECK_MS);
     parentWatch.unref();
     /** true once a signal arrived: the start-up stops at the next step */
@@ -94,8 +125,10 @@ export const serveCommand = command({
     // listening — before, or at once, it would delay the first answers (the embedded database runs
     // one statement at a time)
     scheduler = startScheduler(services, { firstRunMs: 2000 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
     say(
-      `Alyx-local listening on http://${config.host}:${config.port} (database: ${
+      `Alyx-local listening on http://${config.host}:${port} (database: ${
         services.handle.driver === 'pglite' ? `embedded, ${config.dataDir}/db` : 'PostgreSQL'
       })`,
     );
