@@ -105,6 +105,15 @@ const KEYS = {
 
 export class ConfigError extends Error {}
 
+/**
+ * A configured directory made absolute against the working directory: POSIX paths, and on Windows
+ * drive letters (D:\data), UNC shares (\\server\share\lab) and relative paths alike. `p` is
+ * path.win32 in the tests of the Windows forms.
+ */
+export function resolveDir(cwd: string, dir: string, p: path.PlatformPath = path): string {
+  return p.resolve(cwd, dir);
+}
+
 function machineTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
@@ -177,12 +186,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const rawRepos = values.repositories ?? values.repositoryDirs;
   if (rawRepos !== undefined) {
     if (typeof rawRepos !== 'object' || rawRepos === null) throw new ConfigError('"repositories" must map repository names to directories');
-    for (const [name, entry] of Object.entries(rawRepos)) {
+    // also a list of {name, path, url?, ...}: the same objects, named inside
+    const entries: Array<[string, unknown]> = Array.isArray(rawRepos)
+      ? rawRepos.map((e, i) => {
+          const name = (e as Record<string, unknown> | null)?.name;
+          if (typeof name !== 'string' || !name) throw new ConfigError(`repositories[${i}] needs a "name"`);
+          return [name, e];
+        })
+      : Object.entries(rawRepos);
+    for (const [name, entry] of entries) {
       // a directory, or { "path": directory, ...scanner settings }
       const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry);
       const dir = isObject ? (entry as Record<string, unknown>).path : entry;
       if (typeof dir !== 'string') throw new ConfigError(`repositories.${name} must be a directory path or an object with a "path"`);
-      repositoryDirs[name] = path.resolve(cwd, dir);
+      repositoryDirs[name] = resolveDir(cwd, dir);
       if (isObject) repositoryScan[name] = entry as Record<string, unknown>;
     }
   }

@@ -20,7 +20,8 @@ export interface ScanSettings {
 
 export class ScanError extends Error {}
 
-const KNOWN = new Set(['path', 'scan', 'scan_interval_minutes', 'auto_create_sessions', 'hash', 'hash_rate_mb', 'scan_user']);
+// name and url: written by `alyx configure` (the repository's name and its data URL), not scanner settings
+const KNOWN = new Set(['name', 'url', 'path', 'scan', 'scan_interval_minutes', 'auto_create_sessions', 'hash', 'hash_rate_mb', 'scan_user']);
 
 export function scanSettings(config: Pick<Config, 'repositoryDirs' | 'repositoryScan'>, name: string): ScanSettings {
   const dir = config.repositoryDirs[name];
