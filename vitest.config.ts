@@ -12,7 +12,17 @@ const common = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...common, name: 'pglite', globalSetup: ['test/setup-pglite.ts'], env: { ALYX_TEST_DB: 'pglite' } } },
+      {
+        test: {
+          ...common,
+          name: 'pglite',
+          // files under a pg-only/ directory need a PostgreSQL server (e.g. two server processes on one
+          // database): they run in the pg project only
+          exclude: ['**/pg-only/**', '**/node_modules/**'],
+          globalSetup: ['test/setup-pglite.ts'],
+          env: { ALYX_TEST_DB: 'pglite' },
+        },
+      },
       ...(process.env.TEST_DATABASE_URL
         ? [
             {

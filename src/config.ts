@@ -28,6 +28,12 @@ export interface Config {
   repositoryScan: Record<string, Record<string, unknown>>;
   /** interval of the in-process scheduler in seconds; 0 disables it */
   schedulerIntervalSeconds: number;
+  /**
+   * per scheduled job (key: its name, lower case with '_' for spaces, e.g. "cache_tables"):
+   * on/off and interval, overriding the job's defaults (src/scheduler.ts); `jobs` in the config
+   * file, or ALYX_JOBS_<NAME>=off|on|<seconds>
+   */
+  jobs: Record<string, JobSettings>;
   smtp: { host: string; port: number; from: string; user?: string; password?: string; accessToken?: string } | null;
   /** backups (`alyx backup`, scheduled backups, retention): see src/ops/ */
   backup: BackupConfig;
@@ -46,6 +52,43 @@ export interface Config {
   restPolicy: 'upstream' | 'lab';
   /** where the config values came from, for `alyx doctor` */
   configFile: string | null;
+}
+
+export interface JobSettings {
+  enabled?: boolean;
+  everySeconds?: number;
+}
+
+/** The key of a scheduled job in `jobs` and in ALYX_JOBS_<NAME>: "cache tables" -> "cache_tables". */
+export function jobKey(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+}
+
+function parseJobs(raw: unknown, env: NodeJS.ProcessEnv): Record<string, JobSettings> {
+  const out: Record<string, JobSettings> = {};
+  if (raw !== undefined && raw !== null) {
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('"jobs" must map job names to {"enabled": boolean, "everySeconds": number}');
+    for (const [name, entry] of Object.entries(raw as Record<string, unknown>)) {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError(`jobs.${name} must be an object {"enabled", "everySeconds"}`);
+      const { enabled, everySeconds } = entry as Record<string, unknown>;
+      if (enabled !== undefined && typeof enabled !== 'boolean') throw new ConfigError(`jobs.${name}.enabled must be true or false`);
+      if (everySeconds !== undefined && (typeof everySeconds !== 'number' || !Number.isInteger(everySeconds) || everySeconds < 1)) {
+        throw new ConfigError(`jobs.${name}.everySeconds must be a whole number of seconds (1 or more)`);
+      }
+      out[jobKey(name)] = { ...(enabled !== undefined && { enabled }), ...(everySeconds !== undefined && { everySeconds: everySeconds as number }) };
+    }
+  }
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith('ALYX_JOBS_') || value === undefined || value === '') continue;
+    const name = jobKey(key.slice('ALYX_JOBS_'.length));
+    const v = value.trim().toLowerCase();
+    const current = out[name] ?? {};
+    if (v === 'off' || v === 'false' || v === '0') out[name] = { ...current, enabled: false };
+    else if (v === 'on' || v === 'true') out[name] = { ...current, enabled: true };
+    else if (/^\d+$/.test(v)) out[name] = { enabled: true, everySeconds: Number(v) };
+    else throw new ConfigError(`${key} must be off, on or a number of seconds, got ${JSON.stringify(value)}`);
+  }
+  return out;
 }
 
 export interface BackupConfig {
@@ -85,6 +128,15 @@ const KEYS = {
 } as const;
 
 export class ConfigError extends Error {}
+
+/**
+ * A configured directory made absolute against the working directory: POSIX paths, and on Windows
+ * drive letters (D:\data), UNC shares (\\server\share\lab) and relative paths alike. `p` is
+ * path.win32 in the tests of the Windows forms.
+ */
+export function resolveDir(cwd: string, dir: string, p: path.PlatformPath = path): string {
+  return p.resolve(cwd, dir);
+}
 
 function machineTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -158,12 +210,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const rawRepos = values.repositories ?? values.repositoryDirs;
   if (rawRepos !== undefined) {
     if (typeof rawRepos !== 'object' || rawRepos === null) throw new ConfigError('"repositories" must map repository names to directories');
-    for (const [name, entry] of Object.entries(rawRepos)) {
+    // also a list of {name, path, url?, ...}: the same objects, named inside
+    const entries: Array<[string, unknown]> = Array.isArray(rawRepos)
+      ? rawRepos.map((e, i) => {
+          const name = (e as Record<string, unknown> | null)?.name;
+          if (typeof name !== 'string' || !name) throw new ConfigError(`repositories[${i}] needs a "name"`);
+          return [name, e];
+        })
+      : Object.entries(rawRepos);
+    for (const [name, entry] of entries) {
       // a directory, or { "path": directory, ...scanner settings }
       const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry);
       const dir = isObject ? (entry as Record<string, unknown>).path : entry;
       if (typeof dir !== 'string') throw new ConfigError(`repositories.${name} must be a directory path or an object with a "path"`);
-      repositoryDirs[name] = path.resolve(cwd, dir);
+      repositoryDirs[name] = resolveDir(cwd, dir);
       if (isObject) repositoryScan[name] = entry as Record<string, unknown>;
     }
   }
@@ -208,7 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     statementTimeoutMs: int('ALYX_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
     repositoryDirs,
     repositoryScan,
-    schedulerIntervalSeconds: int('ALYX_SCHEDULER_INTERVAL', 0, 0, 86_400 * 7),
+    schedulerIntervalSeconds: int('ALYX_SCHEDULER_INTERVAL', 30, 0, 86_400 * 7),
+    jobs: parseJobs(values.jobs, env),
     smtp,
     backup: {
       dir: path.resolve(cwd, str('ALYX_BACKUP_DIR') ?? path.join(dataDir, 'backups')),

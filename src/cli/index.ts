@@ -10,6 +10,8 @@ import { backupCommand, backupVerifyCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
 import { doctorCommand } from './doctor.ts';
 import { upgradeCommand } from './upgrade.ts';
+import { configureCommand } from './configure.ts';
+import { serviceInstallCommand } from './service.ts';
 import type { Command } from './args.ts';
 
 export type { Command };
@@ -26,5 +28,7 @@ export const commands: Command[] = [
   restoreCommand,
   doctorCommand,
   upgradeCommand,
+  configureCommand,
+  serviceInstallCommand,
   ...appCommands,
 ] as Command[];

@@ -1,9 +1,48 @@
-import { sql } from 'drizzle-orm';
+// `alyx serve` (and `npm start`): opens the database, seeds it, listens, runs the scheduler, and
+// stops cleanly on SIGTERM/SIGINT — closing the server, the scheduler and the database, which
+// releases the data-dir lock — whether the signal reaches this process or the npm process that
+// started it (npm forwards it; and when that parent dies without forwarding, we notice and stop).
+import fs from 'node:fs';
 import { loadConfig } from '../config.ts';
-import { ensureAdmin, openServices, seedAll } from '../db/setup.ts';
+import { ensureAdmin, openServices, pgliteDirOf, seedAll } from '../db/setup.ts';
+import type { Services } from '../services.ts';
+import { buildServer } from '../server.ts';
 import { startScheduler } from '../scheduler.ts';
 import { ensureWebBuilt } from './web-build.ts';
 import { command, UsageError } from './args.ts';
+
+/** How often the server checks that the process that started it (npm) is still there. */
+const PARENT_CHECK_MS = 2000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The parent process id of `pid` (Linux: /proc; elsewhere unknown). */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Started by npm (`npm start`), the server's parent is usually `sh -c ...`, which outlives an npm
+ * that was killed: the grandparent (npm) is watched too.
+ */
+function ancestorsToWatch(): number[] {
+  if (!process.env.npm_lifecycle_event) return [];
+  const grandparent = parentOf(process.ppid);
+  return grandparent && grandparent > 1 ? [grandparent] : [];
+}
 
 export const serveCommand = command({
   name: 'serve',
@@ -16,52 +55,80 @@ export const serveCommand = command({
     if (values.port !== undefined && values.port > 65535) throw new UsageError(`--port: ${values.port} is not a port (0-65535)`);
     const loaded = loadConfig();
     const config = { ...loaded, port: values.port ?? loaded.port, host: values.host ?? loaded.host };
-    await ensureWebBuilt();
-    // the server's modules load while the database opens (PGlite compiles its WebAssembly off the
-    // main thread): a reopen's two largest costs overlap
-    const [services, { buildServer }] = await Promise.all([openServices(config), import('../server.ts')]);
-    await seedAll(services);
-    const admin = await ensureAdmin(services);
-    if (admin.created && admin.generated) {
-      console.log('='.repeat(72));
-      console.log(`Created superuser "admin" with password: ${admin.password}`);
-      console.log('It is shown only this once. Change it with: npx alyx user password admin');
-      console.log('='.repeat(72));
-    } else if (admin.created) {
-      console.log('Created superuser "admin" with the password from ALYX_ADMIN_PASSWORD.');
-    }
-    const app = await buildServer(services, { logger: process.env.ALYX_LOG !== 'off' });
-    const scheduler = startScheduler(services);
+    const say = (line: string) => console.log(line);
+
+    // what is open so far, so that a signal during the start-up also closes it
+    let services: Services | null = null;
+    let app: Awaited<ReturnType<typeof buildServer>> | null = null;
+    let scheduler: ReturnType<typeof startScheduler> | null = null;
     let closing = false;
-    // the embedded database has no autovacuum, so its planner statistics are never refreshed on
-    // their own (without them it guesses, e.g. a sequential scan of the file records for a page of
-    // datasets): ANALYZE shortly after listening (before, or at once, it would delay the first
-    // answers: the embedded database runs one statement at a time) and then hourly
-    let statsTimer: NodeJS.Timeout | null = null;
-    let analyze = () => {};
-    if (services.handle.driver === 'pglite') {
-      analyze = () => {
-        if (!closing) services.db.execute(sql`analyze`).catch((e) => console.error('analyze failed:', e));
-      };
-      statsTimer = setInterval(analyze, 3600e3);
-      statsTimer.unref();
-    }
-    const shutdown = async (signal: string) => {
+    const initialParent = process.ppid;
+    const watched = ancestorsToWatch();
+    const shutdown = async (reason: string) => {
       if (closing) return;
       closing = true;
-      console.log(`${signal}: shutting down`);
-      scheduler.stop();
-      if (statsTimer) clearInterval(statsTimer);
-      await app.close();
-      await services.handle.close();
+      say(`${reason}: shutting down`);
+      // a close that hangs must not keep the process alive forever
+      setTimeout(() => {
+        console.error('shutdown took more than 10 s; exiting');
+        process.exit(1);
+      }, 10_000).unref();
+      try {
+        await scheduler?.stop();
+        await app?.close();
+        await services?.handle.close();
+        say('stopped');
+      } catch (e) {
+        console.error('error while shutting down:', (e as Error).message);
+      }
       process.exit(0);
     };
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGHUP', () => void shutdown('SIGHUP'));
+    // killed without a signal forwarded (e.g. `kill -9` of npm): we were re-parented
+    const parentWatch = setInterval(() => {
+      if (process.ppid !== initialParent || watched.some((pid) => !isAlive(pid))) void shutdown('parent process exited');
+    }, PARENT_CHECK_MS);
+    parentWatch.unref();
+    /** true once a signal arrived: the start-up stops at the next step */
+    const stopping = () => closing;
+
+    await ensureWebBuilt(say);
+    if (stopping()) return;
+    const fresh = !config.databaseUrl && !(fs.existsSync(pgliteDirOf(config)) && fs.readdirSync(pgliteDirOf(config)).length);
+    say(fresh ? `Creating the database in ${pgliteDirOf(config)}...` : config.databaseUrl ? 'Opening the PostgreSQL database and applying migrations...' : 'Opening the database and applying migrations...');
+    services = await openServices(config);
+    if (stopping()) return;
+    let announced = false;
+    await seedAll(services, {
+      onSeed: (name) => {
+        if (!announced) say('Loading reference data (first start or changed reference data)...');
+        announced = true;
+        say(`  ${name}`);
+      },
+    });
+    if (stopping()) return;
+    const admin = await ensureAdmin(services);
+    if (admin.created && admin.generated) {
+      say('='.repeat(72));
+      say(`Created superuser "admin" with password: ${admin.password}`);
+      say('It is shown only this once. Change it with: npx alyx user password admin');
+      say('='.repeat(72));
+    } else if (admin.created) {
+      say('Created superuser "admin" with the password from ALYX_ADMIN_PASSWORD.');
+    }
+    app = await buildServer(services, { logger: process.env.ALYX_LOG !== 'off' });
+    if (stopping()) return;
     await app.listen({ port: config.port, host: config.host });
-    setTimeout(analyze, 2000).unref();
-    console.log(
-      `Alyx-local listening on http://${config.host}:${config.port} (database: ${
+    // the first round of scheduled jobs (planner statistics among them: ANALYZE) shortly after
+    // listening — before, or at once, it would delay the first answers (the embedded database runs
+    // one statement at a time)
+    scheduler = startScheduler(services, { firstRunMs: 2000 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    say(
+      `Alyx-local listening on http://${config.host}:${port} (database: ${
         services.handle.driver === 'pglite' ? `embedded, ${config.dataDir}/db` : 'PostgreSQL'
       })`,
     );

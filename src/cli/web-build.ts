@@ -18,12 +18,12 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export async function ensureWebBuilt(): Promise<void> {
+export async function ensureWebBuilt(say: (line: string) => void = console.log): Promise<void> {
   const webSrc = path.join(root, 'web');
   const index = path.join(root, 'dist', 'web', 'index.html');
   if (!fs.existsSync(path.join(webSrc, 'index.html')) || process.env.ALYX_SKIP_WEB_BUILD) return;
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestMtime(webSrc)) return;
-  console.log('Building the web UI (first start or changed sources)...');
+  say('Building the web UI (first start or changed sources)...');
   try {
     execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts'], {
       cwd: root,

@@ -64,7 +64,7 @@ export function seedHash(app: AlyxApp, services: Services): string | null {
  */
 export async function seedAll(
   services: Services,
-  opts: { force?: boolean; apps?: AlyxApp[] } = {},
+  opts: { force?: boolean; apps?: AlyxApp[]; onSeed?: (app: string) => void } = {},
 ): Promise<{ seeded: string[]; skipped: string[] }> {
   const { db } = services;
   const stored = new Map((await db.select({ app: seedVersions.app, hash: seedVersions.hash }).from(seedVersions)).map((r) => [r.app, r.hash]));
@@ -76,6 +76,7 @@ export async function seedAll(
       report.skipped.push(app.name);
       continue;
     }
+    opts.onSeed?.(app.name);
     await app.seed(services);
     // after the seed: if it failed, the next start tries again
     if (hash) {

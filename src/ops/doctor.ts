@@ -157,7 +157,7 @@ async function databaseChecks(services: Services): Promise<Check[]> {
   return out;
 }
 
-async function smtpCheck(config: Config, timeoutMs: number): Promise<Check | null> {
+export async function smtpCheck(config: Config, timeoutMs: number): Promise<Check | null> {
   const smtp = config.smtp;
   if (!smtp) return null;
   const fix = `check smtp.host / smtp.port in ${configWhere(config)} (ALYX_SMTP_HOST, ALYX_SMTP_PORT) and that the mail server runs`;
@@ -183,7 +183,7 @@ async function smtpCheck(config: Config, timeoutMs: number): Promise<Check | nul
   }
 }
 
-async function rabbitCheck(config: Config, timeoutMs: number): Promise<Check | null> {
+export async function rabbitCheck(config: Config, timeoutMs: number): Promise<Check | null> {
   if (!config.rabbitmqUrl) return null;
   const shown = config.rabbitmqUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
   try {

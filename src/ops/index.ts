@@ -1,13 +1,13 @@
 // Operations as an app: the scheduled backups and the local control channel of `alyx backup`.
-// No tables or REST resources of its own.
+// No REST resources of its own (the scheduler's table is in src/db/tables.ts).
 import type { AlyxApp } from '../apps/app.ts';
 import { registerControl } from './control.ts';
-import { backupJob } from './scheduled.ts';
+import { backupJob, plannerStatisticsJob } from './scheduled.ts';
 
 const ops: AlyxApp = {
   name: 'ops',
   resources: [],
   routes: registerControl,
-  jobs: [backupJob],
+  jobs: [backupJob, plannerStatisticsJob],
 };
 export default ops;

@@ -4,6 +4,7 @@
 // newest scheduled file is older than the interval. Manual and safety backups are never pruned.
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { Services } from '../services.ts';
 import type { ScheduledJob } from '../apps/app.ts';
 import { backupTime, createBackup } from './archive.ts';
@@ -43,4 +44,17 @@ export const backupJob: ScheduledJob = {
   everySeconds: 600,
   enabledByDefault: true,
   run: async (services) => void (await runScheduledBackup(services)),
+};
+
+/**
+ * Planner statistics: the embedded database has no autovacuum, so its statistics are never
+ * refreshed on their own (without them the planner guesses, e.g. a sequential scan of the file
+ * records for a page of datasets). Serve runs the first round 2 s after listening. Harmless, and
+ * cheap, on PostgreSQL (whose autovacuum does it too).
+ */
+export const plannerStatisticsJob: ScheduledJob = {
+  name: 'planner statistics',
+  everySeconds: 3600,
+  enabledByDefault: true,
+  run: async (services) => void (await services.db.execute(sql`analyze`)),
 };

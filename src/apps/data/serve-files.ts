@@ -21,15 +21,19 @@ export interface ServedRepository {
   auth: boolean;
 }
 
-/** Resolves `rel` (URL-decoded segments) inside `root`; null when it would leave it. */
-export function safeJoin(root: string, rel: string): string | null {
+/**
+ * Resolves `rel` (URL-decoded segments, '/'-separated) inside `root`; null when it would leave it.
+ * `root` may be a drive-letter or UNC directory on Windows (`p`: path.win32 there, for tests).
+ */
+export function safeJoin(root: string, rel: string, p: path.PlatformPath = path): string | null {
   const segments = rel.split('/');
   for (const s of segments) {
-    if (s === '..' || s === '.' || s.includes('\0') || s.includes('\\')) return null;
+    // a ':' would name a drive (C:) or an NTFS stream on Windows
+    if (s === '..' || s === '.' || s.includes('\0') || s.includes('\\') || (p.sep === '\\' && s.includes(':'))) return null;
   }
-  const base = path.resolve(root);
-  const full = path.resolve(base, ...segments.filter((s) => s !== ''));
-  if (full !== base && !full.startsWith(base + path.sep)) return null;
+  const base = p.resolve(root);
+  const full = p.resolve(base, ...segments.filter((s) => s !== ''));
+  if (full !== base && !full.startsWith(base.endsWith(p.sep) ? base : base + p.sep)) return null;
   return full;
 }
 

@@ -22,7 +22,8 @@ export interface ScanSettings {
 
 export class ScanError extends Error {}
 
-const KNOWN = new Set(['path', 'scan', 'scan_interval_minutes', 'auto_create_sessions', 'hash', 'hash_rate_mb', 'scan_user', 'scan_concurrency']);
+// name and url: written by `alyx configure` (the repository's name and its data URL), not scanner settings
+const KNOWN = new Set(['name', 'url', 'path', 'scan', 'scan_interval_minutes', 'auto_create_sessions', 'hash', 'hash_rate_mb', 'scan_user', 'scan_concurrency']);
 
 export function scanSettings(config: Pick<Config, 'repositoryDirs' | 'repositoryScan' | 'databaseUrl' | 'dbPoolSize'>, name: string): ScanSettings {
   const dir = config.repositoryDirs[name];
