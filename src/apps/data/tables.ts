@@ -130,6 +130,8 @@ export const datasets = pgTable(
   (t) => [
     index().on(t.session, t.collection, t.name),
     index().on(t.session, t.id),
+    // the sessions' dataset_types filter: one probe per session whatever the planner's statistics
+    index().on(t.session, t.dataset_type),
     index().on(t.name),
     index().on(t.created_by),
     index().on(t.created_datetime),
