@@ -1,0 +1,2 @@
+CREATE INDEX "data_dataset_session_id_dataset_type_id_index" ON "data_dataset" USING btree ("session_id","dataset_type_id");--> statement-breakpoint
+CREATE INDEX "data_dataset_session_id_name_index" ON "data_dataset" USING btree ("session_id","name");

@@ -1,1 +1,0 @@
-CREATE INDEX "data_dataset_session_id_dataset_type_id_index" ON "data_dataset" USING btree ("session_id","dataset_type_id");
