@@ -38,7 +38,8 @@ export const serveCommand = command({
     // answers: the embedded database runs one statement at a time) and then hourly
     let statsTimer: NodeJS.Timeout | null = null;
     let analyze = () => {};
-    if (services.handle.driver === 'pglite') {
+    // ALYX_ANALYZE_AT_START=off: none of these (to measure the plans a database gets without statistics)
+    if (services.handle.driver === 'pglite' && process.env.ALYX_ANALYZE_AT_START !== 'off') {
       analyze = () => {
         if (!closing) services.db.execute(sql`analyze`).catch((e) => console.error('analyze failed:', e));
       };
