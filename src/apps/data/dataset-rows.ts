@@ -12,7 +12,7 @@ import { pushTo } from '../../rest/group.ts';
 import { users } from '../misc/tables.ts';
 import { qcLabel } from '../actions/qc.ts';
 import { relativePathOf } from './alf.ts';
-import type { FileRecordOut } from './file-records.ts';
+import { serverRecordOf, type FileRecordOut } from './file-records.ts';
 import { dataFormats, datasetTags, datasetTypes, datasets, revisions, tags } from './tables.ts';
 
 /** A dataset row: its columns, with the names (not ids) of its type, format, creator and revision. */
@@ -51,7 +51,7 @@ export async function selectDatasetRows<K extends RowKey>(
   db: Queryable,
   keys: readonly K[],
   where: SQL | undefined,
-  opts: { orderBy?: Array<SQL | AnyPgColumn>; limit?: number } = {},
+  opts: { orderBy?: Array<SQL | AnyPgColumn>; limit?: number; onServer?: boolean } = {},
 ): Promise<Array<Pick<DatasetRow, K>>> {
   const unique = [...new Set(keys)];
   let q = db
@@ -62,6 +62,8 @@ export async function selectDatasetRows<K extends RowKey>(
     const j = JOINS[k];
     if (j) q = j.left ? q.leftJoin(j.table, j.on) : q.innerJoin(j.table, j.on);
   }
+  // only datasets with an existing record on a server repository
+  if (opts.onServer) q = q.innerJoinLateral(serverRecordOf(datasets.id), sql`true`);
   q = q.where(where);
   if (opts.orderBy?.length) q = q.orderBy(...opts.orderBy);
   if (opts.limit !== undefined) q = q.limit(opts.limit);

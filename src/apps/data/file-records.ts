@@ -2,7 +2,7 @@
 // server repository" condition the dataset filters, the session detail and the file sync share.
 // Every loader works on a whole page of datasets with one query.
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { alias, QueryBuilder, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import { addUuidToPath } from './alf.ts';
 import { dataRepositories, fileRecords } from './tables.ts';
@@ -57,12 +57,14 @@ export async function loadDatasetUrls(db: Queryable, datasetIds: string[]): Prom
   const out = new Map<string, string>();
   if (datasetIds.length === 0) return out;
   const rows = await db
-    .select({ dataset: fileRecords.dataset, data_url: dataRepositories.data_url, relative_path: fileRecords.relative_path })
+    .select({ dataset: fileRecords.dataset, data_url: dataRepositories.data_url, relative_path: fileRecords.relative_path, exists: fileRecords.exists })
     .from(fileRecords)
     .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
-    .where(and(inArray(fileRecords.dataset, datasetIds), eq(fileRecords.exists, true), sql`coalesce(${dataRepositories.data_url}, '') <> ''`))
+    // the exists flag is tested below, not here: without statistics the planner would AND the
+    // dataset index with the one on `exists` (a bitmap of nearly every record, for each page)
+    .where(and(inArray(fileRecords.dataset, datasetIds), sql`coalesce(${dataRepositories.data_url}, '') <> ''`))
     .orderBy(sql`${dataRepositories.globus_is_personal} asc nulls last`, desc(dataRepositories.name));
-  for (const r of rows) if (!out.has(r.dataset)) out.set(r.dataset, r.data_url + addUuidToPath(r.relative_path, r.dataset));
+  for (const r of rows) if (r.exists && !out.has(r.dataset)) out.set(r.dataset, r.data_url + addUuidToPath(r.relative_path, r.dataset));
   return out;
 }
 
@@ -73,6 +75,25 @@ const serverRepository = eq(dataRepositories.globus_is_personal, false);
 export async function hasServerRepository(db: Queryable): Promise<boolean> {
   const rows = await db.select({ id: dataRepositories.id }).from(dataRepositories).where(serverRepository).limit(1);
   return rows.length > 0;
+}
+
+const serverRecord = alias(fileRecords, 'server_record');
+const serverRecordRepository = alias(dataRepositories, 'server_record_repository');
+
+/**
+ * One existing record of `dataset` on a server repository, as a LATERAL subquery (LIMIT 1) to
+ * inner-join to a handful of datasets: probed per dataset on the record's dataset index whatever
+ * the planner's statistics (`dataset in (…)` or `exists (…)` let a planner without them hash every
+ * record of the table for the 20 datasets of a session).
+ */
+export function serverRecordOf(dataset: AnyPgColumn) {
+  return new QueryBuilder()
+    .select({ server_record: sql<number>`1`.as('server_record') })
+    .from(serverRecord)
+    .innerJoin(serverRecordRepository, eq(serverRecordRepository.id, serverRecord.data_repository))
+    .where(and(eq(serverRecord.dataset, dataset), eq(serverRecord.exists, true), eq(serverRecordRepository.globus_is_personal, false)))
+    .limit(1)
+    .as('server_record_of');
 }
 
 /**

@@ -19,8 +19,8 @@ const sessionDatasets: SessionRelatedLoader = async (sessionIds, ctx) => {
   const rows = await selectDatasetRows(
     ctx.db,
     [...sessionDatasetItem.keys, 'session'],
-    and(inArray(datasets.session, sessionIds), server ? hasServerRecord(datasets.id) : undefined),
-    { orderBy: [asc(datasets.collection), asc(datasets.name), asc(datasets.id)] },
+    inArray(datasets.session, sessionIds),
+    { orderBy: [asc(datasets.collection), asc(datasets.name), asc(datasets.id)], onServer: server },
   );
   const dataUrls = await loadDatasetUrls(ctx.db, rows.map((r) => r.id));
   for (const r of rows) pushTo(out, r.session!, sessionDatasetItem.render(r, { baseUrl: ctx.baseUrl, dataUrls }));
@@ -38,7 +38,9 @@ const datasetTypesFilter: SessionFilterFn = (v) => {
   if (!list.length) return undefined;
   return and(
     ...list.map((t) =>
-      sessionHasDataset(sql`${datasets.dataset_type} in (select ${datasetTypes.id} from ${datasetTypes} where ${datasetTypes.name} = ${t})`),
+      // the type's id as a scalar subquery (names are unique): computed once, so each session is
+      // probed on the (session, dataset_type) index, a plan that holds without planner statistics
+      sessionHasDataset(sql`${datasets.dataset_type} = (select ${datasetTypes.id} from ${datasetTypes} where ${datasetTypes.name} = ${t})`),
     ),
   );
 };

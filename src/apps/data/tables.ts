@@ -130,6 +130,11 @@ export const datasets = pgTable(
   (t) => [
     index().on(t.session, t.collection, t.name),
     index().on(t.session, t.id),
+    // the sessions' dataset_types and datasets filters (ONE's search): one probe per session
+    // whatever the planner's statistics (without them it ANDs the session index with the whole
+    // bitmap of the type's or the name's index, for each session)
+    index().on(t.session, t.dataset_type),
+    index().on(t.session, t.name),
     index().on(t.name),
     index().on(t.created_by),
     index().on(t.created_datetime),

@@ -1,6 +1,6 @@
 // /subjects (spec-core §2.4, rules §4.6, §4.9, §4.10) and /projects (§2.5).
 import { and, asc, desc, eq, getTableColumns, inArray, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { QueryBuilder, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { modelOf } from '../../db/models.ts';
 import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
@@ -101,12 +101,18 @@ async function loadSessionProjects(rows: Row[], ctx: RequestContext): Promise<Ma
   if (!sessions || rows.length === 0) return out;
   const m2m = modelOf(sessions.table).relations.projects?.m2m;
   if (!m2m) return out;
-  const found = await ctx.db
-    .selectDistinct({ subject: sessions.fk, name: projects.name })
+  // distinct (subject, project id) pairs first, then their names (unique): a distinct over the
+  // text of every session's project name sorted thousands of rows for the alive list
+  const pairs = new QueryBuilder()
+    .selectDistinct({ subject: sql<string>`${sessions.fk}`.as('subject'), project: sql<string>`${m2m.to}`.as('project') })
     .from(sessions.table)
     .innerJoin(m2m.through, eq(m2m.from, sessions.cols.id))
-    .innerJoin(projects, eq(projects.id, m2m.to))
     .where(inArray(sessions.fk, ids(rows)))
+    .as('session_project_pairs');
+  const found = await ctx.db
+    .select({ subject: pairs.subject, name: projects.name })
+    .from(pairs)
+    .innerJoin(projects, eq(projects.id, pairs.project))
     .orderBy(asc(projects.name));
   for (const f of found as Array<{ subject: string; name: string }>) pushTo(out, f.subject, f.name);
   return out;
