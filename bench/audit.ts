@@ -44,7 +44,7 @@ await seedAll(services);
 const app = await buildServer(services, { serveWeb: false });
 await app.ready();
 const [admin] = await services.db.insert(users).values({ username: 'bench', is_superuser: true }).returning();
-const token = await tokenFor(services.db, admin.id);
+const token = await tokenFor(services, admin.id);
 const [lab] = await services.db.insert(labs).values({ name: 'blab' }).returning();
 const [subj] = await services.db.insert(subjects).values({ nickname: 'B_1', lab: lab.id }).returning();
 const [repo] = await services.db.insert(dataRepositories).values({ name: 'brepo', globus_is_personal: true, hostname: 'h' }).returning();

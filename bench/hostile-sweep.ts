@@ -32,7 +32,7 @@ async function inProcess(): Promise<{ send: Sender; token: string; close: () => 
     .insert(users)
     .values({ username: 'hostile', password: '!', is_superuser: !argv.includes('--user'), is_staff: true })
     .returning({ id: users.id });
-  const token = await tokenFor(services.db, u.id);
+  const token = await tokenFor(services, u.id);
   const app = await buildServer(services, { serveWeb: false });
   await app.ready();
   const send: Sender = async (r) => {

@@ -51,7 +51,7 @@ async function main() {
     .insert(users)
     .values({ username: 'test_admin', password: await hashPassword(PASSWORD), is_superuser: true, is_staff: true })
     .returning({ id: users.id });
-  const token = await tokenFor(services.db, admin.id);
+  const token = await tokenFor(services, admin.id);
   const server = await buildServer(services, { serveWeb: true });
   const t = {
     post: async (url: string, payload: unknown) => {

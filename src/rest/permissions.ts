@@ -301,6 +301,8 @@ export async function enforceWrite(
     const decision = decide(ctx.user, { ...base, subject });
     if (!decision.allowed) throw refusal(decision);
   }
+}
+
 export const HISTORY_REFUSAL = 'You do not have permission to perform this action. (the change history is not shown to public users)';
 
 /** The audit trail (/history) is read by lab members, not by public (anonymised) users. */

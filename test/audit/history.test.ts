@@ -28,7 +28,7 @@ beforeAll(async () => {
   expect((await t.post('/dataset-types', { name: 'aud.x', filename_pattern: '' })).status).toBe(201);
   expect((await t.post('/data-formats', { name: 'npy_aud', file_extension: '.npyaud' })).status).toBe(201);
   const [other] = await t.services.db.insert(users).values({ username: 'aud_other' }).returning();
-  otherToken = await tokenFor(t.services.db, other.id);
+  otherToken = await tokenFor(t.services, other.id);
 });
 afterAll(async () => {
   await t?.close();
@@ -78,7 +78,7 @@ describe('GET /history', () => {
     expect(bad.body).toEqual({ since: ['Enter a valid date/time.'], status_code: 400 });
     expect((await t.get('/history?action=drop')).status).toBe(400);
     const [pub] = await t.services.db.insert(users).values({ username: 'aud_public', is_public_user: true }).returning();
-    const r = await t.get('/history', { token: await tokenFor(t.services.db, pub.id) });
+    const r = await t.get('/history', { token: await tokenFor(t.services, pub.id) });
     expect(r.status).toBe(403);
     expect(r.body.detail).toBe(HISTORY_REFUSAL);
     expect((await t.get('/history', { token: null })).status).toBe(403);
@@ -158,7 +158,7 @@ describe('register-file and deletes', () => {
     expect((await t.post('/users', { username: 'aud_owner', subjects_responsible: [], allowed_users: [] })).status).toBe(201);
     expect((await t.post('/subjects', { nickname: 'AUD_4', lab: 'audlab', responsible_user: 'aud_owner' })).status).toBe(201);
     const [owner] = await t.services.db.select().from(users).where(eq(users.username, 'aud_owner'));
-    await tokenFor(t.services.db, owner.id); // the user's own token is no reason to refuse
+    await tokenFor(t.services, owner.id); // the user's own token is no reason to refuse
     const r = await t.del('/users/aud_owner');
     expect(r.status).toBe(409);
     expect(r.body.references).toEqual({ 'subjects.subject': 1 });
@@ -167,7 +167,7 @@ describe('register-file and deletes', () => {
     expect((await t.patch('/users/aud_owner', { is_active: false })).status).toBe(200);
     expect((await t.post('/users', { username: 'aud_nobody', subjects_responsible: [], allowed_users: [] })).status).toBe(201);
     const [nobody] = await t.services.db.select().from(users).where(eq(users.username, 'aud_nobody'));
-    await tokenFor(t.services.db, nobody.id);
+    await tokenFor(t.services, nobody.id);
     expect((await t.del('/users/aud_nobody')).status).toBe(204);
   });
 });
