@@ -6,6 +6,7 @@ import { auditEntries } from '../../src/apps/audit/tables.ts';
 import { recordAudit, created, updated } from '../../src/apps/audit/record.ts';
 import { authTokens, labs, users, webSessions } from '../../src/apps/misc/tables.ts';
 import { subjects } from '../../src/apps/subjects/tables.ts';
+import { sessionDigest } from '../../src/rest/secrets.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -49,7 +50,7 @@ describe('audit trail of REST writes', () => {
   });
 
   it('names the web session channel for writes of the web UI (session cookie)', async () => {
-    await t.services.db.insert(webSessions).values({ key: 'aud-session-key', user: t.adminId, expires: '2999-01-01 00:00:00' });
+    await t.services.db.insert(webSessions).values({ key: sessionDigest('aud-session-key'), user: t.adminId, expires: '2999-01-01 00:00:00' });
     const r = await t.post('/labs', { name: 'aud_web_lab' }, { token: null, headers: { cookie: 'alyx_session=aud-session-key' } });
     expect(r.status).toBe(201);
     const [e] = await t.services.db.select().from(auditEntries).where(eq(auditEntries.repr, 'aud_web_lab'));

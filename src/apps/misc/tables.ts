@@ -188,7 +188,7 @@ model(users, {
     },
   },
 });
-model(authTokens, { name: 'Token', app: 'authtoken', secret: ['key'] });
+model(authTokens, { name: 'Token', app: 'authtoken', secret: ['key', 'encrypted'] });
 model(webSessions, { name: 'WebSession', app: 'alyx', secret: ['key'] });
 model(cageTypes, { name: 'CageType', app: 'misc' });
 model(enrichments, { name: 'Enrichment', app: 'misc' });
