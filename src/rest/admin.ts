@@ -40,6 +40,8 @@ export interface AdminSpec {
   /** plural menu label ("Water restrictions"); default: from the model name */
   label?: string;
   labelSingular?: string;
+  /** a sentence for the top of the list page, in the lab's words (the API description is for programmers) */
+  description?: string;
   /** menu section; false hides the resource from the menu (reachable through links) */
   menu?: AdminMenu | false;
   /** list columns (list_display): names of the resource's fields */

@@ -94,7 +94,11 @@ describe('/api/ui-meta admin section', () => {
       for (const label of [m.admin.label, ...Object.values(m.admin.labels as Record<string, string>)]) {
         expect(label).not.toMatch(/_|related$|^[a-z]/);
       }
+      // page descriptions are for the lab, never the API's developer notes
+      if (m.admin.description !== null) expect(m.admin.description).not.toMatch(/serializer|`|UUID|upstream/i);
     }
+    expect(byPath('sessions').description).toMatch(/serializer/); // the API's own text stays in the API description
+    expect(byPath('sessions').admin.description).toBe('Experimental and training sessions, newest first.');
   });
 
   it('is cacheable: an ETag, and 304 when it has not changed', async () => {
