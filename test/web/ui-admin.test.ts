@@ -1,6 +1,7 @@
 // The admin section of resource declarations (src/rest/admin.ts): checked when a resource is
 // defined and when the apps are assembled, served by /api/ui-meta with human labels; and
 // GET /api/me (src/rest/ui-permissions.ts) for public, non-staff, staff and superuser accounts.
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apps } from '../../src/apps/index.ts';
 import { labs } from '../../src/apps/misc/tables.ts';
@@ -109,6 +110,19 @@ describe('/api/ui-meta admin section', () => {
     const again = await t.get('/api/ui-meta', { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
+  });
+
+  it('is sent compressed when the client accepts it', async () => {
+    const headers = { authorization: `Token ${t.adminToken}` };
+    const plain = await t.app.inject({ method: 'GET', url: '/api/ui-meta', headers });
+    const br = await t.app.inject({ method: 'GET', url: '/api/ui-meta', headers: { ...headers, 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/);
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toBe(plain.body);
+    expect(br.rawPayload.length).toBeLessThan(plain.body.length / 5);
+    const gz = await t.app.inject({ method: 'GET', url: '/api/ui-meta', headers: { ...headers, 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(zlib.gunzipSync(gz.rawPayload).toString())).toEqual(meta);
   });
 });
 
