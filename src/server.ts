@@ -25,6 +25,7 @@ import crypto from 'node:crypto';
 import { checkBody, checkQuery, parseJsonBounded } from './rest/input-guard.ts';
 import { validateAdminLinks } from './rest/admin.ts';
 import { registerUiRoutes } from './rest/ui-routes.ts';
+import zlib from 'node:zlib';
 
 export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist', 'web');
 
@@ -93,15 +94,25 @@ export async function buildServer(services: Services, options: ServerOptions = {
  * browser revalidates with a 304 instead of downloading it again.
  */
 function registerUiMeta(app: FastifyInstance, resources: Resource[]): void {
-  let cached: { body: string; etag: string } | null = null;
+  let cached: { body: string; br: Buffer; gzip: Buffer; etag: string } | null = null;
   app.get('/api/ui-meta', async (request, reply) => {
     if (!cached) {
+      // ~200 kB of JSON: compressed once (to ~15 kB), not on every start of the UI
       const body = JSON.stringify(uiMetadata(resources));
-      cached = { body, etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"` };
+      cached = {
+        body,
+        br: zlib.brotliCompressSync(body),
+        gzip: zlib.gzipSync(body),
+        etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"`,
+      };
     }
-    reply.header('cache-control', 'private, no-cache').header('etag', cached.etag);
+    reply.header('cache-control', 'private, no-cache').header('etag', cached.etag).header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === cached.etag) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(cached.body);
+    reply.type('application/json; charset=utf-8');
+    const accepts = String(request.headers['accept-encoding'] ?? '');
+    if (/\bbr\b/.test(accepts)) return reply.header('content-encoding', 'br').send(cached.br);
+    if (/\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(cached.gzip);
+    return reply.send(cached.body);
   });
 }
 

@@ -160,6 +160,26 @@ describe('?search=', () => {
   });
 });
 
+describe('admin inlines', () => {
+  it("select the children of a record through the child's filter", async () => {
+    let checked = 0;
+    for (const r of listed.filter((x) => x.admin?.inlines?.length)) {
+      const [parent] = (await ok(`/${r.path}?limit=1`)).results as Array<Record<string, unknown>>;
+      if (!parent) continue;
+      for (const inline of r.admin!.inlines!) {
+        // (a resource without its lookup field, such as datasets, names itself by its url)
+        const value = parent[inline.value ?? r.lookup] ?? String(parent.url).split('/').pop();
+        await ok(`/${inline.resource}?${inline.field}=${encodeURIComponent(String(value))}&limit=1`);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(13); // subjects (8) and sessions (5) have records in the fixtures
+    // the subject's weighings are its own
+    const w = await ok('/weighings?nickname=S_BETA');
+    expect(w.results.map((x: { subject: string }) => x.subject)).toEqual(['S_BETA']);
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents ordering on every list and search where declared', async () => {
     const doc = (await t.get('/api/schema?format=json')).body ?? JSON.parse((await t.get('/api/schema?format=json')).text);

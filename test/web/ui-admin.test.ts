@@ -1,6 +1,7 @@
 // The admin section of resource declarations (src/rest/admin.ts): checked when a resource is
 // defined and when the apps are assembled, served by /api/ui-meta with human labels; and
 // GET /api/me (src/rest/ui-permissions.ts) for public, non-staff, staff and superuser accounts.
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apps } from '../../src/apps/index.ts';
 import { labs } from '../../src/apps/misc/tables.ts';
@@ -94,7 +95,11 @@ describe('/api/ui-meta admin section', () => {
       for (const label of [m.admin.label, ...Object.values(m.admin.labels as Record<string, string>)]) {
         expect(label).not.toMatch(/_|related$|^[a-z]/);
       }
+      // page descriptions are for the lab, never the API's developer notes
+      if (m.admin.description !== null) expect(m.admin.description).not.toMatch(/serializer|`|UUID|upstream/i);
     }
+    expect(byPath('sessions').description).toMatch(/serializer/); // the API's own text stays in the API description
+    expect(byPath('sessions').admin.description).toBe('Experimental and training sessions, newest first.');
   });
 
   it('is cacheable: an ETag, and 304 when it has not changed', async () => {
@@ -105,6 +110,19 @@ describe('/api/ui-meta admin section', () => {
     const again = await t.get('/api/ui-meta', { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
+  });
+
+  it('is sent compressed when the client accepts it', async () => {
+    const headers = { authorization: `Token ${t.adminToken}` };
+    const plain = await t.app.inject({ method: 'GET', url: '/api/ui-meta', headers });
+    const br = await t.app.inject({ method: 'GET', url: '/api/ui-meta', headers: { ...headers, 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/);
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toBe(plain.body);
+    expect(br.rawPayload.length).toBeLessThan(plain.body.length / 5);
+    const gz = await t.app.inject({ method: 'GET', url: '/api/ui-meta', headers: { ...headers, 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(zlib.gunzipSync(gz.rawPayload).toString())).toEqual(meta);
   });
 });
 

@@ -363,6 +363,7 @@ const subjectFields: Record<string, Field> = {
 const base = defineResource({
   path: 'subjects',
   admin: {
+    description: 'The animals of the colony. Open one to see its weighings, water, sessions and genotype.',
     menu: 'Colony',
     columns: ['nickname', 'birth_date', 'sex', 'alive', 'responsible_user', 'lab', 'projects', 'line', 'litter', 'genotype', 'description'],
     filters: ['alive', 'responsible_user', 'lab', 'line', 'sex', 'water_restricted', 'to_be_genotyped', 'to_be_culled', 'project', 'stock'],
