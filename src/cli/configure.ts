@@ -343,25 +343,31 @@ export async function configure(
 
   // e-mail
   const oldSmtp = (typeof raw.smtp === 'object' && raw.smtp !== null ? raw.smtp : {}) as Raw;
-  const smtpHost = await asker.ask('SMTP server for e-mail (empty: no e-mail)', { given: flag('smtp-host', 'ALYX_SMTP_HOST'), current: str(oldSmtp.host) }, (a) => {
-    if (a && !/^[\w.-]+$/.test(a)) throw new Invalid(`${a} is not a host name`);
-    return a === '-' ? '' : a;
-  });
-  if (!smtpHost) delete raw.smtp;
-  else {
-    for (;;) {
-      const smtpPort = await asker.ask('SMTP port', { given: flag('smtp-port', 'ALYX_SMTP_PORT'), current: str(oldSmtp.port), fallback: '25' }, (a) => {
+  // asked again from the host on when the server does not answer and the user wants to correct it
+  // the answers of a failed attempt are the defaults of the next
+  let prev: Raw = oldSmtp;
+  for (;;) {
+    const smtpHost = await asker.ask('SMTP server for e-mail (empty: no e-mail)', { given: flag('smtp-host', 'ALYX_SMTP_HOST'), current: str(prev.host) }, (a) => {
+      if (a && a !== '-' && !/^[\w.-]+$/.test(a)) throw new Invalid(`${a} is not a host name`);
+      return a === '-' ? '' : a;
+    });
+    if (!smtpHost) {
+      delete raw.smtp;
+      break;
+    }
+    {
+      const smtpPort = await asker.ask('SMTP port', { given: flag('smtp-port', 'ALYX_SMTP_PORT'), current: str(prev.port), fallback: '25' }, (a) => {
         const n = Number(a);
         if (!/^\d+$/.test(a) || n < 1 || n > 65535) throw new Invalid(`${a || '(empty)'} is not a port`);
         return n;
       });
-      const from = await asker.ask('Sender address', { given: flag('smtp-from', 'ALYX_SMTP_FROM'), current: str(oldSmtp.from), fallback: `alyx@${smtpHost}` }, (a) => {
+      const from = await asker.ask('Sender address', { given: flag('smtp-from', 'ALYX_SMTP_FROM'), current: str(prev.from), fallback: `alyx@${smtpHost}` }, (a) => {
         if (!/^[^@\s]+@[^@\s]+$/.test(a)) throw new Invalid(`${a || '(empty)'} is not an e-mail address`);
         return a;
       });
-      const user = await asker.ask('SMTP user (empty: none)', { given: flag('smtp-user', 'ALYX_SMTP_USER'), current: str(oldSmtp.user) }, (a) => (a === '-' ? '' : a));
+      const user = await asker.ask('SMTP user (empty: none)', { given: flag('smtp-user', 'ALYX_SMTP_USER'), current: str(prev.user) }, (a) => (a === '-' ? '' : a));
       const password = user
-        ? await asker.ask('SMTP password', { given: flag('smtp-password', 'ALYX_SMTP_PASSWORD'), current: str(oldSmtp.password), secret: true }, (a) => a)
+        ? await asker.ask('SMTP password', { given: flag('smtp-password', 'ALYX_SMTP_PASSWORD'), current: str(prev.password), secret: true }, (a) => a)
         : '';
       const smtp = { ...oldSmtp, host: smtpHost, port: smtpPort, from, ...(user ? { user, password } : {}) };
       if (!user) {
@@ -379,7 +385,10 @@ export async function configure(
           if (!/^[yn]/i.test(a)) throw new Invalid('y or n');
           return /^y/i.test(a);
         });
-        if (again) continue;
+        if (again) {
+          prev = smtp;
+          continue;
+        }
       }
       raw.smtp = smtp;
       const to = await asker.ask('Send a test message to (empty: no test message)', { given: flag('smtp-test-to') }, (a) => {

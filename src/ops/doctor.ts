@@ -85,6 +85,38 @@ function lockCheck(config: Config): { check: Check; heldBy: number | null } {
   };
 }
 
+/** The scheduled jobs: names in `jobs` that no job has, the scheduler off, and jobs whose last run failed. */
+export async function jobsCheck(services: Services): Promise<Check> {
+  const { effectiveJobs, unknownJobKeys } = await import('../scheduler.ts');
+  const { scheduledJobRuns } = await import('../db/tables.ts');
+  const where = configWhere(services.config);
+  const unknown = unknownJobKeys(services);
+  const jobs = effectiveJobs(services);
+  if (unknown.length) {
+    return { name: 'scheduled jobs', status: 'warn', detail: `no job is named ${unknown.join(', ')}`, fix: `the jobs are ${jobs.map((j) => j.key).join(', ')} ("jobs" in ${where})` };
+  }
+  const on = jobs.filter((j) => j.enabled);
+  if (!services.config.schedulerIntervalSeconds) {
+    return { name: 'scheduled jobs', status: 'warn', detail: `the scheduler is off: ${on.map((j) => j.key).join(', ')} never run`, fix: 'unset ALYX_SCHEDULER_INTERVAL (default 30) or set it to a number of seconds' };
+  }
+  let runs: Array<{ job: string; outcome: string | null; last_started_at: string | null }> = [];
+  try {
+    runs = await services.db.select({ job: scheduledJobRuns.job, outcome: scheduledJobRuns.outcome, last_started_at: scheduledJobRuns.last_started_at }).from(scheduledJobRuns);
+  } catch {
+    // the table comes with a migration not applied yet: the migrations check says so
+  }
+  const failed = runs.filter((r) => r.outcome?.startsWith('error') && on.some((j) => j.key === r.job));
+  if (failed.length) {
+    return {
+      name: 'scheduled jobs',
+      status: 'warn',
+      detail: failed.map((r) => `${r.job} failed at ${r.last_started_at}: ${r.outcome!.slice(7)}`).join('; '),
+      fix: 'see the server log for "scheduled job ... failed"; the job runs again at its next interval',
+    };
+  }
+  return { name: 'scheduled jobs', status: 'ok', detail: `${on.length} on (${on.map((j) => j.key).join(', ')}); ${runs.length ? 'last runs ok' : 'none has run yet'}` };
+}
+
 async function databaseChecks(services: Services): Promise<Check[]> {
   const out: Check[] = [];
   const { config, db } = services;
@@ -289,7 +321,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<Check[]> {
   if (opts.services) {
     checks.push({ name: 'database', status: 'ok', detail: config.databaseUrl ? 'PostgreSQL reachable' : `embedded, ${path.join(config.dataDir, 'db')}, held by this server` });
     try {
-      checks.push(...(await databaseChecks(opts.services)));
+      checks.push(...(await databaseChecks(opts.services)), ...(await jobsCheckOf(opts.services)));
     } catch (e) {
       checks.push({ name: 'database', status: 'fail', detail: (e as Error).message, fix: config.databaseUrl ? 'check the PostgreSQL server' : 'restart the server' });
     }
@@ -314,7 +346,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<Check[]> {
     try {
       services = await withTimeout(openServices(config, { migrate: false }), timeoutMs * 3, 'database');
       checks.push({ name: 'database', status: 'ok', detail: config.databaseUrl ? 'PostgreSQL reachable' : `embedded, ${path.join(config.dataDir, 'db')}` });
-      checks.push(...(await databaseChecks(services)));
+      checks.push(...(await databaseChecks(services)), ...(await jobsCheckOf(services)));
     } catch (e) {
       checks.push({
         name: 'database',
@@ -331,6 +363,15 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<Check[]> {
   checks.push(...diskChecks(config));
   checks.push(...backupAgeCheck(config, opts.now ?? Date.now()));
   return checks;
+}
+
+/** The scheduled-jobs check, on the services a check opened (or the server's). */
+async function jobsCheckOf(services: Services): Promise<Check[]> {
+  try {
+    return [await jobsCheck(services)];
+  } catch (e) {
+    return [{ name: 'scheduled jobs', status: 'warn', detail: (e as Error).message }];
+  }
 }
 
 export function formatChecks(checks: Check[]): string {

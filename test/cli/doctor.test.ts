@@ -88,6 +88,7 @@ describe('alyx doctor', () => {
       'database',
       'migrations',
       'repository lab_server',
+      'scheduled jobs',
       'smtp',
       'disk (database)',
       'disk (backups)',

@@ -218,6 +218,30 @@ describe('alyx configure (interactive)', () => {
     });
   });
 
+  it('an SMTP server that does not answer: says so and asks the SMTP settings again; the test message goes out', async () => {
+    const cwd = path.join(dir, 'site9');
+    fs.mkdirSync(cwd);
+    const dead = await closedPort();
+    const before = smtp.messages.length;
+    const w = wizard([
+      'smtplab', 'UTC', '', '8080', '', '', '-',
+      '127.0.0.1', String(dead), 'alyx@lab.example.org', '', // no answer there
+      'y',
+      '127.0.0.1', String(smtp.port), '', '', // the default sender kept
+      'tech@lab.example.org',
+      '', '', '0', '-',
+    ]);
+    try {
+      await configure({}, w.asker, {} as NodeJS.ProcessEnv, cwd);
+    } finally {
+      w.asker.close();
+    }
+    expect(w.said()).toContain(`the SMTP server does not answer: 127.0.0.1:${dead}`);
+    expect(w.said()).toContain('test message sent to tech@lab.example.org');
+    expect(smtp.messages.length).toBe(before + 1);
+    expect(readJson(path.join(cwd, 'alyx.config.json')).smtp).toEqual({ host: '127.0.0.1', port: smtp.port, from: 'alyx@lab.example.org' });
+  });
+
   it('input that ends before the last question: a clear error, nothing written', async () => {
     const cwd = path.join(dir, 'site7');
     fs.mkdirSync(cwd);

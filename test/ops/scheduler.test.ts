@@ -130,3 +130,23 @@ describe('runs', () => {
     expect(c.count()).toBe(0);
   });
 });
+
+describe('alyx doctor on the scheduled jobs', () => {
+  it('names unknown job names, a scheduler that is off, and the jobs whose last run failed', async () => {
+    const { jobsCheck } = await import('../../src/ops/doctor.ts');
+    const withJobs = (jobs: Record<string, { enabled?: boolean }>, schedulerIntervalSeconds = 30) => ({ ...t.services, config: { ...t.config, jobs, schedulerIntervalSeconds } });
+    expect(await jobsCheck(withJobs({}))).toMatchObject({ status: 'ok' });
+    const typo = await jobsCheck(withJobs({ cache_tabels: { enabled: true } }));
+    expect(typo).toMatchObject({ status: 'warn', detail: 'no job is named cache_tabels' });
+    expect(typo.fix).toContain('cache_tables');
+    expect(await jobsCheck(withJobs({}, 0))).toMatchObject({ status: 'warn', detail: expect.stringContaining('the scheduler is off') });
+    await t.services.db
+      .insert(scheduledJobRuns)
+      .values({ job: 'cache_tables', last_started_at: sql`now()`, outcome: 'error: no space left on device', runs: 1 })
+      .onConflictDoUpdate({ target: scheduledJobRuns.job, set: { outcome: 'error: no space left on device' } });
+    const failed = await jobsCheck(withJobs({ cache_tables: { enabled: true } }));
+    expect(failed).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^cache_tables failed at .*: no space left on device$/) });
+    // a failure of a job that is off is not a problem
+    expect(await jobsCheck(withJobs({ cache_tables: { enabled: false } }))).toMatchObject({ status: 'ok' });
+  });
+});
