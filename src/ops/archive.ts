@@ -3,6 +3,9 @@
 //   database/<table>.jsonl       every table's rows (src/ops/db-dump.ts)
 //   media/...                    the uploaded files (note images, ALYX_MEDIA_DIR)
 //   config/alyx.config.json      the config file, secrets redacted unless --with-secrets
+//   secret/secret.key            the token key of the data directory, only with --with-secrets
+// Tokens are stored sealed (src/rest/secrets.ts): an archive without the key holds no usable token;
+// one with it (--with-secrets, and every safety backup) restores tokens that keep working.
 // Creating works on open services (the CLI, the scheduled job and the running server share it);
 // restoring and verifying open their own database.
 import crypto from 'node:crypto';
@@ -21,6 +24,7 @@ import { PACKAGE_ROOT } from '../paths.ts';
 import { digestFile, digestTables, dumpTables, loadTables, type DumpedTable } from './db-dump.ts';
 import { codeSchemaVersion, databaseSchemaVersion, isNewerThanCode, type SchemaVersion } from './schema-version.ts';
 import { hasRedactions, redactConfig, unredactConfig } from './redact.ts';
+import { forgetKeyrings, SECRET_KEY_FILE, secretKeyFile } from '../rest/secrets.ts';
 
 export const FORMAT = 'alyx-local-backup';
 export const FORMAT_VERSION = 1;
@@ -41,6 +45,8 @@ export interface Manifest {
   };
   media: { files: Record<string, { bytes: number; sha256: string }> };
   config: { file: string; redacted: boolean } | null;
+  /** the archive holds the data directory's token key (secret/secret.key) */
+  secretKey?: boolean;
 }
 
 /** manual (`alyx backup`), scheduled (pruned by retention), safety (before a restore or an upgrade) */
@@ -143,6 +149,14 @@ export async function createBackup(services: Services, opts: BackupOptions = {})
       fs.writeFileSync(path.join(staging, 'config', 'alyx.config.json'), JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
       configEntry = { file: path.basename(config.configFile), redacted: !opts.withSecrets && hasRedactions(value) };
     }
+    // the token key: only with --with-secrets (a key set in the config travels with the config)
+    const keyFile = secretKeyFile(config);
+    const withKey = Boolean(opts.withSecrets && config.secretKey === null && fs.existsSync(keyFile));
+    if (withKey) {
+      fs.mkdirSync(path.join(staging, 'secret'));
+      fs.copyFileSync(keyFile, path.join(staging, 'secret', SECRET_KEY_FILE));
+      fs.chmodSync(path.join(staging, 'secret', SECRET_KEY_FILE), 0o600);
+    }
     const manifest: Manifest = {
       format: FORMAT,
       formatVersion: FORMAT_VERSION,
@@ -153,10 +167,11 @@ export async function createBackup(services: Services, opts: BackupOptions = {})
       database: { driver: services.handle.driver, checksum: CHECKSUM_DOC, tables },
       media: { files: media },
       config: configEntry,
+      ...(withKey ? { secretKey: true } : {}),
     };
     fs.writeFileSync(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const partial = `${file}.partial`;
-    const entries = ['manifest.json', 'database', 'media', ...(configEntry ? ['config'] : [])];
+    const entries = ['manifest.json', 'database', 'media', ...(configEntry ? ['config'] : []), ...(withKey ? ['secret'] : [])];
     await tar.c({ gzip: true, file: partial, cwd: staging, portable: true, mode: 0o600 } as tar.TarOptionsWithAliasesAsyncFile, entries);
     fs.chmodSync(partial, 0o600); // it may hold secrets (--with-secrets) and always holds password hashes
     fs.renameSync(partial, file);
@@ -227,6 +242,7 @@ export async function checkExtracted(dir: string, manifest: Manifest): Promise<s
   }
   for (const rel of Object.keys(manifest.media.files)) if (!seen.has(rel)) problems.push(`media file ${rel}: missing from the archive`);
   if (manifest.config && !fs.existsSync(path.join(dir, 'config', 'alyx.config.json'))) problems.push('config file: missing from the archive');
+  if (manifest.secretKey && !fs.existsSync(path.join(dir, 'secret', SECRET_KEY_FILE))) problems.push('token key: missing from the archive');
   return problems;
 }
 
@@ -300,6 +316,15 @@ export async function restoreBackup(config: Config, file: string, opts: RestoreO
     if (fs.existsSync(media)) fs.renameSync(media, old);
     fs.renameSync(restoredMedia, media);
     fs.rmSync(old, { recursive: true, force: true }); // it is in the safety backup
+    // the archive's token key replaces the data directory's (the safety backup holds the old one)
+    if (manifest.secretKey && config.secretKey === null) {
+      const keyFile = secretKeyFile(config);
+      fs.mkdirSync(path.dirname(keyFile), { recursive: true });
+      fs.copyFileSync(path.join(work, 'secret', SECRET_KEY_FILE), keyFile);
+      fs.chmodSync(keyFile, 0o600);
+      forgetKeyrings();
+      log(`token key restored to ${keyFile}`);
+    }
     let configWritten: string | null = null;
     if (opts.config && manifest.config) {
       const target = config.configFile ?? path.resolve('alyx.config.json');

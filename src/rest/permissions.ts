@@ -157,6 +157,7 @@ export interface AccessRequest {
   /** the values sent, keyed by API field name (create, update) */
   changes?: Record<string, unknown> | null;
   channel: AccessChannel;
+  /** default: 'lab' (upstream's admin rules) for the UI, 'upstream' for REST */
   policy?: RestPolicy;
   /** the subject the row belongs to (lab policy); enforceWrite resolves it */
   subject?: SubjectOwnership | null;
@@ -210,7 +211,8 @@ const changed = (req: AccessRequest, field: string) =>
 
 /** The decision on one access: allowed or not, and the rule that said so. */
 export function decide(user: DecisionUser | null, req: AccessRequest): Decision {
-  const policy = req.policy ?? 'upstream';
+  // the web UI follows upstream's admin rules unless told otherwise; REST the configured policy
+  const policy = req.policy ?? (req.channel === 'ui' ? 'lab' : 'upstream');
   if (req.action === 'login') {
     if (!mayLogIn(user)) return refuse('login-active');
     if (req.channel === 'ui' && !uiLoginAllowed(user)) return refuse('ui-login-staff');

@@ -166,5 +166,8 @@ describe('decide() and uiLoginAllowed() for the web UI', () => {
     expect(decide(user({ is_staff: true }), { action: 'update', resource: 'subjects', channel: 'ui', policy: 'lab', subject: { responsibleUser: 'u2', delegates: ['u1'] } })).toEqual({ allowed: true, rule: 'lab-member-write' });
     expect(decide(user({ is_superuser: true }), { action: 'delete', resource: 'users', channel: 'ui' })).toEqual({ allowed: true, rule: 'superuser' });
     expect(decide(null, { action: 'read', resource: 'subjects', channel: 'ui' }).allowed).toBe(false);
+    // the UI defaults to upstream's admin rules, REST to upstream's REST contract
+    expect(decide(user({}), { action: 'create', resource: 'subjects', channel: 'ui' }).rule).toBe('lab-staff-to-write');
+    expect(decide(user({}), { action: 'create', resource: 'subjects', channel: 'rest' })).toEqual({ allowed: true, rule: 'authenticated-write' });
   });
 });
