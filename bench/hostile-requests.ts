@@ -107,7 +107,7 @@ export function hostileRequests(
   doc: Doc,
   auth: Record<string, string>,
   real: Record<string, string>,
-  opts: { seed?: number; perParam?: number; bodyValues?: number; djangoValues?: number; rawBodies?: number } = {},
+  opts: { seed?: number; perParam?: number; bodyValues?: number; djangoValues?: number; rawBodies?: number; perOperation?: number } = {},
 ): HostileRequest[] {
   const pick = rng(opts.seed ?? 9);
   const sample = <T>(list: T[], n: number): T[] => {
@@ -150,7 +150,14 @@ export function hostileRequests(
       }
     }
   }
-  return out;
+  if (!opts.perOperation) return out;
+  // a sample that still reaches every operation: at most perOperation requests per method and path
+  const byOperation = new Map<string, HostileRequest[]>();
+  for (const r of out) {
+    const key = `${r.method} ${r.url.split('?')[0]}`;
+    byOperation.set(key, [...(byOperation.get(key) ?? []), r]);
+  }
+  return [...byOperation.values()].flatMap((list) => sample(list, opts.perOperation!));
 }
 
 export interface SweepResult {

@@ -4,6 +4,7 @@
 // refuses, in words a lab member can act on.
 import type { AuthUser } from './context.ts';
 import type { Action } from './resource.ts';
+import { decide, uiLoginAllowed } from './permissions.ts';
 
 export interface Decision {
   allowed: boolean;
@@ -34,9 +35,9 @@ const allow: Decision = { allowed: true };
 const refuse = (reason: string): Decision => ({ allowed: false, reason });
 
 /** Upstream's admin login rule: active staff members only. */
-export function uiLogin(user: Pick<AuthUser, 'is_active' | 'is_staff'>): Decision {
+export function uiLogin(user: Pick<AuthUser, 'is_active' | 'is_staff' | 'is_public_user'>): Decision {
   if (!user.is_active) return refuse(UI_INACTIVE);
-  if (!user.is_staff) return refuse(UI_NOT_STAFF);
+  if (!uiLoginAllowed(user)) return refuse(UI_NOT_STAFF);
   return allow;
 }
 
@@ -52,6 +53,12 @@ export function uiMay(user: AuthUser, resource: { path: string; actions: Action[
   if (!ACTIONS_OF[op].some((a) => resource.actions.includes(a))) return refuse(`These records cannot be ${op === 'create' ? 'added' : op === 'update' ? 'changed' : 'deleted'} here.`);
   if (user.is_public_user) return refuse(UI_PUBLIC_READ_ONLY);
   if (user.is_superuser) return allow;
+  // the rulebook's model-level answer first (the UI applies upstream's admin rules: the lab policy);
+  // per-record rules (a user's own record, a subject's allowed set) are decided on the request
+  if (!(resource.path === 'users' && op === 'update')) {
+    const d = decide(user, { action: op, resource: resource.path, channel: 'ui', policy: 'lab' });
+    if (!d.allowed) return refuse(d.reason ?? d.rule);
+  }
   if (SUPERUSER_ONLY_RESOURCES.has(resource.path)) {
     // everyone may edit their own lab member record
     if (resource.path === 'users' && op === 'update') return allow;

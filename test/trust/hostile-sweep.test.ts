@@ -17,26 +17,26 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function run(token: string, seed: number) {
+async function run(token: string, seed: number, perOperation: number) {
   const auth = { authorization: `Token ${token}` };
   const doc = JSON.parse((await send({ method: 'GET', url: '/api/schema?format=json', headers: auth, kind: 'schema' })).body);
   const real = await realLookups(doc, send, auth);
   expect(Object.keys(real).length).toBeGreaterThan(10);
-  const requests = hostileRequests(doc, auth, real, { seed, perParam: 1, bodyValues: 2, djangoValues: 4, rawBodies: 5 });
-  expect(requests.length).toBeGreaterThan(1000);
+  const requests = hostileRequests(doc, auth, real, { seed, perOperation });
+  expect(requests.length).toBeGreaterThan(500);
   return sweep(requests, send);
 }
 
 describe('hostile sweep (sample)', () => {
   it('answers no 5xx to a superuser', async () => {
-    const result = await run(t.adminToken, 3);
+    const result = await run(t.adminToken, 3, 6);
     expect(result.serverErrors).toEqual([]);
-    expect(result.byStatus['4xx']).toBeGreaterThan(500);
-  });
+    expect(result.byStatus['4xx']).toBeGreaterThan(300);
+  }, 400_000);
 
   it('answers no 5xx to a plain user', async () => {
     const u = await t.createUser('plain_hostile');
-    const result = await run(u.token, 5);
+    const result = await run(u.token, 5, 3);
     expect(result.serverErrors).toEqual([]);
-  });
+  }, 400_000);
 });

@@ -166,6 +166,11 @@ describe('bounded requests', () => {
     const bigList = `[${Array.from({ length: 1001 }, (_, k) => `"${k}"`).join(',')}]`;
     const c = await t.get(`/subjects?django=nickname__in,${encodeURIComponent(bigList)}`);
     expect(c.body).toEqual({ django: ['Lists of more than 1000 values are not allowed.'], status_code: 400 });
+    // date/time transforms exist on date and datetime fields only (was a 500: cannot cast uuid to date)
+    const tr = await t.get('/subjects?django=id__date,2020-01-01');
+    expect(tr.body).toEqual({ django: ["Unsupported lookup 'date' for Subject.id, or join on the field not permitted."], status_code: 400 });
+    expect((await t.get('/subjects?django=birth_date__hour,3')).status).toBe(400);
+    expect((await t.get('/subjects?django=birth_date__year,2020')).status).toBe(200);
     const d = await t.get(`/subjects?django=nickname__in,${'['.repeat(5000)}${']'.repeat(5000)}`);
     expect(d.status).toBe(400);
     expect(d.body.django[0]).toMatch(/nested deeper than 8 levels/);
