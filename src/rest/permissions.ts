@@ -176,7 +176,7 @@ export type DecisionUser = Pick<AuthUser, 'id' | 'is_superuser' | 'is_staff' | '
 /** The rules, by name; the refusal texts are what the 403 says after "rule <name>: ". */
 export const RULES = {
   'login-active': 'inactive users may not log in',
-  'ui-login-staff': 'the web UI is for active staff users who are not public users',
+  'ui-login-staff': 'the web UI is for active staff users',
   'authenticated-read': '',
   'public-read-only': 'public users are read-only',
   superuser: '',
@@ -201,9 +201,9 @@ export const LAB_DELETABLE = new Set(['surgeries', 'weighings', 'water-administr
 const allow = (rule: RuleName): Decision => ({ allowed: true, rule });
 const refuse = (rule: RuleName): Decision => ({ allowed: false, rule, reason: RULES[rule] });
 
-/** The web UI: active staff users who are not public users. */
-export function uiLoginAllowed(user: Pick<AuthUser, 'is_active' | 'is_staff' | 'is_public_user'> | null | undefined): boolean {
-  return Boolean(user?.is_active && user.is_staff && !user.is_public_user);
+/** The web UI: active staff users (upstream's admin login); public users among them only read. */
+export function uiLoginAllowed(user: Pick<AuthUser, 'is_active' | 'is_staff'> | null | undefined): boolean {
+  return Boolean(user?.is_active && user.is_staff);
 }
 
 const changed = (req: AccessRequest, field: string) =>

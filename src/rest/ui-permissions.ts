@@ -53,18 +53,16 @@ export function uiMay(user: AuthUser, resource: { path: string; actions: Action[
   if (!ACTIONS_OF[op].some((a) => resource.actions.includes(a))) return refuse(`These records cannot be ${op === 'create' ? 'added' : op === 'update' ? 'changed' : 'deleted'} here.`);
   if (user.is_public_user) return refuse(UI_PUBLIC_READ_ONLY);
   if (user.is_superuser) return allow;
-  // the rulebook's model-level answer first (the UI applies upstream's admin rules: the lab policy);
-  // per-record rules (a user's own record, a subject's allowed set) are decided on the request
-  if (!(resource.path === 'users' && op === 'update')) {
-    const d = decide(user, { action: op, resource: resource.path, channel: 'ui', policy: 'lab' });
-    if (!d.allowed) return refuse(d.reason ?? d.rule);
-  }
   if (SUPERUSER_ONLY_RESOURCES.has(resource.path)) {
     // everyone may edit their own lab member record
     if (resource.path === 'users' && op === 'update') return allow;
     return refuse(UI_SUPERUSER_ONLY);
   }
   if (op !== 'delete' && NO_ADD_OR_CHANGE_RESOURCES.has(resource.path)) return refuse(UI_SUPERUSER_ONLY);
+  // then the rulebook's model-level answer (the UI applies upstream's admin rules: the lab policy);
+  // per-record rules (a subject's allowed set) are decided on the request
+  const d = decide(user, { action: op, resource: resource.path, channel: 'ui', policy: 'lab' });
+  if (!d.allowed) return refuse(d.reason ?? d.rule);
   if (op === 'delete' && !DELETABLE_RESOURCES.has(resource.path)) return refuse('Only administrators can delete these; lab members may delete weighings, water records, surgeries and subject requests.');
   return allow;
 }

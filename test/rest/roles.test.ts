@@ -149,15 +149,15 @@ describe('decide() and uiLoginAllowed() for the web UI', () => {
     is_stock_manager: false,
     ...fields,
   });
-  it('lets active staff users who are not public users into the UI', () => {
+  it('lets active staff users into the UI (public ones read-only)', () => {
     expect(uiLoginAllowed(user({ is_staff: true }))).toBe(true);
     expect(uiLoginAllowed(user({}))).toBe(false);
-    expect(uiLoginAllowed(user({ is_staff: true, is_public_user: true }))).toBe(false);
+    expect(uiLoginAllowed(user({ is_staff: true, is_public_user: true }))).toBe(true);
     expect(uiLoginAllowed(user({ is_staff: true, is_active: false }))).toBe(false);
     expect(decide(user({}), { action: 'login', resource: '', channel: 'ui' })).toEqual({
       allowed: false,
       rule: 'ui-login-staff',
-      reason: 'the web UI is for active staff users who are not public users',
+      reason: 'the web UI is for active staff users',
     });
     expect(decide(user({}), { action: 'login', resource: '', channel: 'rest' })).toEqual({ allowed: true, rule: 'login-active' });
   });

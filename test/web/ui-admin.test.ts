@@ -147,7 +147,7 @@ describe('GET /api/me', () => {
     const res = await t.get('/api/me', { token: u.token });
     expect(res.body).toMatchObject({ username: 'staffer', is_staff: true, is_superuser: false, ui_allowed: true });
     const p = res.body.permissions;
-    expect(p.subjects).toEqual({ create: true, update: true, delete: false, reasons: { delete: expect.stringContaining('Only administrators can delete') } });
+    expect(p.subjects).toEqual({ create: true, update: true, delete: false, reasons: { delete: expect.stringContaining('lab members may only delete') } });
     expect(p.weighings).toEqual({ create: true, update: false, delete: true, reasons: { update: 'These records cannot be changed here.' } });
     expect(p['data-repository']).toEqual({ create: false, update: false, delete: false, reasons: { create: UI_SUPERUSER_ONLY, update: UI_SUPERUSER_ONLY, delete: UI_SUPERUSER_ONLY } });
     expect(p.users).toMatchObject({ create: false, update: true, delete: false });
