@@ -56,15 +56,30 @@ export async function loadFileRecords(db: Queryable, datasetIds: string[]): Prom
 export async function loadDatasetUrls(db: Queryable, datasetIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (datasetIds.length === 0) return out;
-  const rows = await db
-    .select({ dataset: fileRecords.dataset, data_url: dataRepositories.data_url, relative_path: fileRecords.relative_path, exists: fileRecords.exists })
+  // Two queries whose plan holds without statistics: the page's records by the dataset index alone
+  // (joined to the repositories, a planner without statistics may instead scan every record of a
+  // repository through its (repository, path) index; ANDed with the index on `exists`, a bitmap of
+  // nearly every record), then the few repositories with a URL, best first.
+  const records = await db
+    .select({ dataset: fileRecords.dataset, repository: fileRecords.data_repository, relative_path: fileRecords.relative_path, exists: fileRecords.exists })
     .from(fileRecords)
-    .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
-    // the exists flag is tested below, not here: without statistics the planner would AND the
-    // dataset index with the one on `exists` (a bitmap of nearly every record, for each page)
-    .where(and(inArray(fileRecords.dataset, datasetIds), sql`coalesce(${dataRepositories.data_url}, '') <> ''`))
+    .where(inArray(fileRecords.dataset, datasetIds));
+  const existing = records.filter((r) => r.exists);
+  if (existing.length === 0) return out;
+  const repositories = await db
+    .select({ id: dataRepositories.id, data_url: dataRepositories.data_url })
+    .from(dataRepositories)
+    .where(and(inArray(dataRepositories.id, [...new Set(existing.map((r) => r.repository))]), sql`coalesce(${dataRepositories.data_url}, '') <> ''`))
     .orderBy(sql`${dataRepositories.globus_is_personal} asc nulls last`, desc(dataRepositories.name));
-  for (const r of rows) if (r.exists && !out.has(r.dataset)) out.set(r.dataset, r.data_url + addUuidToPath(r.relative_path, r.dataset));
+  const rank = new Map(repositories.map((r, i) => [r.id, i]));
+  const best = new Map<string, { rank: number; url: string }>();
+  for (const r of existing) {
+    const i = rank.get(r.repository);
+    if (i === undefined) continue;
+    const current = best.get(r.dataset);
+    if (!current || i < current.rank) best.set(r.dataset, { rank: i, url: repositories[i].data_url + addUuidToPath(r.relative_path, r.dataset) });
+  }
+  for (const [dataset, b] of best) out.set(dataset, b.url);
   return out;
 }
 
