@@ -50,6 +50,27 @@ export async function loadFileRecords(db: Queryable, datasetIds: string[]): Prom
 }
 
 /**
+ * The dataset, repository, path and exists flag of the records of a page of datasets, probed per
+ * dataset on the record's dataset index: a LATERAL subquery per id of the page (`offset 0` keeps it
+ * from being flattened), where `dataset_id in (…)` lets a planner without statistics estimate 10%
+ * of the table for 20 ids and scan it whole.
+ */
+async function recordsOfPage(db: Queryable, datasetIds: string[]) {
+  const probe = new QueryBuilder()
+    .select({ dataset: fileRecords.dataset, repository: fileRecords.data_repository, relative_path: fileRecords.relative_path, exists: fileRecords.exists })
+    .from(fileRecords)
+    .where(eq(fileRecords.dataset, sql`page_dataset.id`))
+    .offset(0)
+    .as('page_record');
+  // ids read from the database (uuids), passed as one array literal
+  const page = sql`unnest(${`{${datasetIds.join(',')}}`}::uuid[]) as page_dataset(id)`;
+  return db
+    .select({ dataset: probe.dataset, repository: probe.repository, relative_path: probe.relative_path, exists: probe.exists })
+    .from(page)
+    .innerJoinLateral(probe, sql`true`);
+}
+
+/**
  * The dataset's URL: that of its best existing record (repositories with a data_url, server ones
  * first, then by repository name descending), or null.
  */
@@ -60,10 +81,7 @@ export async function loadDatasetUrls(db: Queryable, datasetIds: string[]): Prom
   // (joined to the repositories, a planner without statistics may instead scan every record of a
   // repository through its (repository, path) index; ANDed with the index on `exists`, a bitmap of
   // nearly every record), then the few repositories with a URL, best first.
-  const records = await db
-    .select({ dataset: fileRecords.dataset, repository: fileRecords.data_repository, relative_path: fileRecords.relative_path, exists: fileRecords.exists })
-    .from(fileRecords)
-    .where(inArray(fileRecords.dataset, datasetIds));
+  const records = await recordsOfPage(db, datasetIds);
   const existing = records.filter((r) => r.exists);
   if (existing.length === 0) return out;
   const repositories = await db
