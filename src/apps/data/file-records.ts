@@ -60,14 +60,16 @@ async function recordsOfPage(db: Queryable, datasetIds: string[]) {
     .select({ dataset: fileRecords.dataset, repository: fileRecords.data_repository, relative_path: fileRecords.relative_path, exists: fileRecords.exists })
     .from(fileRecords)
     .where(eq(fileRecords.dataset, sql`page_dataset.id`))
-    .offset(0)
+    // drizzle leaves out an offset of 0: bound as a parameter instead
+    .offset(sql.placeholder('no_offset'))
     .as('page_record');
   // ids read from the database (uuids), passed as one array literal
   const page = sql`unnest(${`{${datasetIds.join(',')}}`}::uuid[]) as page_dataset(id)`;
   return db
     .select({ dataset: probe.dataset, repository: probe.repository, relative_path: probe.relative_path, exists: probe.exists })
     .from(page)
-    .innerJoinLateral(probe, sql`true`);
+    .innerJoinLateral(probe, sql`true`)
+    .execute({ no_offset: 0 });
 }
 
 /**
