@@ -24,6 +24,7 @@ import { uiMetadata } from './rest/ui-meta.ts';
 import { validateAdminLinks } from './rest/admin.ts';
 import { registerUiRoutes } from './rest/ui-routes.ts';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 
 export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist', 'web');
 
@@ -31,6 +32,17 @@ export interface ServerOptions {
   logger?: boolean;
   /** serve the built web UI from dist/web when present (default true) */
   serveWeb?: boolean;
+  /** where the built web UI is (default dist/web; tests point it elsewhere) */
+  webRoot?: string;
+}
+
+/** Vite names the files under assets/ by their content hash: they never change, so browsers keep them a year. */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+
+/** Cache-Control of a file of the web UI: hashed assets forever, the rest (index.html first) revalidated. */
+export function webCacheControl(webRoot: string, filePath: string): string {
+  const rel = path.relative(webRoot, filePath).split(path.sep);
+  return rel[0] === 'assets' ? IMMUTABLE_CACHE : 'no-cache';
 }
 
 export async function buildServer(services: Services, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -79,15 +91,25 @@ export async function buildServer(services: Services, options: ServerOptions = {
  * browser revalidates with a 304 instead of downloading it again.
  */
 function registerUiMeta(app: FastifyInstance, resources: Resource[]): void {
-  let cached: { body: string; etag: string } | null = null;
+  let cached: { body: string; br: Buffer; gzip: Buffer; etag: string } | null = null;
   app.get('/api/ui-meta', async (request, reply) => {
     if (!cached) {
+      // ~200 kB of JSON: compressed once (to ~15 kB), not on every start of the UI
       const body = JSON.stringify(uiMetadata(resources));
-      cached = { body, etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"` };
+      cached = {
+        body,
+        br: zlib.brotliCompressSync(body),
+        gzip: zlib.gzipSync(body),
+        etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"`,
+      };
     }
-    reply.header('cache-control', 'private, no-cache').header('etag', cached.etag);
+    reply.header('cache-control', 'private, no-cache').header('etag', cached.etag).header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === cached.etag) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(cached.body);
+    reply.type('application/json; charset=utf-8');
+    const accepts = String(request.headers['accept-encoding'] ?? '');
+    if (/\bbr\b/.test(accepts)) return reply.header('content-encoding', 'br').send(cached.br);
+    if (/\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(cached.gzip);
+    return reply.send(cached.body);
   });
 }
 
@@ -192,14 +214,25 @@ function registerDocs(app: FastifyInstance, resources: Resource[], customRoutes:
 
 /** The built web UI under /admin/ (public files: the login page is one), and the API root. */
 async function registerWebUi(app: FastifyInstance, resources: Resource[], options: ServerOptions): Promise<void> {
-  const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  const webRoot = options.webRoot ?? WEB_DIST;
+  const hasWeb = options.serveWeb !== false && fs.existsSync(path.join(webRoot, 'index.html'));
   if (hasWeb) {
     // the UI's files are public (the login page is one of them): mark every route of this scope public
     await app.register(async (scope) => {
       scope.addHook('onRoute', (route) => {
         route.config = { ...(route.config ?? {}), ...PUBLIC_ROUTE };
       });
-      await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/admin/', decorateReply: false, wildcard: true });
+      await scope.register(fastifyStatic, {
+        root: webRoot,
+        prefix: '/admin/',
+        decorateReply: false,
+        wildcard: true,
+        // the build writes .br and .gz next to each file (scripts/precompress.ts): sent as the client accepts
+        preCompressed: true,
+        cacheControl: false,
+        setHeaders: (reply, filePath) => reply.header('cache-control', webCacheControl(webRoot, filePath)),
+      });
+      scope.get('/favicon.svg', (_request, reply) => reply.redirect('/admin/favicon.svg', 301));
       scope.get('/admin', async (_request, reply) => reply.redirect('/admin/', 301));
     });
   }

@@ -16,8 +16,10 @@ export const ADMIN_MENUS: AdminMenu[] = ['Colony', 'Actions', 'Experiments', 'Da
 export interface AdminInline {
   /** path of the child resource */
   resource: string;
-  /** the child's list filter that selects the children of this record (given this record's lookup value) */
+  /** the child's list filter that selects the children of this record */
   field: string;
+  /** the field of this record whose value the filter takes (default: the lookup, e.g. the nickname of a subject) */
+  value?: string;
   title: string;
   /** child fields shown in the inline table */
   columns: string[];
@@ -40,6 +42,8 @@ export interface AdminSpec {
   /** plural menu label ("Water restrictions"); default: from the model name */
   label?: string;
   labelSingular?: string;
+  /** a sentence for the top of the list page, in the lab's words (the API description is for programmers) */
+  description?: string;
   /** menu section; false hides the resource from the menu (reachable through links) */
   menu?: AdminMenu | false;
   /** list columns (list_display): names of the resource's fields */
@@ -138,6 +142,7 @@ export function validateAdminLinks(resources: Array<AdminSubject & { admin?: Adm
         throw new Error(`${r.path}: admin inline ${inline.resource} has no filter ${inline.field}`);
       }
       check(r.path, `inline ${inline.resource} columns`, inline.columns, (n) => children.some((c) => n in c.fields));
+      if (inline.value) check(r.path, `inline ${inline.resource} value`, [inline.value], (n) => n in r.fields);
     }
     for (const s of a.search ?? []) {
       try {

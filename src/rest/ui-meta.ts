@@ -40,6 +40,7 @@ function adminMeta(r: Resource, admin: AdminSpec | undefined, model: string, app
   return {
     label: admin?.label ?? pluralize(singular),
     labelSingular: singular,
+    description: admin?.description ?? null,
     menu: admin?.menu ?? MENU_BY_APP[app] ?? 'Admin',
     columns: admin?.columns ?? listFields.filter((n) => n !== 'url' && n !== 'json').slice(0, 8),
     filters: admin?.filters ?? [],

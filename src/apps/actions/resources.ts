@@ -319,6 +319,7 @@ async function subjectOf(db: Queryable, id: string) {
 export const sessionResource = defineResource({
   path: 'sessions',
   admin: {
+    description: 'Experimental and training sessions, newest first.',
     menu: 'Experiments',
     columns: ['subject', 'start_time', 'number', 'lab', 'task_protocol', 'qc', 'users', 'projects'],
     filters: ['users', 'date_range', 'projects', 'lab', 'qc', 'procedures'],
@@ -396,6 +397,7 @@ export const sessionResource = defineResource({
 export const weighingResource = defineResource({
   path: 'weighings',
   admin: {
+    description: 'Weights of subjects, in grams. A wrong weighing is deleted and entered again.',
     menu: 'Actions',
     columns: ['subject', 'weight', 'date_time', 'user'],
     filters: ['subject', 'users', 'date_range', 'lab'],
@@ -499,6 +501,7 @@ export const waterRestrictionResource = defineResource({
 export const waterRestrictionAdminResource = defineResource({
   path: 'water-restrictions',
   admin: {
+    description: "Periods during which a subject's water is controlled. End a restriction by giving it an end date.",
     menu: 'Actions',
     columns: ['subject', 'start_time', 'end_time', 'water_type', 'reference_weight', 'users'],
     filters: ['subject', 'users', 'date_range', 'lab'],

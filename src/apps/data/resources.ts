@@ -347,6 +347,7 @@ async function unknownFormat(db: Queryable): Promise<string> {
 export const datasetResource = defineResource({
   path: 'datasets',
   admin: {
+    description: 'Data files registered for sessions, with where their copies are stored.',
     menu: 'Data',
     columns: ['name', 'version', 'collection', 'dataset_type', 'file_size', 'session', 'created_by', 'created_datetime', 'qc'],
     filters: ['created_by', 'dataset_type', 'tag', 'qc', 'exists', 'default_dataset'],

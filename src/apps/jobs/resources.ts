@@ -19,6 +19,7 @@ const small = { min: -32768, max: 32767 };
 export const taskResource = defineResource({
   path: 'tasks',
   admin: {
+    description: 'Processing tasks of sessions and their status.',
     menu: 'Jobs',
     columns: ['name', 'graph', 'status', 'version', 'level', 'datetime', 'session'],
     filters: ['name', 'status', 'graph', 'lab'],

@@ -118,8 +118,8 @@ export const lineResource = defineResource({
     labels: { source_url: 'Source link', expression_data_url: 'Expression data link', is_active: 'Active', subject_autoname_index: 'Next subject number', breeding_pair_autoname_index: 'Next breeding pair number', litter_autoname_index: 'Next litter number' },
     hidden: ['id', 'json'],
     inlines: [
-      { resource: 'breeding-pairs', field: 'line', title: 'Breeding pairs', columns: ['name', 'start_date', 'end_date', 'father', 'mother1'] },
-      { resource: 'subject-requests', field: 'line', title: 'Subject requests', columns: ['user', 'count', 'due_date', 'status'] },
+      { resource: 'breeding-pairs', field: 'line', value: 'name', title: 'Breeding pairs', columns: ['name', 'start_date', 'end_date', 'father', 'mother1'] },
+      { resource: 'subject-requests', field: 'line', value: 'name', title: 'Subject requests', columns: ['user', 'count', 'due_date', 'status'] },
     ],
   },
   table: lines,

@@ -357,6 +357,7 @@ const subjectFields: Record<string, Field> = {
 const base = defineResource({
   path: 'subjects',
   admin: {
+    description: 'The animals of the colony. Open one to see its weighings, water, sessions and genotype.',
     menu: 'Colony',
     columns: ['nickname', 'birth_date', 'sex', 'alive', 'responsible_user', 'lab', 'projects', 'line', 'litter', 'genotype', 'description'],
     filters: ['alive', 'responsible_user', 'lab', 'line', 'sex', 'water_restricted', 'to_be_genotyped', 'to_be_culled', 'project', 'stock'],
@@ -381,9 +382,6 @@ const base = defineResource({
       { resource: 'zygosities', field: 'subject', title: 'Zygosities', columns: ['allele', 'zygosity'], add: true },
       { resource: 'genotype-tests', field: 'subject', title: 'Genotype tests', columns: ['sequence', 'test_result'], add: true },
       { resource: 'culls', field: 'nickname', title: 'Cull', columns: ['date', 'user', 'cull_reason', 'cull_method'], add: true },
-    ],
-    bulkActions: [
-      { name: 'set_responsible_user', label: 'Set responsible user', route: 'POST /api/admin/subjects/responsible-user', fields: ['responsible_user'] },
     ],
   },
   table: subjects,
