@@ -45,6 +45,8 @@ export interface InlineMeta {
   title?: string;
   columns?: string[];
   add?: boolean;
+  /** the field of this record the filter takes (default: its lookup) */
+  value?: string;
 }
 
 export interface FieldsetMeta {
@@ -64,6 +66,8 @@ export interface BulkActionMeta {
 
 /** The admin section of /api/ui-meta (src/rest/admin.ts), defaults resolved by the server. */
 export interface AdminMeta {
+  /** a sentence for the top of the list page, in the lab's words */
+  description?: string;
   label?: string;
   labelSingular?: string;
   menu?: string | false | null;

@@ -215,6 +215,11 @@ export function GenericList({ meta }: { meta: ResourceMeta }) {
       storeKey={`list.${meta.path}`}
       sx={{ minWidth: 0, '& .RaList-main': { minWidth: 0 }, '& .RaList-content': { overflowX: 'auto' } }}
     >
+      {meta.admin?.description ? (
+        <Typography variant="body2" color="text.secondary" sx={{ px: 2, pt: 1 }}>
+          {meta.admin.description}
+        </Typography>
+      ) : null}
       <DateHierarchy meta={meta} />
       <DatagridConfigurable
         preferenceKey={`columns.${meta.path}`}
@@ -345,7 +350,7 @@ function Inline({ parent, inline }: { parent: ResourceMeta; inline: InlineMeta }
       <ReferenceManyField
         reference={target.path}
         target={inline.field}
-        source="id"
+        source={inline.value ?? 'id'}
         perPage={25}
         pagination={<Pagination rowsPerPageOptions={[10, 25, 50, 100]} />}
       >
