@@ -25,6 +25,7 @@ function modelLabel(model: string): string {
 }
 
 function pluralize(label: string): string {
+  if (/species$/i.test(label)) return label; // the same in the plural
   if (/[^aeiou]y$/.test(label)) return label.slice(0, -1) + 'ies';
   if (/(s|x|ch|sh)$/.test(label)) return label + 'es';
   return label + 's';

@@ -322,7 +322,7 @@ export const sessionResource = defineResource({
     description: 'Experimental and training sessions, newest first.',
     menu: 'Experiments',
     columns: ['subject', 'start_time', 'number', 'lab', 'task_protocol', 'qc', 'users', 'projects'],
-    filters: ['users', 'date_range', 'projects', 'lab', 'qc', 'procedures'],
+    filters: ['subject', 'date_range', 'lab', 'projects', 'task_protocol', 'qc', 'users', 'procedures'],
     search: ['subject__nickname', 'lab__name', 'projects__name', 'users__username', 'task_protocol'],
     ordering: ['-start_time'],
     dateHierarchy: 'start_time',
