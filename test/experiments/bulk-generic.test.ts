@@ -12,7 +12,9 @@ let t: TestApp;
 let ctx: RequestContext;
 beforeAll(async () => {
   t = await startTestApp();
-  ctx = { db: t.services.db, user: null, baseUrl: 'http://test', config: t.config, services: t.services };
+  // a superuser asks, as through the REST endpoint (writes need a user who may write)
+  const user = { id: t.adminId, username: 'admin', is_superuser: true, is_staff: true, is_active: true, is_public_user: false, is_stock_manager: false };
+  ctx = { db: t.services.db, user, baseUrl: 'http://test', config: t.config, services: t.services };
 });
 afterAll(async () => {
   await t?.close();
