@@ -30,6 +30,8 @@ async function startServer(): Promise<{ child: ChildProcess; port: number; out: 
       ALYX_SKIP_WEB_BUILD: '1',
       ALYX_LOG: 'off',
       ALYX_DATA_DIR: path.join(dir, `data-${servers.length}`),
+      // every server of one database shares the key of its sealed tokens (README: several servers)
+      ALYX_SECRET_KEY: 'two-servers-shared-secret-key-for-tokens',
       // rounds every second; the fast jobs off so that only the interval decides
       ALYX_SCHEDULER_INTERVAL: '1',
       ALYX_JOBS_TASK_DISPATCH: 'off',
