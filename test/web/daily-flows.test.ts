@@ -251,6 +251,11 @@ describe('daily flows in chromium', () => {
     const api = await t.get(`/sessions/${childSession}`);
     expect(api.body.narrative).toBe('wheel glitch at 10:05');
     expect(String(api.body.parent_session)).toContain(parentSession);
+    // the record page's history names the change, who made it and through the web UI
+    const history = page.getByTestId('history-panel');
+    await history.getByText('narrative: — → wheel glitch at 10:05').or(history.getByText(/narrative: .* → wheel glitch at 10:05/)).first().waitFor();
+    await expect.poll(() => history.innerText()).toMatch(/tech \(web\)\s+changed/);
+    await shot(page, 'session-history', true);
   });
 
   it('is usable on a 1024×768 touch screen (water control and subject page)', async () => {

@@ -37,6 +37,7 @@ import { useFormContext } from 'react-hook-form';
 import { useLocation } from 'react-router-dom';
 import { Box, Button as MuiButton, Card, CardContent, Dialog, DialogActions, DialogContent, DialogTitle, TextField, Tooltip, Typography } from '@mui/material';
 import { api } from './api.ts';
+import { HistoryPanel } from './History.tsx';
 import { fieldsets, helpOf, inlinesOf, searchable, singularOf, type BulkActionMeta, labelOf, listColumns, metaOf, sortableOf, visible, type InlineMeta, type ResourceMeta } from './meta.ts';
 import { FieldInput, ValueField, createDefaults } from './fields.tsx';
 import { FilterInput, filterNames } from './filters.tsx';
@@ -379,6 +380,7 @@ export function GenericShow({ meta, extra }: { meta: ResourceMeta; extra?: React
       {inlinesOf(meta).map((inl) => (
         <Inline key={`${inl.resource}.${inl.field}`} parent={meta} inline={inl} />
       ))}
+      <HistoryPanel />
       <Box sx={{ height: 16 }} />
     </Show>
   );
