@@ -1,7 +1,7 @@
 // Nothing lost by deleting: the records that refer to a row, counted per model in one query, so
 // that a delete which would take them along (or leave them without their owner) is refused with
 // what it would touch. Foreign keys are read from the drizzle tables (every table of the schema).
-import { getTableColumns, is, sql, type Column, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, sql, type Column, type SQL } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import * as schema from '../db/schema.ts';
 import { query, type Queryable } from '../db/client.ts';
@@ -61,14 +61,32 @@ export async function countReferences(db: Queryable, target: PgTable, id: string
     const n = Number(row[`c${i}`]);
     if (!n) return;
     const label = modelLabel(r.table);
+    humanNames.set(label, humanName(r.table));
     out[label] = (out[label] ?? 0) + n;
   });
   return out;
 }
 
+/** Human names of the labels counted so far ("actions.wateradministration" → "water administration"). */
+const humanNames = new Map<string, string>();
+
+function humanName(table: PgTable): string {
+  try {
+    return modelOf(table).name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  } catch {
+    return getTableName(table);
+  }
+}
+
+function plural(name: string, n: number): string {
+  if (n === 1 || /s$/.test(name)) return name;
+  return /[^aeiou]y$/.test(name) ? `${name.slice(0, -1)}ies` : `${name}s`;
+}
+
+/** "1 weighing, 3 sessions" for the message; the body keeps the model labels as keys. */
 function describe(counts: Record<string, number>): string {
   return Object.entries(counts)
-    .map(([k, n]) => `${n} ${k}`)
+    .map(([k, n]) => `${n} ${plural(humanNames.get(k) ?? k, n)}`)
     .join(', ');
 }
 

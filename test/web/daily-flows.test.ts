@@ -37,6 +37,7 @@ beforeAll(async () => {
   const password = await hashPassword(PASSWORD);
   await t.createUser('tech', { password, is_staff: true });
   await t.createUser('student', { password, is_staff: false });
+  await t.createUser('boss', { password, is_staff: true, is_superuser: true });
 
   expect((await t.post('/labs', { name: 'daylab', reference_weight_pct: 0.8 })).status).toBe(201);
   for (const [nickname, sex] of [
@@ -256,6 +257,41 @@ describe('daily flows in chromium', () => {
     await history.getByText('narrative: — → wheel glitch at 10:05').or(history.getByText(/narrative: .* → wheel glitch at 10:05/)).first().waitFor();
     await expect.poll(() => history.innerText()).toMatch(/tech \(web\)\s+changed/);
     await shot(page, 'session-history', true);
+  });
+
+  it('deletes a subject with records only after the user confirms what goes with it', async () => {
+    expect((await t.post('/subjects', { nickname: 'GONE01', lab: 'daylab', sex: 'M', birth_date: '2024-01-10' })).status).toBe(201);
+    expect((await t.post('/weighings', { subject: 'GONE01', weight: 22, date_time: `${day(1)}T08:00:00` })).status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const p = await context.newPage();
+      p.setDefaultTimeout(20_000);
+      await login(p, 'boss');
+      await p.getByTestId('dashboard').waitFor();
+      const questions: string[] = [];
+      let answer = false;
+      p.on('dialog', (d) => {
+        questions.push(d.message());
+        void (answer ? d.accept() : d.dismiss());
+      });
+      await p.goto(`${base}/admin/#/subjects/GONE01/show`);
+      const del = p.getByRole('button', { name: 'Delete' }).first();
+      // declined: nothing is deleted (react-admin's own confirmation first, then what would go with it)
+      await del.click();
+      await p.getByRole('button', { name: 'Confirm' }).click();
+      await expect.poll(() => questions.length).toBe(1);
+      expect(questions[0]).toMatch(/would also delete .*1 weighing/i);
+      expect((await t.get('/subjects/GONE01')).status).toBe(200);
+      // confirmed: the subject and its weighing go
+      answer = true;
+      await p.goto(`${base}/admin/#/subjects/GONE01/show`);
+      await p.getByRole('button', { name: 'Delete' }).first().click();
+      await p.getByRole('button', { name: 'Confirm' }).click();
+      await expect.poll(async () => (await t.get('/subjects/GONE01')).status, { timeout: 15_000 }).toBe(404);
+      expect((await t.get('/weighings?nickname=GONE01')).body.count).toBe(0);
+    } finally {
+      await context.close();
+    }
   });
 
   it('is usable on a 1024×768 touch screen (water control and subject page)', async () => {

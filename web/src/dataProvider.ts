@@ -18,6 +18,22 @@ export function toRecord(meta: ResourceMeta | undefined, row: Record<string, unk
 const enc = (v: unknown) => encodeURIComponent(String(v));
 
 /**
+ * DELETE; when the server answers that records would go with it (409 with `would_delete`), the user
+ * is shown what and confirms, and the delete is sent again with `?cascade=true`.
+ */
+async function deleteConfirmingCascade(path: string): Promise<void> {
+  try {
+    await api(path, { method: 'DELETE' });
+  } catch (e) {
+    const body = (e as { body?: { would_delete?: unknown; detail?: string } }).body;
+    if (!body?.would_delete) throw e;
+    const question = `${String(body.detail ?? '').replace(/ Add \?cascade=true to delete them all\.$/, '')}\n\nDelete all of it?`;
+    if (!window.confirm(question)) throw e;
+    await api(`${path}?cascade=true`, { method: 'DELETE' });
+  }
+}
+
+/**
  * The key of a record named by a hyperlink (an absolute API URL such as a session's
  * parent_session): its last path segment. Other values are returned as they are.
  */
@@ -130,11 +146,11 @@ export const drfDataProvider = {
     return { data: params.ids };
   },
   delete: async (resource: string, params: any) => {
-    await api(`/${resource}/${enc(params.id)}`, { method: 'DELETE' });
+    await deleteConfirmingCascade(`/${resource}/${enc(params.id)}`);
     return { data: (params.previousData ?? { id: params.id }) as never };
   },
   deleteMany: async (resource: string, params: any) => {
-    for (const id of params.ids) await api(`/${resource}/${enc(id)}`, { method: 'DELETE' });
+    for (const id of params.ids) await deleteConfirmingCascade(`/${resource}/${enc(id)}`);
     return { data: params.ids };
   },
 } as unknown as DataProvider;
