@@ -490,16 +490,8 @@ interface SmtpAnswer {
 }
 
 async function sendTestMessage(smtp: SmtpAnswer, to: string, asker: Asker): Promise<void> {
-  const nodemailer = (await import('nodemailer')).default;
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.port === 465,
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-    connectionTimeout: TIMEOUT_MS,
-    greetingTimeout: TIMEOUT_MS,
-    socketTimeout: TIMEOUT_MS,
-  });
+  const { smtpTransport } = await import('../apps/actions/mail.ts');
+  const transport = smtpTransport(smtp, TIMEOUT_MS);
   try {
     await transport.sendMail({ from: smtp.from, to, subject: 'Alyx-local: test message', text: 'alyx configure sent this message: e-mail works.' });
     asker.say(`  test message sent to ${to}`);

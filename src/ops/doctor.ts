@@ -194,16 +194,8 @@ export async function smtpCheck(config: Config, timeoutMs: number): Promise<Chec
   if (!smtp) return null;
   const fix = `check smtp.host / smtp.port in ${configWhere(config)} (ALYX_SMTP_HOST, ALYX_SMTP_PORT) and that the mail server runs`;
   try {
-    const nodemailer = (await import('nodemailer')).default;
-    const transport = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.port === 465,
-      auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-      connectionTimeout: timeoutMs,
-      greetingTimeout: timeoutMs,
-      socketTimeout: timeoutMs,
-    });
+    const { smtpTransport } = await import('../apps/actions/mail.ts');
+    const transport = smtpTransport(smtp, timeoutMs);
     try {
       await withTimeout(transport.verify(), timeoutMs * 2, 'SMTP');
     } finally {

@@ -53,6 +53,11 @@ function transportOptions(settings: SmtpSettings, timeoutMs: number): SMTPTransp
   };
 }
 
+/** A transport to the configured server, the same for sending, `alyx doctor` and `alyx configure`. */
+export function smtpTransport(settings: SmtpSettings, timeoutMs: number) {
+  return nodemailer.createTransport(transportOptions(settings, timeoutMs));
+}
+
 /** Why a send failed, in one line (nodemailer's error code and message). */
 function describeError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
@@ -67,7 +72,7 @@ function describeError(e: unknown): string {
 export async function deliverMail(settings: SmtpSettings | null, msg: MailMessage, timeoutMs = 10_000): Promise<MailOutcome | null> {
   const to = msg.to.filter((a) => a && a.trim() !== '');
   if (!settings || to.length === 0 || process.env.DISABLE_MAIL) return null;
-  const transport = nodemailer.createTransport(transportOptions(settings, timeoutMs));
+  const transport = smtpTransport(settings, timeoutMs);
   try {
     await transport.sendMail({
       from: settings.from,
