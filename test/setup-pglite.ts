@@ -1,12 +1,17 @@
-// vitest globalSetup (PGlite project): build the template database once per run.
+// vitest globalSetup (PGlite project): build the template database once per run, and the web UI
+// when its sources changed.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openServices, seedAll } from '../src/db/setup.ts';
 import { ensureTestDir, TEST_DIR, testConfig } from './templates.ts';
+import { ensureWebBuilt } from '../src/cli/web-build.ts';
 
 export default async function setup(project: TestProject) {
   ensureTestDir();
+  // once, before any test file: browser test files running side by side would otherwise each start
+  // a build of a stale UI and replace dist/web under the other's feet
+  await ensureWebBuilt(() => {});
   const services = await openServices(testConfig({ databaseUrl: null }), { inMemory: true });
   await seedAll(services);
   const dump = await services.handle.pglite!.dumpDataDir('none');

@@ -3,18 +3,17 @@
 // Chromium must start: this test fails (never skips) when it cannot.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, serveWithUi } from './browser.ts';
 import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
-import { buildServer, WEB_DIST } from '../../src/server.ts';
+import { WEB_DIST } from '../../src/server.ts';
 import { hashPassword } from '../../src/rest/auth.ts';
 import { ensureWebBuilt } from '../../src/cli/web-build.ts';
 import { users } from '../../src/apps/misc/tables.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
 const SCREENSHOT_DIR = path.resolve('.alyx-test', 'screenshots');
 
@@ -63,14 +62,8 @@ beforeAll(async () => {
   });
   expect(dataset.status).toBe(201);
 
-  server = await buildServer(t.services, { serveWeb: true });
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ server, base } = await serveWithUi(t.services));
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.setDefaultTimeout(20_000);
