@@ -186,6 +186,21 @@ describe('files scan', () => {
     expect(Object.keys(left)).toHaveLength(6);
   });
 
+  it('is started from the web UI in the background: POST /ingest/scan, then GET /ingest/scan until it has ended', async () => {
+    expect((await t.post('/ingest/scan', { repository: 'nosuch' })).body).toMatchObject({ repository: [expect.stringContaining('no directory in the configuration')], status_code: 400 });
+    expect((await t.post('/ingest/scan', { repository: 7 })).status).toBe(400);
+    const started = await t.post('/ingest/scan', { repository: 'lab_server' });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ running: true, repository: 'lab_server', summary: null });
+    let state = (await t.get('/ingest/scan')).body;
+    for (let i = 0; i < 100 && state.running; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      state = (await t.get('/ingest/scan')).body;
+    }
+    expect(state).toMatchObject({ running: false, repository: 'lab_server', error: null, repositories: ['lab_server'] });
+    expect(state.summary).toMatchObject({ repositories: ['lab_server'], filesRegistered: 0 });
+  });
+
   it('a protected dataset is never overwritten: a different file is an issue', async () => {
     fs.chmodSync(share, 0o755);
     const ts = (await t.get(`/datasets?session=${base.id}&name=_ibl_wheel.timestamps.npy`)).body.results[0];

@@ -253,6 +253,15 @@ describe('daily flows in chromium', () => {
     await shot(page, 'session-history', true);
   });
 
+  it('shows the file ingest page (what the scanner could not register, and a scan button)', async () => {
+    await page.goto(`${base}/admin/#/file-ingest`);
+    const card = page.getByTestId('file-ingest');
+    await card.getByText('Nothing to fix: every file found was registered.').waitFor();
+    await card.getByText('No repository has a directory in the configuration').waitFor();
+    expect(await card.getByRole('button', { name: 'Scan now' }).isDisabled()).toBe(true);
+    await shot(page, 'file-ingest');
+  });
+
   it('deletes a subject with records only after the user confirms what goes with it', async () => {
     expect((await t.post('/subjects', { nickname: 'GONE01', lab: 'daylab', sex: 'M', birth_date: '2024-01-10' })).status).toBe(201);
     expect((await t.post('/weighings', { subject: 'GONE01', weight: 22, date_time: `${day(1)}T08:00:00` })).status).toBe(201);

@@ -25,6 +25,7 @@ import { GenericCreate, GenericEdit, GenericList, GenericShow } from './screens.
 // recharts and the custom pages load on first use, outside the main bundle
 const WeightCurve = React.lazy(() => import('./WeightCurve.tsx'));
 const WaterControl = React.lazy(() => import('./WaterControl.tsx'));
+const FileIngest = React.lazy(() => import('./FileIngest.tsx'));
 const DataTree = React.lazy(() => import('./DataTree.tsx'));
 
 const Lazy = ({ children }: { children: React.ReactNode }) => (
@@ -63,6 +64,7 @@ function AlyxMenu() {
       <Menu.DashboardItem primaryText="Today" />
       <Menu.Item to="/water-control" primaryText="Water control" />
       <Menu.Item to="/data-tree" primaryText="Data tree" />
+      <Menu.Item to="/file-ingest" primaryText="File ingest" />
       {grouped().map(([group, metas]) => (
         <React.Fragment key={group}>
           <Divider />
@@ -140,6 +142,7 @@ async function loadResources(permissions: unknown) {
     <CustomRoutes key="custom">
       <Route path="/water-control" element={<Lazy><WaterControl /></Lazy>} />
       <Route path="/data-tree" element={<Lazy><DataTree /></Lazy>} />
+      <Route path="/file-ingest" element={<Lazy><FileIngest /></Lazy>} />
     </CustomRoutes>
   );
   if (!permissions) return [routes];

@@ -10,13 +10,23 @@ import { ApiError, badRequest, notFound, validationError } from '../../../rest/e
 import { escapeLike } from '../../../rest/filters.ts';
 import { envelope, paginationParams } from '../../../rest/pagination.ts';
 import { absoluteUrl, queryOf } from '../../../rest/routes.ts';
-import { formatDateTime, normalizeUuid } from '../../../rest/values.ts';
+import { formatDateTime, normalizeUuid, nowInZone } from '../../../rest/values.ts';
 import { labs } from '../../misc/tables.ts';
 import { subjectResource } from '../../subjects/resources.ts';
 import { matchDatasetType } from '../alf.ts';
 import { datasetTypeResource } from '../resources.ts';
 import { dataRepositories, datasetTypes, ingestIssues, labRepositories } from '../tables.ts';
 import { REASONS } from './issues.ts';
+import { scanRepositories, ScanError, type ScanSummary } from './scanner.ts';
+
+/** The scan started from the web UI (POST /ingest/scan), and how the last one ended. */
+const uiScan: { running: boolean; repository: string | null; started: string | null; summary: ScanSummary | null; error: string | null } = {
+  running: false,
+  repository: null,
+  started: null,
+  summary: null,
+  error: null,
+};
 
 /** The fix an issue offers, if any. */
 const FIXES: Partial<Record<string, string>> = { unknown_subject: 'create_subject', no_dataset_type: 'create_dataset_type' };
@@ -67,6 +77,44 @@ async function issueWhere(services: Services, q: URLSearchParams): Promise<SQL |
 }
 
 export async function scanRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  app.get(
+    '/ingest/scan',
+    { schema: { description: 'State of the scan started with POST /ingest/scan: running, its repository, and the last summary or error.' } as FastifySchema },
+    async () => ({ ...uiScan, repositories: Object.keys(services.config.repositoryDirs).sort() }),
+  );
+
+  app.post(
+    '/ingest/scan',
+    {
+      schema: {
+        description:
+          'Starts a scan of one repository (body or query: repository) or of all that have a directory in the configuration, ' +
+          'in the background (202); GET /ingest/scan tells when it has ended. 409 while a scan runs.',
+      } as FastifySchema,
+    },
+    async (request, reply) => {
+      const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+      const raw = body.repository ?? queryOf(request).get('repository') ?? null;
+      if (raw !== null && (typeof raw !== 'string' || !raw)) throw validationError({ repository: ['A repository name is required.'] });
+      const repository = raw as string | null;
+      if (repository && !services.config.repositoryDirs[repository]) {
+        throw validationError({ repository: [`Repository "${repository}" has no directory in the configuration; known: ${Object.keys(services.config.repositoryDirs).sort().join(', ') || 'none'}.`] });
+      }
+      if (uiScan.running) throw new ApiError(409, { detail: 'A scan is already running; GET /ingest/scan says when it has ended.' });
+      Object.assign(uiScan, { running: true, repository, started: nowInZone(services.config.timeZone), summary: null, error: null });
+      // not awaited: a first scan of a share can take minutes
+      void scanRepositories(services, repository ? { repository } : {})
+        .then((summary) => Object.assign(uiScan, { summary }))
+        .catch((e: unknown) => {
+          if (!(e instanceof ScanError)) console.error('scan started from the web UI failed:', e);
+          Object.assign(uiScan, { error: e instanceof ScanError ? e.message : 'the scan failed: see the server log' });
+        })
+        .finally(() => Object.assign(uiScan, { running: false }));
+      reply.code(202);
+      return { detail: `scan of ${repository ?? 'every configured repository'} started`, ...uiScan };
+    },
+  );
+
   app.get(
     '/ingest/issues',
     {
