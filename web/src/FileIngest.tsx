@@ -106,7 +106,7 @@ export default function FileIngest() {
           Files the scanner could not register
         </Typography>
         <Box sx={{ display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap', mb: 2 }}>
-          <TextField select size="small" label="Repository" value={repository} onChange={(e) => setRepository(e.target.value)} sx={{ minWidth: 220 }}>
+          <TextField select size="small" fullWidth={false} label="Repository" value={repository} onChange={(e) => setRepository(e.target.value)} sx={{ width: 280 }}>
             <MenuItem value="">All repositories</MenuItem>
             {(scan?.repositories ?? []).map((r) => (
               <MenuItem key={r} value={r}>
