@@ -273,7 +273,7 @@ export async function configure(
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CliError(`${file} must hold a JSON object`);
   }
   const flag = (name: string, envKey?: string): string | undefined => str(flags[name]) ?? (envKey ? str(env[envKey]) : undefined);
-  asker.say(`Writing ${file}${fs.existsSync(file) ? ' (current values shown as defaults)' : ''}.`);
+  asker.say(`Configuring ${file}${fs.existsSync(file) ? ' (current values shown as defaults)' : ''}.`);
   if (asker.interactive) asker.say('Press Enter to keep the value in brackets; "-" clears an optional one.');
 
   const lab = await asker.ask('Lab name', { given: flag('lab', 'ALYX_LAB'), current: current(raw, 'ALYX_LAB', 'labName'), fallback: 'defaultlab' }, (a) => {

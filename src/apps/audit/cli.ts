@@ -23,7 +23,7 @@ export const cli: AppCliCommand[] = [
       user: { type: 'string', value: 'USERNAME', describe: 'changes made by this user' },
       since: { type: 'string', value: 'DATE', describe: 'changes at or after this date or datetime (lab time zone)' },
       model: { type: 'string', value: 'MODEL', describe: 'changes of this model ("subject", "data.dataset")' },
-      limit: { type: 'integer', value: 'N', default: 50, describe: 'at most N entries (default 50)' },
+      limit: { type: 'integer', value: 'N', default: 50, describe: 'at most N entries' },
     },
     async action(services, args, out) {
       const { object, user, since, model, limit } = args.values;
