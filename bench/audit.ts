@@ -1,6 +1,7 @@
 // The cost of the audit trail on writes: median time of a generic POST (/subjects) and of
 // POST /register-file with 10 files, on an in-memory embedded database, through Fastify's inject.
 // Run: npx tsx bench/audit.ts (the same script on a checkout without the audit trail gives "before").
+import { countStatements, type StatementStats } from './statement-count.ts';
 import { loadConfig } from '../src/config.ts';
 import { openServices, seedAll } from '../src/db/setup.ts';
 import { buildServer } from '../src/server.ts';
@@ -16,30 +17,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const config = { ...loadConfig({ ALYX_TIME_ZONE: 'Europe/London', ALYX_LAB: 'benchlab', ALYX_DATA_DIR: '/tmp/alyx-bench-audit' } as NodeJS.ProcessEnv, process.cwd()), throttleBurstPerMinute: 0, schedulerIntervalSeconds: 0 };
 const services = await openServices(config, { inMemory: true });
 // SQL statements and DB time per request (as bench/run.ts counts them)
-const stats = { queries: 0, ms: 0 };
-type Client = Record<string, (...a: any[]) => Promise<unknown>>; // eslint-disable-line
-const instrument = (client: Client) => {
-  for (const m of ['query', 'exec']) {
-    const orig = client[m].bind(client);
-    client[m] = async (...a: unknown[]) => {
-      const s0 = performance.now();
-      try {
-        return await orig(...a);
-      } finally {
-        stats.queries++;
-        stats.ms += performance.now() - s0;
-      }
-    };
-  }
-};
-const pgl = services.handle.pglite as unknown as Client;
-instrument(pgl);
-const origTx = pgl.transaction.bind(pgl);
-pgl.transaction = (cb: (tx: Client) => Promise<unknown>) =>
-  origTx(async (tx: Client) => {
-    instrument(tx);
-    return cb(tx);
-  });
+const stats: StatementStats = { queries: 0, ms: 0 };
+countStatements(services.handle.pglite!, stats);
 await seedAll(services);
 const app = await buildServer(services, { serveWeb: false });
 await app.ready();

@@ -6,6 +6,7 @@
 //
 //   npm run bench [-- --keep] [-- --runs 15]
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   (PostgreSQL)
+import { countStatements, type StatementStats } from './statement-count.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -88,35 +89,12 @@ async function main() {
   } else console.log(`bench: embedded database in ${path.join(dataDir, 'db')}`);
   const services = await openServices(config);
   // count SQL statements and their time (embedded database only), to show where a request spends it
-  const stats = { queries: 0, ms: 0 };
-  type Client = Record<string, (...a: any[]) => Promise<unknown>>; // eslint-disable-line
-  const instrument = (client: Client) => {
-    for (const m of ['query', 'exec']) {
-      const orig = client[m].bind(client);
-      client[m] = async (...a: unknown[]) => {
-        const s = performance.now();
-        try {
-          return await orig(...a);
-        } finally {
-          const ms = performance.now() - s;
-          stats.queries++;
-          stats.ms += ms;
-          // BENCH_TRACE=<ms>: print the statements slower than that, to find what to index or batch
-          if (TRACE_MS && ms >= TRACE_MS) console.log(`  [${ms.toFixed(1)} ms] ${String(a[0]).replace(/\s+/g, ' ').slice(0, 400)}`);
-        }
-      };
-    }
-  };
+  const stats: StatementStats = { queries: 0, ms: 0 };
   if (services.handle.pglite) {
-    const pgl = services.handle.pglite as unknown as Client;
-    instrument(pgl);
-    // statements inside transactions go through the transaction object
-    const origTx = pgl.transaction.bind(pgl);
-    pgl.transaction = (cb: (tx: Client) => Promise<unknown>) =>
-      origTx(async (tx: Client) => {
-        instrument(tx);
-        return cb(tx);
-      });
+    countStatements(services.handle.pglite, stats, (sql, ms) => {
+      // BENCH_TRACE=<ms>: print the statements slower than that, to find what to index or batch
+      if (TRACE_MS && ms >= TRACE_MS) console.log(`  [${ms.toFixed(1)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 400)}`);
+    });
   }
   const t0 = performance.now();
   await seedAll(services);
