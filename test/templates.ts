@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../src/config.ts';
+import { openServices } from '../src/db/setup.ts';
+import type { Services } from '../src/services.ts';
 
 export const TEST_DIR = path.resolve('.alyx-test');
 
@@ -28,4 +30,14 @@ export function withDatabase(url: string, database: string): string {
 
 export function ensureTestDir(): void {
   fs.mkdirSync(TEST_DIR, { recursive: true });
+}
+
+/** Opens the configured database without migrating, runs `fn` on it, and closes it again. */
+export async function withDb<T>(config: Config, fn: (s: Services) => Promise<T>): Promise<T> {
+  const services = await openServices(config, { migrate: false });
+  try {
+    return await fn(services);
+  } finally {
+    await services.handle.close();
+  }
 }

@@ -12,7 +12,7 @@ import { tokenFor, userByToken } from '../../src/rest/auth.ts';
 import { createBackup, restoreBackup } from '../../src/ops/archive.ts';
 import { main } from '../../src/main.ts';
 import type { Config } from '../../src/config.ts';
-import { TEST_DIR, testConfig } from '../templates.ts';
+import { TEST_DIR, testConfig, withDb } from '../templates.ts';
 
 const usePg = process.env.ALYX_TEST_DB === 'pg';
 const work = path.join(TEST_DIR, `accounts-cli-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
@@ -31,14 +31,6 @@ async function makeSite(name: string): Promise<Config> {
   return config;
 }
 
-async function withDb<T>(config: Config, fn: (s: Awaited<ReturnType<typeof openServices>>) => Promise<T>): Promise<T> {
-  const services = await openServices(config, { migrate: false });
-  try {
-    return await fn(services);
-  } finally {
-    await services.handle.close();
-  }
-}
 
 if (!usePg) {
   describe('tokens in backup archives', () => {

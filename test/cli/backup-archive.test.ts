@@ -14,7 +14,7 @@ import { labs, notes, users } from '../../src/apps/misc/tables.ts';
 import { createBackup, restoreBackup, verifyBackup, type Manifest } from '../../src/ops/archive.ts';
 import type { Config } from '../../src/config.ts';
 import { codeSchemaVersion } from '../../src/ops/schema-version.ts';
-import { TEST_DIR, testConfig, withDatabase } from '../templates.ts';
+import { TEST_DIR, testConfig, withDatabase, withDb } from '../templates.ts';
 
 const usePg = process.env.ALYX_TEST_DB === 'pg';
 const work = path.join(TEST_DIR, `archive-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
@@ -53,14 +53,6 @@ async function makeSite(name: string): Promise<Config> {
   return config;
 }
 
-async function withDb<T>(config: Config, fn: (s: Awaited<ReturnType<typeof openServices>>) => Promise<T>): Promise<T> {
-  const services = await openServices(config, { migrate: false });
-  try {
-    return await fn(services);
-  } finally {
-    await services.handle.close();
-  }
-}
 
 /** Rewrites an archive's files: `edit` gets the extracted directory. */
 async function repack(file: string, out: string, edit: (dir: string) => void): Promise<void> {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, fakeSmtp, type FakeSmtp } from './fakes.ts';
+import { listeningPort } from './spawned.ts';
 
 const BIN = path.resolve('bin/alyx.mjs');
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -36,18 +37,7 @@ function alyx(...argv: string[]): Promise<{ code: number | null; stdout: string;
 async function startServer(): Promise<string> {
   const child = spawn(process.execPath, [BIN, 'serve'], { cwd: work, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   server = child;
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  const port = await new Promise<number>((resolve, reject) => {
-    const check = () => {
-      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-      else if (child.exitCode !== null) reject(new Error(`server exited:\n${out}`));
-      else setTimeout(check, 100);
-    };
-    check();
-  });
+  const { port } = await listeningPort(child);
   return `http://127.0.0.1:${port}`;
 }
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listeningPort } from './spawned.ts';
 
 const ROOT = path.resolve('.');
 let dir: string;
@@ -33,20 +34,9 @@ async function start(cmd: string, args: string[]): Promise<Running> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const port = await new Promise<number>((resolve, reject) => {
-    const check = () => {
-      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-      else if (child.exitCode !== null) reject(new Error(`exited early:\n${out}`));
-      else setTimeout(check, 100);
-    };
-    check();
-  });
-  return { child, output: () => out, port, exited };
+  const { port, output } = await listeningPort(child);
+  return { child, output, port, exited };
 }
 
 const lockFile = () => path.join(dir, 'data', 'alyx.lock');

@@ -3,18 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { drfDataProvider, listQuery, toRecord, writableBody } from '../../web/src/dataProvider.ts';
 import { recordKey, setMetadata, type ResourceMeta } from '../../web/src/meta.ts';
 
-const field = (over: Record<string, unknown> = {}) => ({
-  kind: 'column',
-  schema: { type: 'string' },
-  readOnly: false,
-  writeOnly: false,
-  required: false,
-  nullable: false,
-  many: false,
-  help: null,
-  ref: null,
-  ...over,
-});
+import { field } from './meta-fixtures.ts';
 
 const subjects: ResourceMeta = {
   path: 'subjects',

@@ -8,18 +8,7 @@ import { may, uiAllowed, type Me } from '../../web/src/perms.ts';
 import { parseDashboard, todayOf } from '../../web/src/dashboard-data.ts';
 import { mergeSeries } from '../../web/src/curve.ts';
 
-const field = (over: Record<string, unknown> = {}) => ({
-  kind: 'column',
-  schema: { type: 'string' },
-  readOnly: false,
-  writeOnly: false,
-  required: false,
-  nullable: false,
-  many: false,
-  help: null,
-  ref: null,
-  ...over,
-});
+import { field } from './meta-fixtures.ts';
 
 function resource(over: Partial<ResourceMeta>): ResourceMeta {
   return {

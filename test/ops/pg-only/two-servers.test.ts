@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../../templates.ts';
+import { listeningPort } from '../spawned.ts';
 
 const url = process.env.TEST_DATABASE_URL!;
 const template = inject('pgTemplate');
@@ -41,19 +42,8 @@ async function startServer(): Promise<{ child: ChildProcess; port: number; out: 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  const port = await new Promise<number>((resolve, reject) => {
-    const check = () => {
-      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-      else if (child.exitCode !== null) reject(new Error(`server exited:\n${out}`));
-      else setTimeout(check, 100);
-    };
-    check();
-  });
-  return { child, port, out: () => out };
+  const { port, output } = await listeningPort(child);
+  return { child, port, out: output };
 }
 
 beforeAll(async () => {
