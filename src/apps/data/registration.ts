@@ -386,20 +386,22 @@ async function revisionIds(tx: Tx, files: ParsedFile[], now: string): Promise<Ma
 }
 
 /** A dataset's identity within its target: collection, name, type, format and revision. */
-const identity = (c: string, n: string, t: string, fmt: string, rev: string | null) => JSON.stringify([c, n, t, fmt, rev]);
+export const identity = (c: string, n: string, t: string, fmt: string, rev: string | null) => JSON.stringify([c, n, t, fmt, rev]);
 
 /** The datasets already registered with the identity of one of the files, by identity. */
+/** The columns that identify a registered dataset (with its revision, by id or by name), and its hash. */
+export const DATASET_IDENTITY_COLUMNS = {
+  id: datasets.id,
+  collection: datasets.collection,
+  name: datasets.name,
+  dataset_type: datasets.dataset_type,
+  data_format: datasets.data_format,
+  hash: datasets.hash,
+};
+
 async function existingDatasets(tx: Tx, target: Target, files: ParsedFile[]) {
   const existing = await tx
-    .select({
-      id: datasets.id,
-      collection: datasets.collection,
-      name: datasets.name,
-      dataset_type: datasets.dataset_type,
-      data_format: datasets.data_format,
-      revision: datasets.revision,
-      hash: datasets.hash,
-    })
+    .select({ ...DATASET_IDENTITY_COLUMNS, revision: datasets.revision })
     .from(datasets)
     .where(sameTargetAndName(target, files));
   return new Map(existing.map((e) => [identity(e.collection, e.name, e.dataset_type, e.data_format, e.revision), e]));

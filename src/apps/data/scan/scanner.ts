@@ -17,7 +17,7 @@ import { sessions, sessionUsers } from '../../actions/tables.ts';
 import { lastExtension, matchDatasetType, parseAlfFileName, parseSessionFile, relativePathOf, typeKeyOfFileName, type ParsedFile } from '../alf.ts';
 import { protectedFlag } from '../dataset-rows.ts';
 import { linkSession, lookupSession, type FoundSession } from '../session-lookup.ts';
-import { fileProblem, writeRegistration, type FileKinds, type RegistrationInput } from '../registration.ts';
+import { DATASET_IDENTITY_COLUMNS, fileProblem, identity, writeRegistration, type FileKinds, type RegistrationInput } from '../registration.ts';
 import { dataFormats, dataRepositories, datasetTypes, datasets, fileRecords, revisions, scanStates } from '../tables.ts';
 import { Hasher } from './hasher.ts';
 import { closestTypes, forgetIssuesUnder, replaceIssues, replaceIssuesOf } from './issues.ts';
@@ -481,7 +481,7 @@ class RepositoryScan {
         issues.push({ path: file.path, reason: 'unknown_format', detail: `No data format with file extension "${ext}" exists.`, info: { extension: ext } });
         continue;
       }
-      const ex = byIdentity.get(JSON.stringify([parsed.collection, parsed.filename, t.type.id, format.id, parsed.revision || null])) as ExistingDataset | undefined;
+      const ex = byIdentity.get(identity(parsed.collection, parsed.filename, t.type.id, format.id, parsed.revision || null)) as ExistingDataset | undefined;
       if (ex?.protected) {
         // a protected dataset is never re-registered; an identical copy only gets its record here
         const sameSize = ex.file_size === null || ex.file_size === file.size;
@@ -523,21 +523,16 @@ class RepositoryScan {
     const rows: ExistingDataset[] = sessionId
       ? await db
           .select({
-            id: datasets.id,
-            collection: datasets.collection,
-            name: datasets.name,
-            dataset_type: datasets.dataset_type,
-            data_format: datasets.data_format,
+            ...DATASET_IDENTITY_COLUMNS,
             revision: revisions.name,
             file_size: datasets.file_size,
-            hash: datasets.hash,
             protected: protectedFlag(),
           })
           .from(datasets)
           .leftJoin(revisions, eq(revisions.id, datasets.revision))
           .where(eq(datasets.session, sessionId))
       : [];
-    const byIdentity = new Map(rows.map((d) => [JSON.stringify([d.collection, d.name, d.dataset_type, d.data_format, d.revision]), d]));
+    const byIdentity = new Map(rows.map((d) => [identity(d.collection, d.name, d.dataset_type, d.data_format, d.revision), d]));
     const byId = new Map(rows.map((d) => [d.id, d]));
     const ofSession = rows.length ? inArray(fileRecords.dataset, rows.map((d) => d.id)) : undefined;
     const atPaths = paths.length ? inArray(fileRecords.relative_path, paths) : undefined;
