@@ -186,7 +186,7 @@ export const RULES = {
   'repository-http-auth-superuser-only': "only superusers may change a repository's http_auth",
   'authenticated-write': '',
   'lab-staff-to-write': 'only staff users may write',
-  'lab-no-delete': 'lab members may only delete surgeries, weighings, water administrations and water restrictions',
+  'lab-no-delete': 'lab members may only delete surgeries, weighings, water administrations, water restrictions and subject requests',
   'lab-responsible-user-change': 'You are not allowed to change the responsible user.',
   'lab-allowed-set': "only the subject's responsible user, the users they allow, stock managers and superusers may change it",
   'lab-member-write': '',
@@ -196,7 +196,7 @@ export type RuleName = keyof typeof RULES;
 /** users' flags: superusers only, in every policy */
 export const USER_FLAGS = ['is_staff', 'is_superuser', 'is_stock_manager', 'is_active', 'is_public_user'] as const;
 /** what the Lab members group may delete (spec-core §5.2) */
-export const LAB_DELETABLE = new Set(['surgeries', 'weighings', 'water-administrations', 'water-restriction', 'water-restrictions']);
+export const LAB_DELETABLE = new Set(['surgeries', 'weighings', 'water-administrations', 'water-restriction', 'water-restrictions', 'subject-requests']);
 
 const allow = (rule: RuleName): Decision => ({ allowed: true, rule });
 const refuse = (rule: RuleName): Decision => ({ allowed: false, rule, reason: RULES[rule] });

@@ -22,14 +22,6 @@ export const SUPERUSER_ONLY_RESOURCES = new Set(['users', 'data-repository', 'da
 /** The Lab members group may not add or change these (upstream's set_user_permissions). */
 export const NO_ADD_OR_CHANGE_RESOURCES = new Set(['projects', 'dataset-types']);
 
-/** The Lab members group may delete only these. */
-export const DELETABLE_RESOURCES = new Set([
-  'surgeries',
-  'water-administrations',
-  'water-restrictions',
-  'weighings',
-  'subject-requests',
-]);
 
 const allow: Decision = { allowed: true };
 const refuse = (reason: string): Decision => ({ allowed: false, reason });
@@ -63,7 +55,6 @@ export function uiMay(user: AuthUser, resource: { path: string; actions: Action[
   // per-record rules (a subject's allowed set) are decided on the request
   const d = decide(user, { action: op, resource: resource.path, channel: 'ui', policy: 'lab' });
   if (!d.allowed) return refuse(d.reason ?? d.rule);
-  if (op === 'delete' && !DELETABLE_RESOURCES.has(resource.path)) return refuse('Only administrators can delete these; lab members may delete weighings, water records, surgeries and subject requests.');
   return allow;
 }
 
