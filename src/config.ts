@@ -26,6 +26,8 @@ export interface Config {
   repositoryDirs: Record<string, string>;
   /** repository name -> scanner settings (object form of a `repositories` entry; src/apps/data/scan) */
   repositoryScan: Record<string, Record<string, unknown>>;
+  /** repository name -> its data URL (`url` of a `repositories` entry): the database's `data_url` follows it */
+  repositoryUrls: Record<string, string>;
   /** interval of the in-process scheduler in seconds; 0 disables it */
   schedulerIntervalSeconds: number;
   /**
@@ -207,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const repositoryDirs: Record<string, string> = {};
   const repositoryScan: Record<string, Record<string, unknown>> = {};
+  const repositoryUrls: Record<string, string> = {};
   const rawRepos = values.repositories ?? values.repositoryDirs;
   if (rawRepos !== undefined) {
     if (typeof rawRepos !== 'object' || rawRepos === null) throw new ConfigError('"repositories" must map repository names to directories');
@@ -225,6 +228,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       if (typeof dir !== 'string') throw new ConfigError(`repositories.${name} must be a directory path or an object with a "path"`);
       repositoryDirs[name] = resolveDir(cwd, dir);
       if (isObject) repositoryScan[name] = entry as Record<string, unknown>;
+      const url = isObject ? (entry as Record<string, unknown>).url : undefined;
+      if (url !== undefined && url !== null && url !== '') {
+        if (typeof url !== 'string' || !URL.canParse(url)) throw new ConfigError(`repositories.${name}.url must be a URL (e.g. "http://server:8000/${labName}/Subjects/")`);
+        if (url.length > 200) throw new ConfigError(`repositories.${name}.url is longer than 200 characters`);
+        repositoryUrls[name] = url;
+      }
     }
   }
   let smtp: Config['smtp'] = null;
@@ -268,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     statementTimeoutMs: int('ALYX_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
     repositoryDirs,
     repositoryScan,
+    repositoryUrls,
     schedulerIntervalSeconds: int('ALYX_SCHEDULER_INTERVAL', 30, 0, 86_400 * 7),
     jobs: parseJobs(values.jobs, env),
     smtp,

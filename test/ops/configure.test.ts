@@ -7,11 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { configure, flagAsker, parseRepositories, terminalAsker } from '../../src/cli/configure.ts';
 import { CliError } from '../../src/cli/args.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openServices } from '../../src/db/setup.ts';
+import { openServices, seedAll } from '../../src/db/setup.ts';
+import dataApp from '../../src/apps/data/index.ts';
+import { dataRepositories } from '../../src/apps/data/tables.ts';
 import { users } from '../../src/apps/misc/tables.ts';
 import { verifyPassword } from '../../src/rest/auth.ts';
 import { closedPort, fakeSmtp, type FakeSmtp } from './fakes.ts';
@@ -83,6 +85,7 @@ describe('alyx configure --non-interactive', () => {
     const config = loadConfig({ ALYX_CONFIG: file } as NodeJS.ProcessEnv, cwd);
     expect(config).toMatchObject({ labName: 'cortexlab', port: 8123, timeZone: 'Europe/Paris', databaseUrl: null, dataDir: path.join(cwd, 'data') });
     expect(config.repositoryDirs).toEqual({ main: repoDir, scratch: repoDir });
+    expect(config.repositoryUrls).toEqual({ main: 'https://files.example.org/main' });
     expect(config.backup).toMatchObject({ dir: path.join(cwd, 'backups'), intervalHours: 12 });
 
     const services = await openServices(config, { migrate: false });
@@ -90,6 +93,23 @@ describe('alyx configure --non-interactive', () => {
       const [boss] = await services.db.select().from(users).where(eq(users.username, 'boss'));
       expect(boss).toMatchObject({ is_superuser: true, is_staff: true, email: 'boss@lab.example.org' });
       expect(await verifyPassword('correct horse battery', boss.password)).toBe(true);
+
+      // the repositories exist in the database once the server seeds, with the configured url as data_url
+      const repos = async () =>
+        (await services.db.select({ name: dataRepositories.name, data_url: dataRepositories.data_url }).from(dataRepositories).where(inArray(dataRepositories.name, ['main', 'scratch']))).sort((a, b) => a.name.localeCompare(b.name));
+      expect((await seedAll(services, { apps: [dataApp] })).seeded).toEqual(['data']);
+      expect(await repos()).toEqual([
+        { name: 'main', data_url: 'https://files.example.org/main' },
+        { name: 'scratch', data_url: null },
+      ]);
+      // a new url in the config reaches the database at the next start; unchanged, nothing is re-seeded
+      const moved = { ...services, config: { ...config, repositoryUrls: { main: 'http://nas:8000/main/', scratch: 'http://nas:8000/scratch/' } } };
+      expect((await seedAll(moved, { apps: [dataApp] })).seeded).toEqual(['data']);
+      expect(await repos()).toEqual([
+        { name: 'main', data_url: 'http://nas:8000/main/' },
+        { name: 'scratch', data_url: 'http://nas:8000/scratch/' },
+      ]);
+      expect((await seedAll(moved, { apps: [dataApp] })).skipped).toEqual(['data']);
     } finally {
       await services.handle.close();
     }
@@ -155,6 +175,16 @@ describe('alyx configure --non-interactive', () => {
     await configure({ database: url ?? 'embedded' }, quiet(), {} as NodeJS.ProcessEnv, cwd);
     const saved = readJson(path.join(cwd, 'alyx.config.json'));
     expect(saved.databaseUrl).toBe(url ?? undefined);
+  });
+
+  it('a repository url in the file that is not a URL is refused by name when the config loads', () => {
+    const cwd = path.join(dir, 'badurl');
+    fs.mkdirSync(cwd);
+    const file = path.join(cwd, 'alyx.config.json');
+    fs.writeFileSync(file, JSON.stringify({ repositories: { main: { path: repoDir, url: 'files on the nas' } } }));
+    expect(() => loadConfig({ ALYX_CONFIG: file, ALYX_TIME_ZONE: 'UTC' } as NodeJS.ProcessEnv, cwd)).toThrow(/repositories\.main\.url must be a URL/);
+    fs.writeFileSync(file, JSON.stringify({ repositories: { main: { path: repoDir, url: 'http://nas/' } } }));
+    expect(loadConfig({ ALYX_CONFIG: file, ALYX_TIME_ZONE: 'UTC' } as NodeJS.ProcessEnv, cwd).repositoryUrls).toEqual({ main: 'http://nas/' });
   });
 
   it('parses drive-letter and UNC repository directories (the directory check aside)', () => {

@@ -68,7 +68,7 @@ describe('configure, serve, back up, wipe, restore, verify, doctor', () => {
     const configured = await alyx(
       'configure', '--non-interactive',
       '--lab', 'e2elab', '--time-zone', 'Europe/London', '--host', '127.0.0.1', '--port', String(port),
-      '--data-dir', './data', '--repositories', `main=${repoDir}`,
+      '--data-dir', './data', '--repositories', `main=${repoDir},http://127.0.0.1:${port}/e2elab/Subjects/`,
       '--smtp-host', '127.0.0.1', '--smtp-port', String(smtp.port), '--smtp-from', 'alyx@e2e.example.org',
       '--backup-dir', './backups', '--backup-interval-hours', '0',
       '--admin-username', 'boss', '--admin-password', 'e2e-password-1',
@@ -85,6 +85,10 @@ describe('configure, serve, back up, wipe, restore, verify, doctor', () => {
       return { authorization: `Token ${((await r.json()) as { token: string }).token}` };
     };
     let headers = await auth();
+    // the repository configured with a URL exists, with that URL as its data_url
+    const repository = await fetch(`${base}/data-repository/main`, { headers });
+    expect(repository.status).toBe(200);
+    expect(((await repository.json()) as { data_url: string }).data_url).toBe(`http://127.0.0.1:${port}/e2elab/Subjects/`);
     const subject = await fetch(`${base}/subjects`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ nickname: 'E2E_001', lab: 'e2elab', birth_date: '2024-02-01' }) });
     expect(subject.status).toBe(201);
     const subjectId = ((await subject.json()) as { id: string }).id;
