@@ -49,7 +49,7 @@ export interface Field {
   /** columns written for a parsed value */
   columns?(value: unknown): Row;
   /** writes that need the row's id (many-to-many, reverse relations) */
-  save?(id: unknown, value: unknown, tx: Tx, ctx: RequestContext): Promise<void>;
+  save?(id: unknown, value: unknown, tx: Tx, ctx: RequestContext, created?: boolean): Promise<void>;
   /** relations: the related table and the column its values name (for the web UI's links) */
   target?: () => { table: PgTable; slug: string; route?: string };
   /**
@@ -492,9 +492,10 @@ export function many(ownerTable: PgTable, relationName: string, o: ManyOptions =
       if (o.validate) await o.validate(ids, ctx);
       return [...new Set(ids)];
     },
-    async save(id, value, tx) {
+    async save(id, value, tx, _ctx, created) {
       const { m2m, fromCol, toCol } = rel();
-      await tx.delete(m2m.through).where(eq(fromCol, id as string));
+      // a row created in this statement's transaction has no links yet
+      if (!created) await tx.delete(m2m.through).where(eq(fromCol, id as string));
       const ids = value as string[];
       if (ids.length) {
         await tx.insert(m2m.through).values(ids.map((other) => ({ [keyOf(fromCol)]: id, [keyOf(toCol)]: other })) as never);
@@ -544,11 +545,11 @@ export function reverse(ownerTable: PgTable, relationName: string, o: ManyOption
         }
       : undefined,
     save: o.writable
-      ? async (id, value, tx) => {
+      ? async (id, value, tx, _ctx, created) => {
           const { target, fk } = rel();
           const tcols = getTableColumns(target) as Record<string, Column>;
           const ids = value as string[];
-          if (!fk.notNull) {
+          if (!fk.notNull && !created) {
             const keep = ids.length ? notInArray(tcols.id, ids) : undefined;
             await tx.update(target).set({ [keyOf(fk)]: null } as never).where(and(eq(fk, id as string), keep));
           }

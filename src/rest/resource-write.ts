@@ -96,19 +96,20 @@ async function saveRow(parts: ResourceParts, tx: Tx, values: Row, instance: Row 
 }
 
 /** Writes that need the row's id (many-to-many sets, reverse relations). */
-async function saveRelations(parts: ResourceParts, row: Row, data: Row, tx: Tx, ctx: TxContext): Promise<void> {
+async function saveRelations(parts: ResourceParts, row: Row, data: Row, tx: Tx, ctx: TxContext, created: boolean): Promise<void> {
   for (const [name, value] of Object.entries(data)) {
     const field = parts.spec.fields[name];
-    if (field?.save) await field.save(row.id, value, tx, ctx);
+    if (field?.save) await field.save(row.id, value, tx, ctx, created);
   }
 }
 
-/** The row re-read (hooks may have changed it). */
-async function reread(parts: ResourceParts, tx: Tx, id: unknown): Promise<Row> {
+/** The row as written: re-read when an after-write hook may have changed it, else as RETURNING gave it. */
+async function reread(parts: ResourceParts, tx: Tx, row: Row): Promise<Row> {
+  if (!parts.spec.afterWrite) return row;
   const [fresh] = (await tx
     .select()
     .from(parts.spec.table as PgTable)
-    .where(eq(parts.idCol, id as string))) as Row[];
+    .where(eq(parts.idCol, row.id as string))) as Row[];
   return fresh;
 }
 
@@ -126,10 +127,14 @@ async function manyValues(parts: ResourceParts, row: Row | null, names: string[]
   return out;
 }
 
-/** The audit entry of one write: the written values of a create, field -> [old, new] of an update. */
-async function auditOf(parts: ResourceParts, instance: Row | null, fresh: Row, manySent: string[], beforeMany: Row, ctx: TxContext): Promise<AuditChange | null> {
+/**
+ * The audit entry of one write: the written values of a create, field -> [old, new] of an update.
+ * The many-to-many values are taken from the rendered answer when it has them (no second query).
+ */
+async function auditOf(parts: ResourceParts, instance: Row | null, fresh: Row, manySent: string[], beforeMany: Row, out: Row, ctx: TxContext): Promise<AuditChange | null> {
   const table = parts.spec.table as PgTable;
-  const afterMany = await manyValues(parts, fresh, manySent, ctx);
+  const rendered = manySent.every((n) => Object.prototype.hasOwnProperty.call(out, n));
+  const afterMany = rendered ? Object.fromEntries(manySent.map((n) => [n, out[n]])) : await manyValues(parts, fresh, manySent, ctx);
   if (!instance) return created(table, fresh, afterMany);
   return updated(table, instance, fresh, Object.fromEntries(manySent.map((n) => [n, [beforeMany[n] ?? null, afterMany[n] ?? null]])));
 }
@@ -159,11 +164,12 @@ async function writeIn(parts: ResourceParts, tx: Tx, ctx: RequestContext, reques
   const manySent = Object.keys(data).filter((n) => spec.fields[n]?.many && spec.fields[n]?.save);
   const beforeMany = await manyValues(parts, instance, manySent, tctx);
   const row = await saveRow(parts, tx, values, instance);
-  await saveRelations(parts, row, data, tx, tctx);
+  await saveRelations(parts, row, data, tx, tctx, instance === null);
   await spec.afterWrite?.(row, state, tctx);
-  const fresh = await reread(parts, tx, row.id);
-  const change = await auditOf(parts, instance, fresh, manySent, beforeMany, tctx);
-  return { out: await respondWith(parts, fresh, action, tctx), change };
+  const fresh = await reread(parts, tx, row);
+  const out = await respondWith(parts, fresh, action, tctx);
+  const change = await auditOf(parts, instance, fresh, manySent, beforeMany, out, tctx);
+  return { out, change };
 }
 
 /** Create or update, in its own transaction, recorded in the audit trail in that transaction. */
