@@ -82,6 +82,12 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       dataDir: opts.pgliteDir ?? undefined,
       loadDataDir: opts.loadDataDir,
     });
+    // The embedded database's files sit on the local disk and mostly in the OS cache: a random page
+    // costs about what a sequential one does. With PostgreSQL's default (4, for spinning disks) the
+    // planner scans small tables once per outer row instead of probing their primary key, e.g. a
+    // list's subject nicknames: ONE's session search took 13-27 ms per query at scale 1, 10 ms with
+    // 1.1 (bench/RESULTS.md). One connection, so a session setting holds for the whole process.
+    await client.exec('set random_page_cost = 1.1');
     const { drizzle } = await import('drizzle-orm/pglite');
     const db = drizzle(client, { schema }) as unknown as Db;
     return {

@@ -28,6 +28,14 @@ describe('database connections', () => {
     else expect(a[0]).toBe(b[0]);
   });
 
+  it('the embedded database plans for a local, cached disk (random_page_cost 1.1), also inside transactions; PostgreSQL keeps its server setting', async () => {
+    const cost = async (db: Parameters<typeof query>[0]) => (await query<{ random_page_cost: string }>(db, sql`show random_page_cost`))[0].random_page_cost;
+    if (t.services.handle.driver === 'pglite') {
+      expect(await cost(t.services.db)).toBe('1.1');
+      expect(await t.services.db.transaction((tx) => cost(tx))).toBe('1.1');
+    } else expect(await cost(t.services.db)).toBe('4');
+  });
+
   it('the pool size comes from ALYX_DB_POOL_SIZE', async () => {
     expect(t.config.dbPoolSize).toBe(10);
     const { loadConfig } = await import('../../src/config.ts');
