@@ -58,6 +58,12 @@ export interface Field {
    * batched load when the rows come without it.
    */
   preload?: { key: string; sql: () => SQL };
+  /**
+   * The row's columns (TS keys) that `render` reads. When every field of a list or detail declares
+   * them, only those columns (and the primary key) are selected; a field without it (a computed
+   * value) makes the whole row selected. A custom field with a `source` reads that column only.
+   */
+  reads?: string[];
 }
 
 export interface FieldOptions {
@@ -224,6 +230,7 @@ export function column(col: Column, o: ColumnOptions = {}): Field {
   return {
     ...base('column', { ...o, nullable }, schema),
     source: key,
+    reads: [key],
     boolean: kind === 'bool',
     render: () => (row) => {
       const v = row[key];
@@ -346,6 +353,7 @@ export function related(fk: Column, target: PgTable, o: RelatedOptions = {}): Fi
   return {
     ...base('related', { ...o, nullable }, slugKey === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' }),
     source: key,
+    reads: [key],
     target: () => ({ table: target, slug: slugKey }),
     ...(pre ? { preload: pre } : {}),
     async render(rows, ctx) {
@@ -377,6 +385,7 @@ export function hyperlink(fk: Column, target: PgTable, routePath: string, o: Rel
   return {
     ...base('hyperlink', { ...o, nullable }, { type: 'string', format: 'uri' }),
     source: key,
+    reads: [key],
     target: () => ({ table: target, slug: lookupKey, route: routePath }),
     ...(pre ? { preload: pre } : {}),
     async render(rows, ctx) {
@@ -467,6 +476,7 @@ export function many(ownerTable: PgTable, relationName: string, o: ManyOptions =
   };
   return {
     ...base('many', o, { type: 'array', items: slugKey === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' } }),
+    reads: ['id'],
     many: true,
     target: () => ({ table: rel().target, slug: slugKey }),
     async render(rows, ctx) {
@@ -519,6 +529,7 @@ export function reverse(ownerTable: PgTable, relationName: string, o: ManyOption
   };
   return {
     ...base('reverse', { ...o, readOnly: o.writable ? o.readOnly : true }, { type: 'array', items: { type: 'string' } }),
+    reads: ['id'],
     many: true,
     target: () => ({ table: rel().target, slug: slugKey }),
     async render(rows, ctx) {
@@ -563,6 +574,7 @@ export function reverse(ownerTable: PgTable, relationName: string, o: ManyOption
 export function selfUrl(routePath: string, lookupKey = 'id'): Field {
   return {
     ...base('url', { readOnly: true }, { type: 'string', format: 'uri', readOnly: true }),
+    reads: [lookupKey],
     render: (_rows, ctx) => (row) => `${ctx.baseUrl}/${routePath}/${encodeURIComponent(String(row[lookupKey]))}`,
   };
 }
@@ -610,6 +622,7 @@ export function custom(spec: Partial<Field> & Pick<Field, 'render'> & { schema?:
     many: false,
     boolean: false,
     schema: {},
+    ...(spec.source && !spec.reads ? { reads: [spec.source] } : {}),
     ...spec,
   };
 }

@@ -30,7 +30,13 @@ export function selectionCache(
   return (names) => {
     let sel = selections.get(names);
     if (!sel) {
-      sel = { ...columns };
+      sel = {};
+      const reads = names.map((n) => (fields[n].writeOnly ? [] : fields[n].reads));
+      if (reads.every((r) => r !== undefined)) {
+        // only what the fields render from, and the primary key (rows are told apart by it)
+        for (const [key, col] of Object.entries(columns)) if (col.primary) sel[key] = col;
+        for (const key of reads.flat() as string[]) if (columns[key]) sel[key] = columns[key];
+      } else Object.assign(sel, columns);
       for (const n of names) {
         const pre = fields[n].preload;
         if (pre && !fields[n].writeOnly) sel[pre.key] = pre.sql();
