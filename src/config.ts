@@ -10,6 +10,8 @@ export interface Config {
   databaseUrl: string | null;
   /** connections in the PostgreSQL pool (concurrent requests run on several server processes) */
   dbPoolSize: number;
+  /** PGlite's shared_buffers, in MB: most of the embedded server's memory (its pages are also in the OS cache) */
+  embeddedSharedBuffersMb: number;
   dataDir: string;
   mediaDir: string;
   adminPassword: string | null;
@@ -107,6 +109,7 @@ const KEYS = {
   HOST: 'host',
   DATABASE_URL: 'databaseUrl',
   ALYX_DB_POOL_SIZE: 'dbPoolSize',
+  ALYX_EMBEDDED_SHARED_BUFFERS_MB: 'embeddedSharedBuffersMb',
   ALYX_DATA_DIR: 'dataDir',
   ALYX_MEDIA_DIR: 'mediaDir',
   ALYX_ADMIN_PASSWORD: 'adminPassword',
@@ -266,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: str('HOST') ?? '127.0.0.1',
     databaseUrl,
     dbPoolSize: int('ALYX_DB_POOL_SIZE', 10, 1, 1000),
+    embeddedSharedBuffersMb: int('ALYX_EMBEDDED_SHARED_BUFFERS_MB', 32, 8, 8192),
     dataDir,
     mediaDir: path.resolve(cwd, str('ALYX_MEDIA_DIR') ?? path.join(dataDir, 'media')),
     adminPassword: str('ALYX_ADMIN_PASSWORD'),

@@ -34,6 +34,8 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** pool size for node-postgres */
   poolSize?: number;
+  /** PGlite: shared_buffers in MB (default 32) */
+  sharedBuffersMb?: number;
   /**
    * node-postgres: PostgreSQL's statement_timeout on every pooled connection (0: none). PGlite runs
    * single-threaded in wasm, where no timer can interrupt a running statement: there, requests are
@@ -81,13 +83,21 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     const client = await PGlite.create({
       dataDir: opts.pgliteDir ?? undefined,
       loadDataDir: opts.loadDataDir,
+      startParams: [
+        ...PGlite.defaultStartParams,
+        // The embedded database's files sit on the local disk and mostly in the OS cache: a random
+        // page costs about what a sequential one does. With PostgreSQL's default (4, for spinning
+        // disks) the planner scans small tables once per outer row instead of probing their primary
+        // key, e.g. a list's subject nicknames: ONE's session search took 13-27 ms per query at
+        // scale 1, 10 ms with 1.1 (bench/RESULTS.md).
+        '-c',
+        'random_page_cost=1.1',
+        // PGlite touches all of its shared buffers at start (PostgreSQL's default 128 MB was 250 MB
+        // of the server's resident memory); pages that do not fit are read from the OS cache
+        '-c',
+        `shared_buffers=${opts.sharedBuffersMb ?? 32}MB`,
+      ],
     });
-    // The embedded database's files sit on the local disk and mostly in the OS cache: a random page
-    // costs about what a sequential one does. With PostgreSQL's default (4, for spinning disks) the
-    // planner scans small tables once per outer row instead of probing their primary key, e.g. a
-    // list's subject nicknames: ONE's session search took 13-27 ms per query at scale 1, 10 ms with
-    // 1.1 (bench/RESULTS.md). One connection, so a session setting holds for the whole process.
-    await client.exec('set random_page_cost = 1.1');
     const { drizzle } = await import('drizzle-orm/pglite');
     const db = drizzle(client, { schema }) as unknown as Db;
     return {

@@ -35,6 +35,7 @@ export async function openServices(config: Config, opts: { migrate?: boolean; lo
     pgliteDir: config.databaseUrl || opts.inMemory ? null : pgliteDirOf(config),
     loadDataDir: opts.loadDataDir,
     poolSize: config.dbPoolSize,
+    sharedBuffersMb: config.embeddedSharedBuffersMb,
     statementTimeoutMs,
     // the template is a migrated empty database: only for callers that migrate anyway, so that
     // one opening without migrations (restore, doctor) still sees that there was no database yet

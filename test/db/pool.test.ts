@@ -33,6 +33,9 @@ describe('database connections', () => {
     if (t.services.handle.driver === 'pglite') {
       expect(await cost(t.services.db)).toBe('1.1');
       expect(await t.services.db.transaction((tx) => cost(tx))).toBe('1.1');
+      // and with a bounded buffer pool, from the config (ALYX_EMBEDDED_SHARED_BUFFERS_MB)
+      expect(t.config.embeddedSharedBuffersMb).toBe(32);
+      expect((await query<{ shared_buffers: string }>(t.services.db, sql`show shared_buffers`))[0].shared_buffers).toBe('32MB');
     } else expect(await cost(t.services.db)).toBe('4');
   });
 
