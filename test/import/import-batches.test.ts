@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../helpers.ts';
-import { importDump, type ImportReport } from '../../src/db/import/importer.ts';
+import { ImportError, importDump, type ImportReport } from '../../src/db/import/importer.ts';
 import { labs } from '../../src/apps/misc/tables.ts';
 import { generateDump, genIds, genRowCount, type GenShape } from './generated-dump.ts';
 
@@ -67,4 +67,25 @@ describe('import of a generated dump in small batches', () => {
     expect(await q(`select count(*)::int as n from actions_session_projects where session_id::text like '00000008-%'`)).toEqual([{ n: sessions * 1.5 }]);
     expect(await q(`select count(*)::int as n from actions_session where parent_session_id is not null and id::text like '00000008-%'`)).toEqual([{ n: sessions - shape.subjects }]);
   });
+
+  it('names a row the staging table refuses, and rolls back', async () => {
+    const rows = [...generateDump({ subjects: 2, sessionsPerSubject: 1, datasetsPerSession: 1 })].map((r) => structuredClone(r));
+    const session = rows.find((r) => r.model === 'actions.session')!;
+    session.fields.narrative = 'nul \u0000 here';
+    const err = await importDump(t.services.db, rows, { batchSize: 3 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect(err.message).toMatch(new RegExp(`^actions\\.session pk ${session.pk}: .*\\\\u0000`));
+  });
+
+  it('fills a row with the fields of its parent row of the same pk (multi-table inheritance), across batches', async () => {
+    const pk = '5d0a3c66-2222-4c4e-9b1e-000000000001';
+    const rows = [
+      { model: 'misc.lab', pk, fields: { name: 'mti_parent', timezone: 'Europe/Paris' } },
+      ...[1, 2, 3].map((i) => ({ model: 'misc.lab', pk: `5d0a3c66-2222-4c4e-9b1e-00000000010${i}`, fields: { name: `mti_filler_${i}` } })),
+      { model: 'data.datarepository', pk, fields: { name: 'mti_child', hostname: 'h' } },
+    ];
+    await importDump(t.services.db, rows, { batchSize: 2 });
+    expect(await q(`select name, timezone from data_datarepository where id = '${pk}'`)).toEqual([{ name: 'mti_child', timezone: 'Europe/Paris' }]);
+  });
 });
+

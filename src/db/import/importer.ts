@@ -10,7 +10,7 @@
 // the same reference data in the dump meet.
 import { cliActor, recordAudit, summary, type AuditChange } from '../../apps/audit/record.ts';
 import { and, eq, getTableColumns, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
-import { type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import { alias, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Queryable, Tx } from '../client.ts';
 import { allModels, contentTypeLabel, uniqueKeysOf, type ModelInfo } from '../models.ts';
 import type { DumpRow } from './read.ts';
@@ -125,6 +125,8 @@ interface DumpPlan {
   infoOfTable: Map<PgTable, ModelInfo>;
   /** the natural keys (`--natural-foreign` lists, JSON) the dump uses, by target model */
   wanted: Map<ModelInfo, Set<string>>;
+  /** labels of the models with rows that share their pk with rows of another model */
+  sharedPk: Set<string>;
   total: number;
 }
 
@@ -145,12 +147,23 @@ function wantNaturalKeys(plan: DumpPlan, info: ModelInfo, row: DumpRow): void {
 async function stageDump(tx: Tx, dump: DumpSource, report: ImportReport, opts: ImportOptions): Promise<DumpPlan> {
   const byLabel = new Map<string, ModelInfo>();
   for (const info of allModels()) if (pkOf(info)) byLabel.set(labelOf(info), info);
-  const plan: DumpPlan = { counts: new Map(), contentTypes: new Map(), infoOfTable: new Map(allModels().map((m) => [m.table, m])), wanted: new Map(), total: 0 };
+  const plan: DumpPlan = { counts: new Map(), contentTypes: new Map(), infoOfTable: new Map(allModels().map((m) => [m.table, m])), wanted: new Map(), sharedPk: new Set(), total: 0 };
   const size = opts.batchSize ?? READ_BATCH;
   let buffer: Array<typeof importStaging.$inferInsert> = [];
   const flush = async () => {
     if (!buffer.length) return;
-    await tx.insert(importStaging).values(buffer);
+    try {
+      await tx.transaction((sp) => sp.insert(importStaging).values(buffer));
+    } catch {
+      // row by row, to name the one the database refuses (e.g. a NUL character, which jsonb cannot hold)
+      for (const r of buffer) {
+        try {
+          await tx.transaction((sp) => sp.insert(importStaging).values(r));
+        } catch (e) {
+          throw new ImportError(`${r.model} pk ${keyString(r.pk)}: ${dbErrorMessage(e)}`);
+        }
+      }
+    }
     buffer = [];
     opts.onRead?.(plan.total);
   };
@@ -173,6 +186,15 @@ async function stageDump(tx: Tx, dump: DumpSource, report: ImportReport, opts: I
     if (buffer.length >= size) await flush();
   }
   await flush();
+  // the models with rows sharing a pk with another model's rows (multi-table inheritance): only
+  // their batches look up those rows
+  const s = importStaging;
+  const o = alias(importStaging, 'o');
+  const shared = await tx
+    .selectDistinct({ model: s.model })
+    .from(s)
+    .innerJoin(o, and(eq(o.pkText, s.pkText), ne(o.model, s.model)));
+  for (const { model } of shared) plan.sharedPk.add(model);
   return plan;
 }
 
@@ -207,7 +229,7 @@ async function* stagedRows(run: ImportRun, info: ModelInfo, only?: string): Asyn
 async function parentFields(run: ImportRun, info: ModelInfo, rows: DumpRow[]): Promise<Map<string, Array<Record<string, unknown>>>> {
   const out = new Map<string, Array<Record<string, unknown>>>();
   const pks = rows.map((r) => r.pk).filter((pk): pk is string => typeof pk === 'string');
-  if (!pks.length) return out;
+  if (!pks.length || !run.plan.sharedPk.has(labelOf(info))) return out;
   const s = importStaging;
   const found = await run.tx.select({ pk: s.pkText, fields: s.fields }).from(s).where(and(inArray(s.pkText, pks), ne(s.model, labelOf(info))));
   for (const r of found) listIn(out, r.pk!).push(r.fields);
