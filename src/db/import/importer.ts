@@ -9,11 +9,12 @@
 // is remapped wherever the dump refers to it. That is how reference data seeded by Alyx-local and
 // the same reference data in the dump meet.
 import { cliActor, recordAudit, summary, type AuditChange } from '../../apps/audit/record.ts';
-import { and, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import { and, eq, getTableColumns, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { alias, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Queryable, Tx } from '../client.ts';
 import { allModels, contentTypeLabel, uniqueKeysOf, type ModelInfo } from '../models.ts';
 import type { DumpRow } from './read.ts';
+import { createStaging, importStaging } from './staging.ts';
 
 export class ImportError extends Error {}
 
@@ -22,8 +23,13 @@ export interface ImportOptions {
   replace?: boolean;
   /** do everything, report, then roll back: checks that a dump imports cleanly */
   dryRun?: boolean;
-  /** rows per INSERT (default: as many as fit in 30000 parameters, at most 500) */
+  /**
+   * rows per INSERT (default: as many as fit in 30000 parameters, at most 500), and rows per batch
+   * staged and read back (default 1000)
+   */
   batchSize?: number;
+  /** reading progress: rows staged so far (the total is known once the dump is read) */
+  onRead?: (rows: number) => void;
   /** progress callback: rows processed so far, out of `total` */
   onProgress?: (done: number, total: number) => void;
   /** the dump's file name, for the audit trail */
@@ -104,24 +110,65 @@ function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Step 1, read: the dump's rows grouped by our model, the rest counted as skipped.
+// Step 1, read: the dump's rows streamed into the staging table (src/db/import/staging.ts), the
+// rest counted as skipped. What stays in memory is small: counts, content types, the natural keys
+// the dump refers to.
 
-/** The dump, sorted by model. */
+/** A dump: a list, or a stream of rows (a file being read, an upstream database's tables). */
+export type DumpSource = Iterable<DumpRow> | AsyncIterable<DumpRow>;
+
 interface DumpPlan {
-  groups: Map<ModelInfo, DumpRow[]>;
-  /** rows by (uuid) pk, across models: multi-table inheritance splits one object over two models */
-  byPk: Map<string, DumpRow[]>;
+  /** our models with rows in the dump, and how many */
+  counts: Map<ModelInfo, number>;
   /** contenttypes.contenttype pk -> "app.model" */
   contentTypes: Map<string, string>;
   infoOfTable: Map<PgTable, ModelInfo>;
+  /** the natural keys (`--natural-foreign` lists, JSON) the dump uses, by target model */
+  wanted: Map<ModelInfo, Set<string>>;
+  /** labels of the models with rows that share their pk with rows of another model */
+  sharedPk: Set<string>;
   total: number;
 }
 
-function readDump(dump: DumpRow[], report: ImportReport): DumpPlan {
+function wantNaturalKeys(plan: DumpPlan, info: ModelInfo, row: DumpRow): void {
+  const want = (target: ModelInfo | undefined, value: unknown) => {
+    if (!target || !Array.isArray(value)) return;
+    if (!plan.wanted.has(target)) plan.wanted.set(target, new Set());
+    plan.wanted.get(target)!.add(JSON.stringify(value));
+  };
+  for (const [field, value] of Object.entries(row.fields)) {
+    const fk = info.foreignKeys[field];
+    if (fk) want(plan.infoOfTable.get(fk.target), value);
+    const m2m = info.m2m?.[field];
+    if (m2m && Array.isArray(value)) for (const v of value) want(plan.infoOfTable.get(m2m.target), v);
+  }
+}
+
+async function stageDump(tx: Tx, dump: DumpSource, report: ImportReport, opts: ImportOptions): Promise<DumpPlan> {
   const byLabel = new Map<string, ModelInfo>();
   for (const info of allModels()) if (pkOf(info)) byLabel.set(labelOf(info), info);
-  const plan: DumpPlan = { groups: new Map(), byPk: new Map(), contentTypes: new Map(), infoOfTable: new Map(allModels().map((m) => [m.table, m])), total: 0 };
-  for (const row of dump) {
+  const plan: DumpPlan = { counts: new Map(), contentTypes: new Map(), infoOfTable: new Map(allModels().map((m) => [m.table, m])), wanted: new Map(), sharedPk: new Set(), total: 0 };
+  const size = opts.batchSize ?? READ_BATCH;
+  let buffer: Array<typeof importStaging.$inferInsert> = [];
+  const flush = async () => {
+    if (!buffer.length) return;
+    try {
+      await tx.transaction((sp) => sp.insert(importStaging).values(buffer));
+    } catch {
+      // row by row, to name the one the database refuses (e.g. a NUL character, which jsonb cannot hold)
+      for (const r of buffer) {
+        try {
+          await tx.transaction((sp) => sp.insert(importStaging).values(r));
+        } catch (e) {
+          throw new ImportError(`${r.model} pk ${keyString(r.pk)}: ${dbErrorMessage(e)}`);
+        }
+      }
+    }
+    buffer = [];
+    opts.onRead?.(plan.total);
+  };
+  await createStaging(tx);
+  for await (const row of dump) {
     if (row.model === 'contenttypes.contenttype') {
       const f = row.fields as { app_label?: string; model?: string };
       plan.contentTypes.set(String(row.pk), `${f.app_label}.${f.model}`.toLowerCase());
@@ -132,11 +179,61 @@ function readDump(dump: DumpRow[], report: ImportReport): DumpPlan {
       s.rows++;
       continue;
     }
-    listIn(plan.groups, info).push(row);
-    if (typeof row.pk === 'string') listIn(plan.byPk, row.pk).push(row);
+    wantNaturalKeys(plan, info, row);
+    buffer.push({ seq: plan.total, model: row.model, pk: row.pk ?? null, pkText: typeof row.pk === 'string' ? row.pk : null, fields: row.fields });
+    plan.counts.set(info, (plan.counts.get(info) ?? 0) + 1);
     plan.total++;
+    if (buffer.length >= size) await flush();
   }
+  await flush();
+  // the models with rows sharing a pk with another model's rows (multi-table inheritance): only
+  // their batches look up those rows
+  const s = importStaging;
+  const o = alias(importStaging, 'o');
+  const shared = await tx
+    .selectDistinct({ model: s.model })
+    .from(s)
+    .innerJoin(o, and(eq(o.pkText, s.pkText), ne(o.model, s.model)));
+  for (const { model } of shared) plan.sharedPk.add(model);
   return plan;
+}
+
+/** Rows read back from the staging table per batch (and staged per INSERT), unless `batchSize` says otherwise. */
+const READ_BATCH = 1000;
+
+/**
+ * A model's staged rows in dump order, in keyset batches. With `only`, each row's fields hold just
+ * that field (many-to-many lists), read out of the jsonb by the database.
+ */
+async function* stagedRows(run: ImportRun, info: ModelInfo, only?: string): AsyncGenerator<DumpRow[]> {
+  const label = labelOf(info);
+  const size = run.opts.batchSize ?? READ_BATCH;
+  const s = importStaging;
+  const fields = only === undefined ? s.fields : sql<Record<string, unknown>>`jsonb_build_object(${only}::text, ${s.fields} -> ${only}::text)`;
+  let last = -1;
+  for (;;) {
+    const rows = await run.tx
+      .select({ seq: s.seq, pk: sql<string>`${s.pk}::text`, fields })
+      .from(s)
+      .where(and(eq(s.model, label), gt(s.seq, last)))
+      .orderBy(s.seq)
+      .limit(size);
+    if (!rows.length) return;
+    last = rows[rows.length - 1].seq;
+    yield rows.map((r) => ({ model: label, pk: r.pk === null ? null : JSON.parse(r.pk), fields: r.fields }));
+    if (rows.length < size) return;
+  }
+}
+
+/** The fields of rows of other models with the same (uuid) pks: multi-table inheritance splits one object over two models. */
+async function parentFields(run: ImportRun, info: ModelInfo, rows: DumpRow[]): Promise<Map<string, Array<Record<string, unknown>>>> {
+  const out = new Map<string, Array<Record<string, unknown>>>();
+  const pks = rows.map((r) => r.pk).filter((pk): pk is string => typeof pk === 'string');
+  if (!pks.length || !run.plan.sharedPk.has(labelOf(info))) return out;
+  const s = importStaging;
+  const found = await run.tx.select({ pk: s.pkText, fields: s.fields }).from(s).where(and(inArray(s.pkText, pks), ne(s.model, labelOf(info))));
+  for (const r of found) listIn(out, r.pk!).push(r.fields);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,11 +242,11 @@ function readDump(dump: DumpRow[], report: ImportReport): DumpPlan {
 function orderModels(plan: DumpPlan): ModelInfo[] {
   const order: ModelInfo[] = [];
   const placed = new Set<ModelInfo>();
-  const pending = [...plan.groups.keys()];
+  const pending = [...plan.counts.keys()];
   const blocking = (info: ModelInfo, hardOnly: boolean) =>
     Object.values(info.foreignKeys).filter((fk) => {
       const t = plan.infoOfTable.get(fk.target);
-      return t && t !== info && plan.groups.has(t) && !placed.has(t) && (!hardOnly || fk.column.notNull);
+      return t && t !== info && plan.counts.has(t) && !placed.has(t) && (!hardOnly || fk.column.notNull);
     }).length;
   while (pending.length) {
     let idx = pending.findIndex((i) => blocking(i, false) === 0);
@@ -163,7 +260,7 @@ function orderModels(plan: DumpPlan): ModelInfo[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The state of one import inside its transaction: pk remapping, natural keys, rows written.
+// The state of one import inside its transaction: pk remapping, natural keys, deferred FKs.
 
 interface Deferred {
   info: ModelInfo;
@@ -179,11 +276,11 @@ interface ImportRun {
   report: ImportReport;
   /** dump pk -> existing pk, for rows merged into an existing row */
   remap: Map<ModelInfo, Map<string, unknown>>;
-  /** natural key (JSON) -> pk, for models referred to by natural keys */
+  /** natural key (JSON) -> pk, for the natural keys the dump uses */
   natural: Map<ModelInfo, Map<string, unknown>>;
-  /** pks inserted or overwritten, per model (deferred FKs apply to them) */
-  written: Map<ModelInfo, Set<string>>;
-  /** foreign keys to rows written after their referrer (self references, cycles) */
+  /** models whose rows are being or have been written (FKs to the others are deferred) */
+  writtenModels: Set<ModelInfo>;
+  /** foreign keys of written rows to rows written after them (self references, cycles) */
   deferred: Deferred[];
   done: number;
 }
@@ -208,34 +305,20 @@ function naturalFields(info: ModelInfo): string[] {
   throw new ImportError(`${labelOf(info)} has no natural key known to the importer`);
 }
 
-/** The natural keys (`--natural-foreign` lists) the dump uses, by target model. */
-function naturalKeysWanted(plan: DumpPlan): Map<ModelInfo, Set<string>> {
-  const wanted = new Map<ModelInfo, Set<string>>();
-  const want = (target: ModelInfo | undefined, value: unknown) => {
-    if (!target || !Array.isArray(value)) return;
-    if (!wanted.has(target)) wanted.set(target, new Set());
-    wanted.get(target)!.add(JSON.stringify(value));
-  };
-  for (const [info, rows] of plan.groups) {
-    for (const row of rows) {
-      for (const [field, value] of Object.entries(row.fields)) {
-        const fk = info.foreignKeys[field];
-        if (fk) want(plan.infoOfTable.get(fk.target), value);
-        const m2m = info.m2m?.[field];
-        if (m2m && Array.isArray(value)) for (const v of value) want(plan.infoOfTable.get(m2m.target), v);
-      }
-    }
-  }
-  return wanted;
-}
-
-/** Finds each wanted natural key's pk, in the dump or else in the database. */
-async function loadNaturalKeys(run: ImportRun, wanted: Map<ModelInfo, Set<string>>): Promise<void> {
-  for (const [target, keys] of wanted) {
+/** Finds each wanted natural key's pk, in the dump (staged rows) or else in the database. */
+async function loadNaturalKeys(run: ImportRun): Promise<void> {
+  for (const [target, keys] of run.plan.wanted) {
     const fields = naturalFields(target);
     const found = new Map<string, unknown>();
     const [pkField] = pkOf(target)!;
-    for (const row of run.plan.groups.get(target) ?? []) found.set(JSON.stringify(fields.map((f) => row.fields[f])), row.pk);
+    if (run.plan.counts.has(target)) {
+      for await (const rows of stagedRows(run, target)) {
+        for (const row of rows) {
+          const key = JSON.stringify(fields.map((f) => row.fields[f]));
+          if (keys.has(key)) found.set(key, row.pk);
+        }
+      }
+    }
     const missing = [...keys].filter((k) => !found.has(k)).map((k) => JSON.parse(k) as unknown[]);
     const cols = fields.map((f) => target.columns[f]);
     for (let i = 0; i < missing.length; i += 500) {
@@ -300,11 +383,10 @@ function convert(plan: DumpPlan, c: PgColumn, value: unknown, where: string, fie
 }
 
 /** The row's fields, with those of its parent model's row (multi-table inheritance: same pk). */
-function fieldsWithParents(plan: DumpPlan, info: ModelInfo, row: DumpRow): Record<string, unknown> {
+function fieldsWithParents(info: ModelInfo, row: DumpRow, parents: Map<string, Array<Record<string, unknown>>>): Record<string, unknown> {
   const fields: Record<string, unknown> = { ...row.fields };
-  for (const other of typeof row.pk === 'string' ? plan.byPk.get(row.pk) ?? [] : []) {
-    if (other === row) continue;
-    for (const [f, v] of Object.entries(other.fields)) if (!(f in fields) && f in info.columns) fields[f] = v;
+  for (const other of typeof row.pk === 'string' ? parents.get(row.pk) ?? [] : []) {
+    for (const [f, v] of Object.entries(other)) if (!(f in fields) && f in info.columns) fields[f] = v;
   }
   return fields;
 }
@@ -313,13 +395,13 @@ function fieldsWithParents(plan: DumpPlan, info: ModelInfo, row: DumpRow): Recor
  * One dump row as column values keyed by TS (Django) field names. Foreign keys to rows not written
  * yet (self references, cycles) are left null and pushed to `later`, set once those rows exist.
  */
-function mapRow(run: ImportRun, info: ModelInfo, row: DumpRow, later: Array<{ field: string; value: unknown }>): Row {
+function mapRow(run: ImportRun, info: ModelInfo, row: DumpRow, parents: Map<string, Array<Record<string, unknown>>>, later: Array<{ field: string; value: unknown }>): Row {
   const { plan, report } = run;
   const label = labelOf(info);
   const where = rowName(info, row.pk);
   const [pkField] = pkOf(info)!;
   const out: Row = { [pkField]: row.pk };
-  for (const [field, raw] of Object.entries(fieldsWithParents(plan, info, row))) {
+  for (const [field, raw] of Object.entries(fieldsWithParents(info, row, parents))) {
     if (info.m2m?.[field]) continue;
     const c = info.columns[field];
     if (!c || field === pkField) {
@@ -331,7 +413,7 @@ function mapRow(run: ImportRun, info: ModelInfo, row: DumpRow, later: Array<{ fi
     if (fk) {
       const target = plan.infoOfTable.get(fk.target);
       v = resolve(run, target, raw, where);
-      if (v !== null && target && plan.groups.has(target) && (target === info || !run.written.has(target))) {
+      if (v !== null && target && plan.counts.has(target) && (target === info || !run.writtenModels.has(target))) {
         later.push({ field, value: raw });
         v = null;
       }
@@ -395,14 +477,17 @@ async function insertBatch(q: Queryable, info: ModelInfo, batch: Row[], replace:
   return (await base.onConflictDoUpdate({ target: pkCol, set }).returning(returning)) as Inserted;
 }
 
-/** Inserts the rows in batches (each under a savepoint); a failing batch is retried row by row to name the culprit. */
-async function insertRows(run: ImportRun, info: ModelInfo, rows: Row[], counts: ModelCounts): Promise<void> {
+/**
+ * Inserts the rows in batches (each under a savepoint); a failing batch is retried row by row to
+ * name the culprit. Returns the pks written (inserted, or overwritten with `replace`).
+ */
+async function insertRows(run: ImportRun, info: ModelInfo, rows: Row[], counts: ModelCounts): Promise<Set<string>> {
   const [pkField] = pkOf(info)!;
   const replace = run.report.replace;
   const ncols = Math.max(1, Object.keys(info.columns).length);
   // at most 30000 parameters per statement: PGlite fails above about 60000
   const batchSize = run.opts.batchSize ?? Math.max(1, Math.min(500, Math.floor(30000 / ncols)));
-  const writtenHere = run.written.get(info)!;
+  const written = new Set<string>();
   for (let i = 0; i < rows.length; i += batchSize) {
     const batch = rows.slice(i, i + batchSize);
     let result: Inserted;
@@ -419,16 +504,17 @@ async function insertRows(run: ImportRun, info: ModelInfo, rows: Row[], counts: 
       }
     }
     for (const r of result) {
-      writtenHere.add(String(r.pk));
+      written.add(String(r.pk));
       if (r.fresh) counts.inserted++;
     }
     counts.existing += batch.length - result.filter((r) => r.fresh).length;
     progressBy(run, batch.length);
   }
+  return written;
 }
 
 /** With `replace`, merged rows take the dump's values (their pk stays the existing one). */
-async function overwriteMerged(run: ImportRun, info: ModelInfo, values: Row[], merged: Map<number, unknown>): Promise<void> {
+async function overwriteMerged(run: ImportRun, info: ModelInfo, values: Row[], merged: Map<number, unknown>, written: Set<string>): Promise<void> {
   const [pkField, pkCol] = pkOf(info)!;
   for (const [i, existingPk] of merged) {
     const { [pkField]: _dumpPk, ...rest } = values[i];
@@ -438,40 +524,41 @@ async function overwriteMerged(run: ImportRun, info: ModelInfo, values: Row[], m
     } catch (e) {
       throw new ImportError(`${rowName(info, values[i][pkField])}: ${dbErrorMessage(e)}`);
     }
-    run.written.get(info)!.add(String(existingPk));
+    written.add(String(existingPk));
   }
 }
 
-/** Map, merge and write every dump row of one model. */
+/** Map, merge and write every dump row of one model, one staged batch at a time. */
 async function writeModel(run: ImportRun, info: ModelInfo): Promise<void> {
-  const rows = run.plan.groups.get(info)!;
-  const counts: ModelCounts = (run.report.models[labelOf(info)] = { rows: rows.length, inserted: 0, existing: 0, matched: 0 });
-  run.written.set(info, new Set());
-  const later = new Map<string, Array<{ field: string; value: unknown }>>();
-  const values = rows.map((row) => {
-    const list: Array<{ field: string; value: unknown }> = [];
-    const v = mapRow(run, info, row, list);
-    if (list.length) listIn(later, String(row.pk)).push(...list);
-    return v;
-  });
-  const merged = await findMerges(run, info, values);
-  counts.matched = merged.size;
-  await insertRows(run, info, values.filter((_, i) => !merged.has(i)), counts);
-  if (run.report.replace) await overwriteMerged(run, info, values, merged);
-  progressBy(run, merged.size);
-  for (const [pk, list] of later) {
-    const mapped = run.remap.get(info)?.get(pk);
-    for (const d of list) run.deferred.push({ info, field: d.field, pk: mapped ?? pk, value: d.value });
+  const counts: ModelCounts = (run.report.models[labelOf(info)] = { rows: run.plan.counts.get(info) ?? 0, inserted: 0, existing: 0, matched: 0 });
+  run.writtenModels.add(info);
+  for await (const rows of stagedRows(run, info)) {
+    const parents = await parentFields(run, info, rows);
+    const later = new Map<number, Array<{ field: string; value: unknown }>>();
+    const values = rows.map((row, i) => {
+      const list: Array<{ field: string; value: unknown }> = [];
+      const v = mapRow(run, info, row, parents, list);
+      if (list.length) later.set(i, list);
+      return v;
+    });
+    const merged = await findMerges(run, info, values);
+    counts.matched += merged.size;
+    const written = await insertRows(run, info, values.filter((_, i) => !merged.has(i)), counts);
+    if (run.report.replace) await overwriteMerged(run, info, values, merged, written);
+    progressBy(run, merged.size);
+    // only the rows written here get their deferred FKs (a skipped existing row keeps its own)
+    for (const [i, list] of later) {
+      const pk = merged.has(i) ? merged.get(i) : rows[i].pk;
+      if (!written.has(String(pk))) continue;
+      for (const d of list) run.deferred.push({ info, field: d.field, pk, value: d.value });
+    }
   }
 }
 
 /** Sets foreign keys that pointed to rows written after their referrer, 1000 rows per UPDATE. */
 async function applyDeferred(run: ImportRun): Promise<void> {
   const byField = new Map<string, Deferred[]>();
-  for (const d of run.deferred) {
-    if (!run.written.get(d.info)?.has(String(d.pk))) continue;
-    listIn(byField, `${labelOf(d.info)}\u0000${d.field}`).push(d);
-  }
+  for (const d of run.deferred) listIn(byField, `${labelOf(d.info)}\u0000${d.field}`).push(d);
   for (const list of byField.values()) {
     const { info, field } = list[0];
     const [, pkCol] = pkOf(info)!;
@@ -500,17 +587,18 @@ async function applyDeferred(run: ImportRun): Promise<void> {
       }
     }
   }
+  run.deferred = [];
 }
 
-/** The join-table rows of one many-to-many field of a model's dump rows, and their owners. */
-function linksOf(run: ImportRun, info: ModelInfo, field: string, m2m: NonNullable<ModelInfo['m2m']>[string]) {
+/** The join-table rows of one many-to-many field of a batch of dump rows, and their owners. */
+function linksOf(run: ImportRun, info: ModelInfo, rows: DumpRow[], field: string, m2m: NonNullable<ModelInfo['m2m']>[string]) {
   const throughCols = getTableColumns(m2m.through) as Record<string, PgColumn>;
   const fromKey = Object.entries(throughCols).find(([, c]) => c === m2m.from || c.name === m2m.from.name)![0];
   const toKey = Object.entries(throughCols).find(([, c]) => c === m2m.to || c.name === m2m.to.name)![0];
   const target = run.plan.infoOfTable.get(m2m.target);
   const links: Row[] = [];
   const owners: unknown[] = [];
-  for (const row of run.plan.groups.get(info)!) {
+  for (const row of rows) {
     const list = row.fields[field];
     if (!Array.isArray(list)) continue;
     const owner = run.remap.get(info)?.get(String(row.pk)) ?? row.pk;
@@ -530,27 +618,31 @@ function linksOf(run: ImportRun, info: ModelInfo, field: string, m2m: NonNullabl
 async function writeLinks(run: ImportRun, info: ModelInfo): Promise<void> {
   const label = labelOf(info);
   for (const [field, m2m] of Object.entries(info.m2m ?? {})) {
-    const { links, owners, fromKey, toKey } = linksOf(run, info, field, m2m);
-    if (run.report.replace) {
-      for (let i = 0; i < owners.length; i += 1000) await run.tx.delete(m2m.through).where(inArray(m2m.from, owners.slice(i, i + 1000)));
-    }
-    const insert = (q: Queryable, rows: Row[]) => q.insert(m2m.through).values(rows as never).onConflictDoNothing().returning();
     let n = 0;
-    for (let i = 0; i < links.length; i += 1000) {
-      const batch = links.slice(i, i + 1000);
-      try {
-        n += (await run.tx.transaction((sp) => insert(sp as unknown as Queryable, batch))).length;
-      } catch {
-        for (const link of batch) {
-          try {
-            n += (await run.tx.transaction((sp) => insert(sp as unknown as Queryable, [link]))).length;
-          } catch (e) {
-            throw new ImportError(`${label} pk ${keyString(link[fromKey])}, ${field} -> ${keyString(link[toKey])}: ${dbErrorMessage(e)}`);
+    let any = false;
+    for await (const rows of stagedRows(run, info, field)) {
+      const { links, owners, fromKey, toKey } = linksOf(run, info, rows, field, m2m);
+      if (run.report.replace) {
+        for (let i = 0; i < owners.length; i += 1000) await run.tx.delete(m2m.through).where(inArray(m2m.from, owners.slice(i, i + 1000)));
+      }
+      const insert = (q: Queryable, batch: Row[]) => q.insert(m2m.through).values(batch as never).onConflictDoNothing().returning();
+      for (let i = 0; i < links.length; i += 1000) {
+        const batch = links.slice(i, i + 1000);
+        try {
+          n += (await run.tx.transaction((sp) => insert(sp as unknown as Queryable, batch))).length;
+        } catch {
+          for (const link of batch) {
+            try {
+              n += (await run.tx.transaction((sp) => insert(sp as unknown as Queryable, [link]))).length;
+            } catch (e) {
+              throw new ImportError(`${label} pk ${keyString(link[fromKey])}, ${field} -> ${keyString(link[toKey])}: ${dbErrorMessage(e)}`);
+            }
           }
         }
       }
+      any ||= links.length > 0;
     }
-    if (links.length) run.report.links[`${label}.${field}`] = n;
+    if (any) run.report.links[`${label}.${field}`] = n;
   }
 }
 
@@ -570,18 +662,18 @@ function auditSummary(report: ImportReport, source: string): AuditChange[] {
 }
 
 /**
- * Imports a dump: read (group by model) → order (by foreign keys) → map (natural keys, values) →
- * write (merge, insert, deferred FKs, links), all in one transaction → the report.
+ * Imports a dump: read (stream into the staging table) → order (by foreign keys) → map (natural
+ * keys, values) → write (merge, insert, deferred FKs, links), model by model in batches, all in one
+ * transaction → the report. Memory holds a batch of rows, not the dump.
  */
-export async function importDump(db: Db, dump: DumpRow[], opts: ImportOptions = {}): Promise<ImportReport> {
+export async function importDump(db: Db, dump: DumpSource, opts: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = { models: {}, merged: {}, links: {}, skippedModels: {}, ignoredFields: {}, replace: opts.replace === true, dryRun: opts.dryRun === true };
-  const plan = readDump(dump, report);
-  const order = orderModels(plan);
-  const wanted = naturalKeysWanted(plan);
   await db
     .transaction(async (tx) => {
-      const run: ImportRun = { tx, plan, opts, report, remap: new Map(), natural: new Map(), written: new Map(), deferred: [], done: 0 };
-      await loadNaturalKeys(run, wanted);
+      const plan = await stageDump(tx, dump, report, opts);
+      const order = orderModels(plan);
+      const run: ImportRun = { tx, plan, opts, report, remap: new Map(), natural: new Map(), writtenModels: new Set(), deferred: [], done: 0 };
+      await loadNaturalKeys(run);
       for (const info of order) await writeModel(run, info);
       await applyDeferred(run);
       for (const info of order) await writeLinks(run, info);

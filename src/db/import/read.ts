@@ -46,12 +46,26 @@ function checkRow(r: unknown, i: number): DumpRow {
   return row as DumpRow;
 }
 
-/**
- * Reads a dump file (plain or gzipped) as a stream, one object of the top-level list at a time, so
- * that dumps larger than the biggest JavaScript string (about 512 MB) load too.
- */
+/** Reads a whole dump file into a list (small dumps, tests); `streamDumpFile` is the bounded-memory way. */
 export async function readDumpFile(file: string): Promise<DumpRow[]> {
+  const rows: DumpRow[] = [];
+  for await (const row of streamDumpFile(file)) rows.push(row);
+  return rows;
+}
+
+/** Refuses a path that is not a readable file before anything else is opened. */
+export function checkDumpFile(file: string): void {
   if (!fs.existsSync(file)) throw new DumpFormatError(`${file} does not exist`);
+  if (!fs.statSync(file).isFile()) throw new DumpFormatError(`${file} is not a file`);
+}
+
+/**
+ * Reads a dump file (plain or gzipped) as a stream, yielding one object of the top-level list at a
+ * time: neither the text nor the rows are held whole, so dumps larger than the biggest JavaScript
+ * string (about 512 MB) load too, in bounded memory.
+ */
+export async function* streamDumpFile(file: string): AsyncGenerator<DumpRow> {
+  checkDumpFile(file);
   const head = Buffer.alloc(2);
   const fd = fs.openSync(file, 'r');
   fs.readSync(fd, head, 0, 2, 0);
@@ -59,7 +73,7 @@ export async function readDumpFile(file: string): Promise<DumpRow[]> {
   const gz = head[0] === 0x1f && head[1] === 0x8b;
   const source: Readable = gz ? fs.createReadStream(file).pipe(zlib.createGunzip()) : fs.createReadStream(file);
   source.setEncoding('utf8');
-  const rows: DumpRow[] = [];
+  let count = 0;
   let state: 'before' | 'between' | 'object' | 'after' = 'before';
   let depth = 0;
   let inString = false;
@@ -86,9 +100,9 @@ export async function readDumpFile(file: string): Promise<DumpRow[]> {
               try {
                 obj = JSON.parse(text);
               } catch (e) {
-                throw new DumpFormatError(`not valid JSON in item ${rows.length}: ${(e as Error).message}`);
+                throw new DumpFormatError(`not valid JSON in item ${count}: ${(e as Error).message}`);
               }
-              rows.push(checkRow(obj, rows.length));
+              yield checkRow(obj, count++);
               state = 'between';
               start = -1;
             }
@@ -106,7 +120,7 @@ export async function readDumpFile(file: string): Promise<DumpRow[]> {
             state = 'object';
             depth = 1;
             start = i;
-          } else throw new DumpFormatError(`item ${rows.length} is not an object`);
+          } else throw new DumpFormatError(`item ${count} is not an object`);
         } else throw new DumpFormatError('unexpected text after the end of the list');
       }
       if (state === 'object') pending += chunk.slice(start);
@@ -117,5 +131,4 @@ export async function readDumpFile(file: string): Promise<DumpRow[]> {
   }
   const end = state as string;
   if (end !== 'after') throw new DumpFormatError(end === 'before' ? 'the file is empty' : 'the file ends in the middle of the list (truncated?)');
-  return rows;
 }
