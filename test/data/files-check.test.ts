@@ -156,6 +156,15 @@ describe('files check shares the scanner walk', () => {
     expect(await cmd.run({ ...t.services, config: gone }, ['--repository', 'lab_share', '--dry-run'], (l) => lines.push(l))).toBe(1);
     expect(lines).toEqual([expect.stringMatching(/^error: repository lab_share: directory .*not-mounted does not exist \(not mounted\?\)/)]);
     expect(await flags()).toEqual({ [A]: true, [B]: true, [C]: true });
+    // POST /sync-file-status: a 409 with the message, nothing changed
+    fs.renameSync(share2, `${share2}.away`);
+    try {
+      const r = await t.post('/sync-file-status', {});
+      expect([r.status, r.body.detail]).toEqual([409, expect.stringMatching(/lab_share: directory .* does not exist \(not mounted\?\)/)]);
+    } finally {
+      fs.renameSync(`${share2}.away`, share2);
+    }
+    expect(await flags()).toEqual({ [A]: true, [B]: true, [C]: true });
   });
 
   it("the scanner's incremental scan still works after a check", async () => {
