@@ -1,5 +1,5 @@
 // Commands of the data app, wired by src/cli/app-commands.ts:
-//   alyx files check [--repository NAME] [--dry]   set file records' `exists` from the directories
+//   alyx files check [--repository NAME] [--dry|--dry-run]   set file records' `exists` from the directories
 //   alyx cache build [--tag TAG] [--destination DIR] build the ONE cache tables
 //   alyx files scan [--repository R] [--dry-run] [--since DATE]  register new files found on the shares
 import type { AppCliCommand } from '../app.ts';
@@ -25,8 +25,11 @@ export const filesCheckCommand = appCommand({
   options: {
     repository: { type: 'string', value: 'NAME', describe: 'only this repository (default: every repository with a directory)' },
     dry: { type: 'boolean', describe: 'report, change nothing' },
+    'dry-run': { type: 'boolean', describe: 'the same as --dry (as `files scan`)' },
   },
-  async action(services, { values: { repository, dry } }) {
+  async action(services, { values }) {
+    const { repository } = values;
+    const dry = values.dry || values['dry-run'];
     let r;
     try {
       r = await services.db.transaction((tx) => checkFiles(tx, services.config, { repository, dry, onProgress: bar('checking files') }));

@@ -1,5 +1,12 @@
 // `alyx files check`: marks file records `exists` true/false by looking for their relative_path
 // in the directory that backs their repository (config `repositories`: name → directory).
+// The repository directory is read once with the scanner's walk (scan/walker.ts) in an existence-only
+// mode: a full walk (no remembered folder states), every subject folder descended, nothing registered
+// and none of the scanner's bookkeeping (folder states, ingest issues) read or written. A record whose
+// file the walk saw is present; any other record (a vanished session folder, a path outside the ALF
+// layout, a hidden file, a link the walk does not follow) is looked up with a stat, as before.
+// A missing repository directory (unmounted share), or an empty one while records say their files
+// are there, is refused rather than marking every record missing.
 // Records are read in keyset batches and updated with one statement per batch and value.
 import fs from 'node:fs';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
@@ -7,6 +14,30 @@ import type { Queryable } from '../../db/client.ts';
 import type { Config } from '../../config.ts';
 import { safeJoin } from './serve-files.ts';
 import { dataRepositories, fileRecords } from './tables.ts';
+import { missingRootMessage, Walker } from './scan/walker.ts';
+
+/** Every file path (relative to the repository directory) the scanner's walk sees in session folders. */
+async function walkedFiles(dir: string): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const walker = new Walker(dir, { states: new Map(), knownSubject: () => true, existenceOnly: true });
+  for await (const unit of walker.walk()) {
+    if (unit.kind === 'session') for (const f of unit.files) seen.add(f.path);
+  }
+  return seen;
+}
+
+/** The guard against an unmounted share: refuse a missing directory, or an empty one while records say their files are there. */
+async function assertMounted(db: Queryable, repo: { id: string; name: string }, dir: string): Promise<void> {
+  const missing = await missingRootMessage(repo.name, dir);
+  if (missing) throw new FileCheckError(`${missing} (not mounted?): nothing checked, no record changed`);
+  if (fs.readdirSync(dir).length) return;
+  const [present] = await db
+    .select({ id: fileRecords.id })
+    .from(fileRecords)
+    .where(and(eq(fileRecords.data_repository, repo.id), eq(fileRecords.exists, true)))
+    .limit(1);
+  if (present) throw new FileCheckError(`repository ${repo.name}: directory ${dir} is empty while file records say their files are there (not mounted?): nothing checked, no record changed`);
+}
 
 export interface FileCheckResult {
   repositories: string[];
@@ -45,8 +76,11 @@ export async function checkFiles(db: Queryable, config: Pick<Config, 'repository
     .select({ total: sql<number>`count(*)::int` })
     .from(fileRecords)
     .where(inArray(fileRecords.data_repository, repos.map((r) => r.id).concat(['00000000-0000-0000-0000-000000000000'])));
+  // every repository is looked at before any record changes: one unmounted share changes nothing
+  for (const repo of repos) await assertMounted(db, repo, config.repositoryDirs[repo.name]);
   for (const repo of repos) {
     const dir = config.repositoryDirs[repo.name];
+    const seen = await walkedFiles(dir);
     let after: string | null = null;
     for (;;) {
       const rows: Array<{ id: string; path: string; exists: boolean }> = await db
@@ -59,8 +93,8 @@ export async function checkFiles(db: Queryable, config: Pick<Config, 'repository
       const nowPresent: string[] = [];
       const nowMissing: string[] = [];
       for (const r of rows) {
-        const file = safeJoin(dir, r.path);
-        let present = false;
+        const file = seen.has(r.path) ? null : safeJoin(dir, r.path);
+        let present = seen.has(r.path);
         if (file) {
           try {
             present = fs.statSync(file).isFile();

@@ -12,7 +12,7 @@ import { normalizeUuid, nowInZone } from '../../rest/values.ts';
 import { projects } from '../subjects/tables.ts';
 import { listish } from './alf.ts';
 import { buildCacheTables, cacheDir, type CacheInfo } from './cache-tables.ts';
-import { checkFiles } from './file-check.ts';
+import { checkFiles, FileCheckError } from './file-check.ts';
 import { checkProtected, registerFiles } from './registration.ts';
 import { repositoryListeners } from './resources.ts';
 import { fileServer, safeJoin, sendFile } from './serve-files.ts';
@@ -190,7 +190,13 @@ export async function dataRoutes(app: FastifyInstance, services: Services): Prom
     return rows.map((r) => r.relative_path);
   });
   app.post('/sync-file-status', doc('Checks which file records exist on the repositories served from a local directory.', { type: 'object', properties: {} }), async (_request, reply) => {
-    await services.db.transaction((tx) => checkFiles(tx, services.config));
+    try {
+      await services.db.transaction((tx) => checkFiles(tx, services.config));
+    } catch (e) {
+      // a repository directory missing or empty (share not mounted): nothing was changed
+      if (e instanceof FileCheckError) throw new ApiError(409, { detail: e.message });
+      throw e;
+    }
     return reply.type('application/json; charset=utf-8').send(JSON.stringify('ok'));
   });
 

@@ -22,7 +22,7 @@ import { dataFormats, dataRepositories, datasetTypes, datasets, fileRecords, rev
 import { Hasher } from './hasher.ts';
 import { closestTypes, forgetIssuesUnder, replaceIssues, replaceIssuesOf } from './issues.ts';
 import { scanSettings, ScanError, type ScanSettings } from './settings.ts';
-import { Walker, type DirState, type DirUnit, type FoundFile, type IssueDraft, type SessionUnit, type WalkStats } from './walker.ts';
+import { missingRootMessage, Walker, type DirState, type DirUnit, type FoundFile, type IssueDraft, type SessionUnit, type WalkStats } from './walker.ts';
 
 export { ScanError };
 
@@ -249,8 +249,9 @@ class RepositoryScan {
       }
       await this.write((tx) => this.flushDirs(tx));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(this.s.dir))) {
-        throw new ScanError(`repository ${this.repo.name}: directory ${this.s.dir} does not exist`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        const missing = await missingRootMessage(this.repo.name, this.s.dir);
+        if (missing) throw new ScanError(missing);
       }
       throw e;
     } finally {
@@ -549,14 +550,6 @@ class RepositoryScan {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const sessionPathOf = (u: SessionUnit) => `${u.subject}/${u.date}/${u.number}`;
-
-async function exists(dir: string): Promise<boolean> {
-  const fs = await import('node:fs/promises');
-  return fs.stat(dir).then(
-    () => true,
-    () => false,
-  );
-}
 
 async function saveStates(tx: Tx, repoId: string, dirs: Array<{ path: string; state: DirState }>, now: string): Promise<void> {
   if (!dirs.length) return;

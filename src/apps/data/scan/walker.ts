@@ -66,6 +66,11 @@ export interface WalkOptions {
   knownSubject(nickname: string): boolean;
   /** counters */
   stats?: WalkStats;
+  /**
+   * Existence only (`alyx files check`): plain files and folders are taken from the directory
+   * listing's entry types, without a stat each (sizes are then 0); links are still resolved.
+   */
+  existenceOnly?: boolean;
 }
 
 export interface WalkStats {
@@ -90,6 +95,15 @@ interface Entry {
   kind: 'dir' | 'file';
   size: number;
   mtimeMs: number;
+}
+
+/** The message when a repository directory is missing (unmounted share), or null when it is there. */
+export async function missingRootMessage(repository: string, dir: string): Promise<string | null> {
+  const there = await fs.stat(dir).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+  return there ? null : `repository ${repository}: directory ${dir} does not exist`;
 }
 
 export class Walker {
@@ -126,6 +140,10 @@ export class Walker {
       dirents.map(async (d) => {
         if (hidden(d.name)) return;
         const childAbs = path.join(abs, d.name);
+        if (this.opts.existenceOnly && !d.isSymbolicLink() && (d.isFile() || d.isDirectory())) {
+          out.push({ name: d.name, kind: d.isDirectory() ? 'dir' : 'file', size: 0, mtimeMs: 0 });
+          return;
+        }
         let st;
         try {
           if (d.isSymbolicLink()) {
