@@ -29,7 +29,7 @@ async function main() {
   const scratch = await scratchDatabase('alyx_bench');
   const dbUrl = scratch.url;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'alyx-bench-'));
-  const config = { ...loadConfig({ ALYX_DATA_DIR: work, ALYX_TIME_ZONE: 'UTC', ALYX_LAB: 'benchlab' } as NodeJS.ProcessEnv, work), databaseUrl: dbUrl };
+  const config = { ...loadConfig({ ALYX_DATA_DIR: work, ALYX_TIME_ZONE: 'UTC', ALYX_LAB: 'benchlab' } as NodeJS.ProcessEnv, work), databaseUrl: dbUrl, statementTimeoutMs: 0 }; // generating 1M rows is one statement
   const services = await openServices(config, { inMemory: !dbUrl });
   try {
     await seedAll(services);
