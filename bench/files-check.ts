@@ -9,16 +9,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import { scratchDatabase } from './scratch-db.ts';
+import { benchLab } from './scan-fixture.ts';
 import { loadConfig } from '../src/config.ts';
 import { openServices, seedAll } from '../src/db/setup.ts';
 import type { Queryable } from '../src/db/client.ts';
 import { scanRepositories } from '../src/apps/data/scan/scanner.ts';
 import { checkFiles } from '../src/apps/data/file-check.ts';
 import { safeJoin } from '../src/apps/data/serve-files.ts';
-import { dataRepositories, datasetTypes, fileRecords } from '../src/apps/data/tables.ts';
-import { users } from '../src/apps/misc/tables.ts';
+import { dataRepositories, fileRecords } from '../src/apps/data/tables.ts';
 
 const args = process.argv.slice(2);
 const FILES = args.includes('--files') ? Number(args[args.indexOf('--files') + 1]) : 50_000;
@@ -78,14 +78,7 @@ async function main() {
       fs.mkdirSync(path.join(dir, 'raw_data'), { recursive: true });
       for (let k = 0; k < PER_SESSION; k++) fs.writeFileSync(path.join(dir, fileOf(k)), `session ${s} file ${k}\n`);
     }
-    await db.execute(sql`insert into misc_lab (name) values ('benchlab') on conflict do nothing`);
-    await db.insert(users).values({ username: 'bench', password: '!', is_superuser: true });
-    await db.execute(sql`insert into data_datarepository (name, data_url, globus_is_personal) values ('bench_server', 'http://localhost/benchlab/Subjects/', false)`);
-    await db.insert(datasetTypes).values(
-      Array.from({ length: PER_SESSION }, (_, k) => (k % 2 ? { name: `_bench_obj${k}.raw`, filename_pattern: `_bench_obj${k}.raw.*` } : { name: `obj${k}.attr`, filename_pattern: null })),
-    );
-    await db.execute(sql`insert into subjects_subject (nickname, lab_id)
-      select 'S' || g, (select id from misc_lab where name = 'benchlab') from generate_series(0, ${Math.ceil(SESSIONS / 20) - 1}::int) g`);
+    await benchLab(db, PER_SESSION, Math.ceil(SESSIONS / 20));
     const scan = await scanRepositories(services, { rebuildCache: false });
     const [{ id: repoId }] = await db.select({ id: dataRepositories.id }).from(dataRepositories).where(eq(dataRepositories.name, 'bench_server'));
     console.log(`database: ${scratch.url ? 'PostgreSQL' : 'embedded (PGlite, on disk)'}; load ${os.loadavg()[0].toFixed(1)}; ${scan.filesRegistered} records in ${SESSIONS} sessions`);

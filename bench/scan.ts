@@ -10,12 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { scratchDatabase } from './scratch-db.ts';
+import { benchLab } from './scan-fixture.ts';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
 import { openServices, seedAll } from '../src/db/setup.ts';
 import { scanRepositories } from '../src/apps/data/scan/scanner.ts';
-import { datasetTypes } from '../src/apps/data/tables.ts';
-import { users } from '../src/apps/misc/tables.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: number) => {
@@ -64,14 +63,7 @@ async function main() {
     let t0 = Date.now();
     makeShare(share, 0, SESSIONS);
     console.log(`share: ${SESSIONS * PER_SESSION} files in ${SESSIONS} sessions, written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    await db.execute(sql`insert into misc_lab (name) values ('benchlab') on conflict do nothing`);
-    await db.insert(users).values({ username: 'bench', password: '!', is_superuser: true });
-    await db.execute(sql`insert into data_datarepository (name, data_url, globus_is_personal) values ('bench_server', 'http://localhost/benchlab/Subjects/', false)`);
-    await db.insert(datasetTypes).values(
-      Array.from({ length: PER_SESSION }, (_, k) => (k % 2 ? { name: `_bench_obj${k}.raw`, filename_pattern: `_bench_obj${k}.raw.*` } : { name: `obj${k}.attr`, filename_pattern: null })),
-    );
-    await db.execute(sql`insert into subjects_subject (nickname, lab_id)
-      select 'S' || g, (select id from misc_lab where name = 'benchlab') from generate_series(0, ${Math.ceil(SESSIONS / SESSIONS_PER_SUBJECT) - 1}::int) g`);
+    await benchLab(db, PER_SESSION, Math.ceil(SESSIONS / SESSIONS_PER_SUBJECT));
     if (!CREATE) {
       await db.execute(sql`insert into actions_session (subject_id, lab_id, start_time, number, type)
         select (select id from subjects_subject where nickname = 'S' || (g / ${SESSIONS_PER_SUBJECT})), (select id from misc_lab where name = 'benchlab'),
