@@ -22,13 +22,15 @@ export const importStaging = pgTable(
   (t) => [index('alyx_import_staging_model').on(t.model, t.seq), index('alyx_import_staging_pk').on(t.pkText)],
 );
 
+const STAGING_TEMP_BUFFERS = '64MB';
+
 /** Creates the staging table for this transaction (`on commit drop`). */
 export async function createStaging(tx: Tx): Promise<void> {
   const cfg = getTableConfig(importStaging);
   // a temporary table lives in the session's local buffers (8 MB by default), and pages beyond them
   // go to temporary files: PGlite's are slow. More buffers, where the session allows it still (only
   // before its first temporary table).
-  await tx.transaction((sp) => sp.execute(sql`select set_config('temp_buffers', ${process.env.ALYX_IMPORT_TEMP_BUFFERS ?? '64MB'}, true)`)).catch(() => {});
+  await tx.transaction((sp) => sp.execute(sql`select set_config('temp_buffers', ${STAGING_TEMP_BUFFERS}, true)`)).catch(() => {});
   const id = (name: string) => sql.identifier(name);
   const cols = cfg.columns.map((c) => sql`${id(c.name)} ${sql.raw(c.getSQLType())}${c.primary ? sql` primary key` : c.notNull ? sql` not null` : sql``}`);
   await tx.execute(sql`create temporary table ${id(cfg.name)} (${sql.join(cols, sql`, `)}) on commit drop`);
