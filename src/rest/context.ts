@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Queryable } from '../db/client.ts';
 import type { Services } from '../services.ts';
+import type { SlugMemo } from './fields.ts';
 
 export interface AuthUser {
   id: string;
@@ -23,6 +24,8 @@ export interface RequestContext {
   config: Config;
   services: Services;
   request?: FastifyRequest;
+  /** natural keys this request resolved, for the answer of its write (fields.ts) */
+  slugs?: SlugMemo;
 }
 
 export function baseUrlOf(request: FastifyRequest): string {

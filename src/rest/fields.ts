@@ -42,8 +42,11 @@ export interface Field {
   /** value used on create when the key is omitted (and on PUT when resetOnPut) */
   default?: (ctx: RequestContext) => unknown;
   resetOnPut?: boolean;
-  /** prepares output for a page of rows: returns row -> JSON value */
-  render(rows: Row[], ctx: RequestContext): Promise<(row: Row) => unknown> | ((row: Row) => unknown);
+  /**
+   * prepares output for a page of rows: returns row -> JSON value. `created`: the rows are one row
+   * this request has just inserted (before any after-write hook), with the value the field parsed
+   */
+  render(rows: Row[], ctx: RequestContext, created?: CreatedRow): Promise<(row: Row) => unknown> | ((row: Row) => unknown);
   /** validates and converts input (throws FieldValidationError) */
   parse?(raw: unknown, ctx: RequestContext, instance: Row | null): Promise<unknown> | unknown;
   /** columns written for a parsed value */
@@ -64,6 +67,48 @@ export interface Field {
    * value) makes the whole row selected. A custom field with a `source` reads that column only.
    */
   reads?: string[];
+  /**
+   * The rows this field lists point at the owner through a foreign key, so a row just inserted (by
+   * a resource without an after-write hook) has none: its answer renders [] without a query.
+   */
+  emptyWhenNew?: boolean;
+}
+
+/** What rendering knows about a row the request has just inserted: the field's parsed value, if sent. */
+export interface CreatedRow {
+  value: unknown;
+}
+
+/**
+ * Natural keys the request resolved (target table -> slug column -> id -> slug), kept on the
+ * request's context so that a write's answer names the rows the body named without looking them
+ * up again. Only text slugs: the value looked up equals the stored one. The written table's own
+ * entries are dropped after the write (it may have renamed itself); after-write hooks never
+ * rename another table's natural key.
+ */
+export type SlugMemo = Map<PgTable, Map<string, Map<unknown, unknown>>>;
+
+function remember(ctx: RequestContext | undefined, target: PgTable, slugKey: string, id: unknown, slug: unknown): void {
+  if (!ctx) return;
+  const memo = (ctx.slugs ??= new Map());
+  let byKey = memo.get(target);
+  if (!byKey) memo.set(target, (byKey = new Map()));
+  let ids = byKey.get(slugKey);
+  if (!ids) byKey.set(slugKey, (ids = new Map()));
+  ids.set(id, slug);
+}
+
+/** The slugs of all these ids as the request resolved them, or null when any is unknown. */
+function recall(ctx: RequestContext | undefined, target: PgTable, slugKey: string, ids: unknown[]): Map<unknown, unknown> | null {
+  const known = ctx?.slugs?.get(target)?.get(slugKey);
+  if (!known) return null;
+  for (const id of ids) if (!known.has(id)) return null;
+  return known;
+}
+
+/** Forgets what the request resolved in `table` (after a write to it). */
+export function forgetSlugs(ctx: RequestContext, table: PgTable): void {
+  ctx.slugs?.delete(table);
 }
 
 export interface FieldOptions {
@@ -271,10 +316,12 @@ export function column(col: Column, o: ColumnOptions = {}): Field {
   };
 }
 
-/** Renders values for a set of ids with one query: id -> slug. */
-async function loadSlugs(db: Queryable, target: PgTable, slugKey: string, ids: unknown[]): Promise<Map<unknown, unknown>> {
+/** Renders values for a set of ids with one query (none when the request resolved them all): id -> slug. */
+async function loadSlugs(db: Queryable, target: PgTable, slugKey: string, ids: unknown[], ctx?: RequestContext): Promise<Map<unknown, unknown>> {
   const uniq = [...new Set(ids.filter((v) => v !== null && v !== undefined))];
   if (uniq.length === 0) return new Map();
+  const known = recall(ctx, target, slugKey, uniq);
+  if (known) return known;
   const cols = getTableColumns(target) as Record<string, Column>;
   const rows = (await db
     .select({ id: cols.id, slug: cols[slugKey] })
@@ -311,12 +358,13 @@ function preloaded(rows: Row[], key: string): boolean {
   return rows.length > 0 && Object.prototype.hasOwnProperty.call(rows[0], key);
 }
 
-/** Looks up a related row by its slug; the slug may be unique or not. */
+/** Looks up a related row by its slug; the slug may be unique or not. `ctx`: remember it for the answer. */
 export async function resolveSlug(
   db: Queryable,
   target: PgTable,
   slugKey: string,
   value: unknown,
+  ctx?: RequestContext,
 ): Promise<string> {
   if (typeof value !== 'string' && typeof value !== 'number') throw invalid('Invalid value.');
   const cols = getTableColumns(target) as Record<string, Column>;
@@ -333,6 +381,7 @@ export async function resolveSlug(
     .limit(2)) as Array<{ id: string }>;
   if (rows.length === 0) throw invalid(`Object with ${slugKey}=${String(value)} does not exist.`);
   if (rows.length > 1) throw invalid(`Several objects have ${slugKey}=${String(value)}; it does not identify one.`);
+  if (kind === 'string') remember(ctx, target, slugKey, rows[0].id, v);
   return rows[0].id;
 }
 
@@ -359,7 +408,7 @@ export function related(fk: Column, target: PgTable, o: RelatedOptions = {}): Fi
     async render(rows, ctx) {
       if (slugKey === 'id') return (row) => row[key] ?? null;
       if (pre && preloaded(rows, pre.key)) return (row) => (row[key] == null ? null : ((row[pre.key] as unknown) ?? null));
-      const map = await loadSlugs(ctx.db, target, slugKey, rows.map((r) => r[key]));
+      const map = await loadSlugs(ctx.db, target, slugKey, rows.map((r) => r[key]), ctx);
       return (row) => (row[key] == null ? null : (map.get(row[key]) ?? null));
     },
     async parse(raw, ctx) {
@@ -367,7 +416,7 @@ export function related(fk: Column, target: PgTable, o: RelatedOptions = {}): Fi
         if (!nullable) throw invalid(raw === null ? 'This field may not be null.' : 'This field may not be blank.');
         return null;
       }
-      const id = await resolveSlug(ctx.db, target, slugKey, raw);
+      const id = await resolveSlug(ctx.db, target, slugKey, raw, ctx);
       if (o.validate) await o.validate(id, ctx);
       return id;
     },
@@ -390,7 +439,7 @@ export function hyperlink(fk: Column, target: PgTable, routePath: string, o: Rel
     ...(pre ? { preload: pre } : {}),
     async render(rows, ctx) {
       const inline = pre !== null && preloaded(rows, pre.key);
-      const map = lookupKey === 'id' || inline ? null : await loadSlugs(ctx.db, target, lookupKey, rows.map((r) => r[key]));
+      const map = lookupKey === 'id' || inline ? null : await loadSlugs(ctx.db, target, lookupKey, rows.map((r) => r[key]), ctx);
       return (row) => {
         const v = row[key];
         if (v == null) return null;
@@ -410,7 +459,7 @@ export function hyperlink(fk: Column, target: PgTable, routePath: string, o: Rel
       if (!m && /\//.test(trimmed)) throw invalid('Invalid hyperlink - Incorrect URL match.');
       const slug = decodeURIComponent(m ? m[1] : trimmed);
       try {
-        return await resolveSlug(ctx.db, target, lookupKey, slug);
+        return await resolveSlug(ctx.db, target, lookupKey, slug, ctx);
       } catch (e) {
         if (e instanceof FieldValidationError) throw invalid('Invalid hyperlink - Object does not exist.');
         throw e;
@@ -479,9 +528,17 @@ export function many(ownerTable: PgTable, relationName: string, o: ManyOptions =
     reads: ['id'],
     many: true,
     target: () => ({ table: rel().target, slug: slugKey }),
-    async render(rows, ctx) {
+    async render(rows, ctx, created) {
       const { m2m, fromCol, toCol, target } = rel();
       if (slugKey !== 'id') refuseSecret((getTableColumns(target) as Record<string, Column>)[slugKey], relationName);
+      // a row just inserted is linked to exactly what it was sent; with one item at most there is
+      // no order to take from the database's collation
+      const sent = created && Array.isArray(created.value) && created.value.length <= 1 ? (created.value as unknown[]) : null;
+      const known = sent && (slugKey === 'id' ? new Map(sent.map((id) => [id, id])) : recall(ctx, target, slugKey, sent));
+      if (sent && known) {
+        const list = sent.map((id) => known.get(id));
+        return () => list;
+      }
       const map = await loadManySlugs(ctx.db, m2m.through, fromCol, toCol, target, rows.map((r) => r.id), slugKey);
       return (row) => map.get(row.id) ?? [];
     },
@@ -492,7 +549,7 @@ export function many(ownerTable: PgTable, relationName: string, o: ManyOptions =
       const errors: string[] = [];
       for (const item of list) {
         try {
-          ids.push(await resolveSlug(ctx.db, rel().target, slugKey, item));
+          ids.push(await resolveSlug(ctx.db, rel().target, slugKey, item, ctx));
         } catch (e) {
           if (e instanceof FieldValidationError && Array.isArray(e.messages)) errors.push(...e.messages);
           else throw e;
@@ -531,6 +588,7 @@ export function reverse(ownerTable: PgTable, relationName: string, o: ManyOption
     ...base('reverse', { ...o, readOnly: o.writable ? o.readOnly : true }, { type: 'array', items: { type: 'string' } }),
     reads: ['id'],
     many: true,
+    emptyWhenNew: !o.writable,
     target: () => ({ table: rel().target, slug: slugKey }),
     async render(rows, ctx) {
       const { target, fk } = rel();

@@ -47,13 +47,18 @@ export function selectionCache(
   };
 }
 
-/** Renders rows with the given field set; each field prepares the whole page at once. */
-export async function serializeRows(fields: Record<string, Field>, rows: Row[], names: string[], ctx: RequestContext): Promise<Row[]> {
+/**
+ * Renders rows with the given field set; each field prepares the whole page at once. `created`:
+ * the rows are one row this request has just inserted, with the values it parsed, and no
+ * after-write hook has run since (so nothing else points at it yet).
+ */
+export async function serializeRows(fields: Record<string, Field>, rows: Row[], names: string[], ctx: RequestContext, created?: Row): Promise<Row[]> {
   const getters: Array<[string, (row: Row) => unknown]> = [];
   for (const name of names) {
     const field = fields[name];
     if (field.writeOnly) continue;
-    getters.push([name, await field.render(rows, ctx)]);
+    if (created && field.emptyWhenNew) getters.push([name, () => []]);
+    else getters.push([name, await field.render(rows, ctx, created && { value: created[name] })]);
   }
   return rows.map((row) => {
     const out: Row = {};

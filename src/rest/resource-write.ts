@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/client.ts';
 import { ApiError, BulkValidationError, FieldValidationError, validationError, type FieldErrors } from './errors.ts';
-import type { Field, Row } from './fields.ts';
+import { forgetSlugs, type Field, type Row } from './fields.ts';
 import type { RequestContext } from './context.ts';
 import type { ResourceParts, WriteState } from './resource.ts';
 import { serializeRows } from './resource-fields.ts';
@@ -113,10 +113,14 @@ async function reread(parts: ResourceParts, tx: Tx, row: Row): Promise<Row> {
   return fresh;
 }
 
-/** The answer of a write: the re-read row, rendered. */
-async function respondWith(parts: ResourceParts, fresh: Row, action: Action, ctx: TxContext): Promise<Row> {
+/**
+ * The answer of a write: the re-read row, rendered. A create without an after-write hook is
+ * rendered from what the request sent where it can be (the links it set, no rows pointing at it).
+ */
+async function respondWith(parts: ResourceParts, fresh: Row, action: Action, ctx: TxContext, data: Row): Promise<Row> {
   const names = action === 'create' && parts.spec.createResponse === 'list' ? parts.listFields : parts.detailFields;
-  const [out] = await serializeRows(parts.spec.fields, [fresh], names, ctx);
+  const created = action === 'create' && !parts.spec.afterWrite ? data : undefined;
+  const [out] = await serializeRows(parts.spec.fields, [fresh], names, ctx, created);
   return out;
 }
 
@@ -164,10 +168,11 @@ async function writeIn(parts: ResourceParts, tx: Tx, ctx: RequestContext, reques
   const manySent = Object.keys(data).filter((n) => spec.fields[n]?.many && spec.fields[n]?.save);
   const beforeMany = await manyValues(parts, instance, manySent, tctx);
   const row = await saveRow(parts, tx, values, instance);
+  forgetSlugs(tctx, spec.table as PgTable); // the row may have renamed itself
   await saveRelations(parts, row, data, tx, tctx, instance === null);
   await spec.afterWrite?.(row, state, tctx);
   const fresh = await reread(parts, tx, row);
-  const out = await respondWith(parts, fresh, action, tctx);
+  const out = await respondWith(parts, fresh, action, tctx, data);
   const change = await auditOf(parts, instance, fresh, manySent, beforeMany, out, tctx);
   return { out, change };
 }

@@ -173,13 +173,19 @@ function nonNegative(col: PgColumn, o: Parameters<typeof column>[1] = {}): Field
  * A nested list on each session of the page: `load` gets the page's session ids (never empty)
  * and returns the items grouped by session id, with a constant number of queries.
  */
-function perSessionList(help: string, load: (sessionIds: string[], ctx: RequestContext) => Promise<Map<string, unknown[]>>): Field {
-  return computed(
+function perSessionList(
+  help: string,
+  load: (sessionIds: string[], ctx: RequestContext) => Promise<Map<string, unknown[]>>,
+  /** the items point at the session with a foreign key (a new session has none) */
+  foreignKey: boolean,
+): Field {
+  const field = computed(
     { type: 'array', items: { type: 'object' } },
     async (rows, ctx) => (rows.length ? load(rows.map((r) => r.id as string), ctx) : new Map<string, unknown[]>()),
     (row, map) => map.get(row.id as string) ?? [],
     help,
   );
+  return { ...field, emptyWhenNew: foreignKey };
 }
 
 /** Water administrations linked to each session of the page. */
@@ -199,14 +205,14 @@ const wateradminField = perSessionList('water administrations given during the s
     .orderBy(asc(waterAdministrations.date_time), asc(waterAdministrations.id));
   for (const { session, ...item } of found) pushTo(map, session!, item);
   return map;
-});
+}, true);
 
 /** A nested list another app provides (data, experiments); [] while it has not registered. */
 function delegatedListField(name: (typeof SESSION_RELATED_FIELDS)[number], help: string): Field {
   return perSessionList(help, async (ids, ctx) => {
     const loader = sessionRelatedLoader(name);
     return loader ? loader(ids, ctx) : new Map<string, unknown[]>();
-  });
+  }, true);
 }
 
 /** Notes attached to each session (generic relation on object_id), shaped as /notes items. */
@@ -232,7 +238,7 @@ const sessionNotesField = perSessionList('notes attached to the session', async 
     pushTo(map, n.object_id, item);
   }
   return map;
-});
+}, false); // notes name their object by id, without a foreign key
 
 const sessionFields = {
   subject: subjectField(sessions.subject),

@@ -107,6 +107,14 @@ export async function afterCullDelete(row: Row, ctx: Ctx): Promise<void> {
 
 /** After a weighing is created: the underweight check (may create a notification). */
 export async function afterWeighingCreate(row: Row, ctx: Ctx): Promise<void> {
+  // a subject never water-restricted has no reference weight, hence no percentage to warn about:
+  // one indexed probe instead of loading its whole history
+  const [restricted] = await ctx.db
+    .select({ id: waterRestrictions.id })
+    .from(waterRestrictions)
+    .where(eq(waterRestrictions.subject, row.subject as string))
+    .limit(1);
+  if (!restricted) return;
   const s = await subjectRow(ctx.db, row.subject as string);
   if (!s) return;
   const wc = (await waterControls(ctx.db, [s], { serverTimeZone: ctx.config.timeZone })).get(s.id)!;
