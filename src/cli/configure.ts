@@ -491,7 +491,7 @@ interface SmtpAnswer {
 
 async function sendTestMessage(smtp: SmtpAnswer, to: string, asker: Asker): Promise<void> {
   const { smtpTransport } = await import('../apps/actions/mail.ts');
-  const transport = smtpTransport(smtp, TIMEOUT_MS);
+  const transport = await smtpTransport(smtp, TIMEOUT_MS);
   try {
     await transport.sendMail({ from: smtp.from, to, subject: 'Alyx-local: test message', text: 'alyx configure sent this message: e-mail works.' });
     asker.say(`  test message sent to ${to}`);

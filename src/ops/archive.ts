@@ -13,8 +13,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tar from 'tar';
-import pg from 'pg';
+// tar and pg are loaded when a backup is written or read, not when the server starts (bench:startup)
+import type * as Tar from 'tar';
+const loadTar = () => import('tar');
 import type { Config } from '../config.ts';
 import type { Services } from '../services.ts';
 import { migrateDatabase, openDatabase, type DbHandle } from '../db/client.ts';
@@ -172,7 +173,7 @@ export async function createBackup(services: Services, opts: BackupOptions = {})
     fs.writeFileSync(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const partial = `${file}.partial`;
     const entries = ['manifest.json', 'database', 'media', ...(configEntry ? ['config'] : []), ...(withKey ? ['secret'] : [])];
-    await tar.c({ gzip: true, file: partial, cwd: staging, portable: true, mode: 0o600 } as tar.TarOptionsWithAliasesAsyncFile, entries);
+    await (await loadTar()).c({ gzip: true, file: partial, cwd: staging, portable: true, mode: 0o600 } as Tar.TarOptionsWithAliasesAsyncFile, entries);
     fs.chmodSync(partial, 0o600); // it may hold secrets (--with-secrets) and always holds password hashes
     fs.renameSync(partial, file);
     return { file, bytes: fs.statSync(file).size, manifest };
@@ -193,7 +194,7 @@ export async function isBackupArchive(file: string): Promise<boolean> {
   if (head[0] !== 0x1f || head[1] !== 0x8b) return false;
   let found = false;
   try {
-    await tar.t({ file, onReadEntry: (e) => void (found ||= e.path === 'manifest.json') });
+    await (await loadTar()).t({ file, onReadEntry: (e) => void (found ||= e.path === 'manifest.json') });
   } catch {
     return false;
   }
@@ -205,7 +206,7 @@ export async function extractBackup(file: string, dir: string): Promise<Manifest
   if (!fs.existsSync(file)) throw new BackupError(`${file} does not exist`);
   fs.mkdirSync(dir, { recursive: true });
   try {
-    await tar.x({ file, cwd: dir, strict: true });
+    await (await loadTar()).x({ file, cwd: dir, strict: true });
   } catch (e) {
     throw new BackupError(`${file} is not a readable backup archive: ${(e as Error).message}`);
   }
@@ -354,6 +355,7 @@ async function openScratch(config: Config): Promise<{ handle: DbHandle; where: s
     return { handle, where: 'an in-memory embedded database', drop: () => handle.close() };
   }
   const name = `alyx_verify_${crypto.randomBytes(6).toString('hex')}`;
+  const { default: pg } = await import('pg');
   const admin = new pg.Client({ connectionString: config.databaseUrl });
   await admin.connect();
   try {

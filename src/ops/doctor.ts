@@ -195,7 +195,7 @@ export async function smtpCheck(config: Config, timeoutMs: number): Promise<Chec
   const fix = `check smtp.host / smtp.port in ${configWhere(config)} (ALYX_SMTP_HOST, ALYX_SMTP_PORT) and that the mail server runs`;
   try {
     const { smtpTransport } = await import('../apps/actions/mail.ts');
-    const transport = smtpTransport(smtp, timeoutMs);
+    const transport = await smtpTransport(smtp, timeoutMs);
     try {
       await withTimeout(transport.verify(), timeoutMs * 2, 'SMTP');
     } finally {

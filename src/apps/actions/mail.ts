@@ -3,7 +3,8 @@
 // never travels in clear. Authentication is nodemailer's (PLAIN or LOGIN, as the server offers),
 // or XOAUTH2 when an access token is configured. A failed delivery is reported with its reason,
 // never thrown (spec-core §4.1 e-mail rule): the caller records and logs it.
-import nodemailer from 'nodemailer';
+// nodemailer is loaded on first use: the server starts without it (bench:startup)
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
 export interface SmtpSettings {
@@ -54,7 +55,8 @@ function transportOptions(settings: SmtpSettings, timeoutMs: number): SMTPTransp
 }
 
 /** A transport to the configured server, the same for sending, `alyx doctor` and `alyx configure`. */
-export function smtpTransport(settings: SmtpSettings, timeoutMs: number) {
+export async function smtpTransport(settings: SmtpSettings, timeoutMs: number): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
+  const { default: nodemailer } = await import('nodemailer');
   return nodemailer.createTransport(transportOptions(settings, timeoutMs));
 }
 
@@ -72,7 +74,7 @@ function describeError(e: unknown): string {
 export async function deliverMail(settings: SmtpSettings | null, msg: MailMessage, timeoutMs = 10_000): Promise<MailOutcome | null> {
   const to = msg.to.filter((a) => a && a.trim() !== '');
   if (!settings || to.length === 0 || process.env.DISABLE_MAIL) return null;
-  const transport = smtpTransport(settings, timeoutMs);
+  const transport = await smtpTransport(settings, timeoutMs);
   try {
     await transport.sendMail({
       from: settings.from,

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 import type { Queryable } from '../../db/client.ts';
 import { QC_CATEGORIES } from '../actions/qc.ts';
@@ -17,11 +16,22 @@ import { sessionProjects, sessions } from '../actions/tables.ts';
 import { cacheDatasetRow, isTagged, selectDatasetRows, type DatasetRow } from './dataset-rows.ts';
 import { dataRepositories, datasets, fileRecords, revisions, tags as tagTable } from './tables.ts';
 import { arrowSchemaBase64, type ArrowField } from './arrow-schema.ts';
-import { writeDictionaryPage } from 'hyparquet-writer/src/dictionary.js';
-import { writeDataPageV2 } from 'hyparquet-writer/src/datapage.js';
-import { unconvert } from 'hyparquet-writer/src/unconvert.js';
 import type { Writer } from 'hyparquet-writer/src/types.js';
 import { writeZip } from './zip.ts';
+
+// hyparquet-writer is loaded when tables are built, not when the server starts (bench:startup)
+const loadWriter = async () => ({
+  ...(await import('hyparquet-writer')),
+  ...(await import('hyparquet-writer/src/dictionary.js')),
+  ...(await import('hyparquet-writer/src/datapage.js')),
+  ...(await import('hyparquet-writer/src/unconvert.js')),
+});
+let writerModules: Awaited<ReturnType<typeof loadWriter>> | null = null;
+/** The writer's functions, once buildCacheTables has loaded them. */
+function pq() {
+  if (!writerModules) throw new Error('hyparquet-writer is not loaded');
+  return writerModules;
+}
 
 export const MIN_API_VERSION = '2.10';
 
@@ -191,14 +201,14 @@ function writeQcChunk(writer: Writer, root: SchemaElement, labels: string[], com
   };
   const offsetStart = writer.offset;
   const dictionaryOffset = BigInt(writer.offset);
-  let uncompressed = writeDictionaryPage(writer, column, unconvert(element, [...QC_CATEGORIES]) as never);
+  let uncompressed = pq().writeDictionaryPage(writer, column, pq().unconvert(element, [...QC_CATEGORIES]) as never);
   const dataOffset = BigInt(writer.offset);
   const indexes = labels.map((l) => {
     const i = (QC_CATEGORIES as readonly string[]).indexOf(l);
     return i < 0 ? 0 : i;
   });
   const pageValues = indexes;
-  uncompressed += writeDataPageV2({
+  uncompressed += pq().writeDataPageV2({
     writer,
     column,
     encoding: 'RLE_DICTIONARY',
@@ -224,8 +234,8 @@ function writeQcChunk(writer: Writer, root: SchemaElement, labels: string[], com
 function openParquet(file: string, columns: Column[], index: string[], meta: Record<string, unknown>) {
   const root: SchemaElement = { name: 'schema', num_children: columns.length };
   const schema: SchemaElement[] = [root, ...columns.map((c) => c.element)];
-  const out = fileWriter(file);
-  const writer = new ParquetWriter({ writer: out, schema, kvMetadata: kvMetadata(columns, index, meta), createdBy: 'alyx-local' });
+  const out = pq().fileWriter(file);
+  const writer = new (pq().ParquetWriter)({ writer: out, schema, kvMetadata: kvMetadata(columns, index, meta), createdBy: 'alyx-local' });
   const internals = writer as unknown as { row_groups: RowGroupLike[]; compressors: Record<string, unknown> };
   const qcAt = columns.indexOf(QC_COLUMN);
   return {
@@ -364,6 +374,7 @@ async function writeDatasets(db: Queryable, file: string, meta: Record<string, u
 
 /** Builds the cache tables into `destination`; returns the cache_info content. */
 export async function buildCacheTables(db: Queryable, opts: CacheBuildOptions): Promise<CacheInfo> {
+  writerModules ??= await loadWriter();
   const batch = opts.batchSize ?? 50_000;
   const dest = opts.destination;
   fs.mkdirSync(dest, { recursive: true });

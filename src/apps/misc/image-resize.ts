@@ -1,7 +1,14 @@
 // Resizing of note images with sharp (libvips): scaled down to a maximum width in their own format,
 // turned upright from their EXIF orientation, animations kept frame by frame. A file sharp cannot
 // decode to the last pixel is refused, as Django's ImageField refuses what Pillow cannot open.
-import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import type { Metadata, SharpOptions } from 'sharp';
+
+// sharp (a native library) is loaded on the first image, not when the server starts (bench:startup)
+let sharpModule: Promise<typeof import('sharp')> | null = null;
+async function sharp(data: Buffer, options: SharpOptions) {
+  const { default: create } = await (sharpModule ??= import('sharp'));
+  return create(data, options);
+}
 
 /** The upload is not an image sharp can decode (wrong format, corrupt or truncated data). */
 export class InvalidImageError extends Error {}
@@ -22,11 +29,11 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 /** Reading options for this image: every frame of an animation, decoding errors fatal. */
 async function readOptions(data: Buffer): Promise<{ options: SharpOptions; meta: Metadata }> {
-  const first = await guarded(() => sharp(data, STRICT).metadata());
+  const first = await guarded(async () => (await sharp(data, STRICT)).metadata());
   const animated = ANIMATED_FORMATS.has(first.format) && (first.pages ?? 1) > 1;
   if (!animated) return { options: STRICT, meta: first };
   const options = { ...STRICT, animated: true };
-  return { options, meta: await guarded(() => sharp(data, options).metadata()) };
+  return { options, meta: await guarded(async () => (await sharp(data, options)).metadata()) };
 }
 
 /** Size of one frame as displayed (after the EXIF orientation). */
@@ -52,10 +59,10 @@ export async function resizeImage(data: Buffer, maxWidth: number | null): Promis
   const target = targetSize(displayedSize(meta), maxWidth);
   const turned = maxWidth !== null && (meta.orientation ?? 1) !== 1;
   if (!target && !turned) {
-    await guarded(() => sharp(data, options).stats());
+    await guarded(async () => (await sharp(data, options)).stats());
     return data;
   }
-  const pipeline = sharp(data, { ...options, autoOrient: true });
+  const pipeline = await sharp(data, { ...options, autoOrient: true });
   if (target) pipeline.resize({ ...target, fit: 'fill' });
   const formatOptions = meta.format === 'png' ? { palette: meta.isPalette } : {};
   return guarded(() => pipeline.toFormat(meta.format, formatOptions).toBuffer());

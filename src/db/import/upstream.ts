@@ -3,7 +3,8 @@
 // each of our models whose table exists upstream is read in keyset batches (ordered by its primary
 // key) and turned into the rows `dumpdata` writes: model label, pk, fields keyed by our field names,
 // many-to-many fields as lists, datetimes as ISO strings. The importer takes them as it takes a file.
-import pg from 'pg';
+// pg is loaded when an upstream database is read, not when the server starts (bench:startup)
+import type pg from 'pg';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { allModels, contentTypeLabel, type ModelInfo } from '../models.ts';
 import type { DumpRow } from './read.ts';
@@ -28,10 +29,11 @@ const FRAMEWORK = /^(auth|django|reversion|guardian|admin)_/;
 
 // datetimes and dates stay text (as dumpdata writes them, with a `T`), not JS Dates in the server's zone
 const TEXT_TYPES = new Set([1082, 1114, 1184, 1083, 1266]);
+let pgModule: typeof pg | null = null;
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (TEXT_TYPES.has(oid)) return (v: string) => (oid === 1114 || oid === 1184 ? v.replace(' ', 'T') : v);
-    return pg.types.getTypeParser(oid, format);
+    return pgModule!.types.getTypeParser(oid, format);
   },
 };
 
@@ -48,9 +50,10 @@ export interface UpstreamSource {
 /** Connects and checks that the database looks like an Alyx one; throws UpstreamError with a clear message. */
 export async function openUpstream(url: string, opts: { batchSize?: number } = {}): Promise<UpstreamSource> {
   const batch = opts.batchSize ?? 1000;
+  pgModule ??= (await import('pg')).default;
   let client: pg.Client;
   try {
-    client = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: 10000 });
+    client = new pgModule.Client({ connectionString: url, types, connectionTimeoutMillis: 10000 });
   } catch (e) {
     throw new UpstreamError(`${redactUrl(url)} is not a valid PostgreSQL URL: ${(e as Error).message}`);
   }
