@@ -21,6 +21,7 @@ import type { RequestContext } from './context.ts';
 // every table (and its model() declaration) must be loaded before relations are looked up
 import '../db/schema.ts';
 import { pushTo } from './group.ts';
+import { inIds } from '../db/ids.ts';
 
 export type Row = Record<string, unknown>;
 export type JsonSchema = Record<string, unknown>;
@@ -326,7 +327,7 @@ async function loadSlugs(db: Queryable, target: PgTable, slugKey: string, ids: u
   const rows = (await db
     .select({ id: cols.id, slug: cols[slugKey] })
     .from(target)
-    .where(inArray(cols.id, uniq as string[]))) as Array<{ id: unknown; slug: unknown }>;
+    .where(inIds(cols.id, uniq))) as Array<{ id: unknown; slug: unknown }>;
   return new Map(rows.map((r) => [r.id, r.slug]));
 }
 
@@ -492,7 +493,7 @@ export async function loadManySlugs(
     .select({ owner: fromCol, slug: tcols[slugKey] })
     .from(through)
     .innerJoin(target, eq(tcols.id, toCol))
-    .where(inArray(fromCol, ids as string[]))
+    .where(inIds(fromCol, ids))
     .orderBy(tcols[slugKey])) as Array<{ owner: unknown; slug: unknown }>;
   for (const r of rows) {
     const list = out.get(r.owner) ?? [];
@@ -599,7 +600,7 @@ export function reverse(ownerTable: PgTable, relationName: string, o: ManyOption
         const found = (await ctx.db
           .select({ owner: fk, slug: tcols[slugKey] })
           .from(target)
-          .where(inArray(fk, ids as string[]))
+          .where(inIds(fk, ids))
           .orderBy(tcols[slugKey])) as Array<{ owner: unknown; slug: unknown }>;
         for (const f of found) pushTo(map, f.owner, f.slug);
       }

@@ -54,6 +54,7 @@ import {
 } from './rules.ts';
 import { pushTo } from '../../rest/group.ts';
 import { qcField, qcFilter } from './qc.ts';
+import { inIds } from '../../db/ids.ts';
 
 const now = (ctx: RequestContext) => nowInZone(ctx.config.timeZone);
 const currentUser = (ctx: RequestContext) => ctx.user?.id ?? null;
@@ -201,7 +202,7 @@ const wateradminField = perSessionList('water administrations given during the s
     })
     .from(waterAdministrations)
     .leftJoin(waterTypes, eq(waterTypes.id, waterAdministrations.water_type))
-    .where(inArray(waterAdministrations.session, ids))
+    .where(inIds(waterAdministrations.session, ids))
     .orderBy(asc(waterAdministrations.date_time), asc(waterAdministrations.id));
   for (const { session, ...item } of found) pushTo(map, session!, item);
   return map;
@@ -231,7 +232,7 @@ const sessionNotesField = perSessionList('notes attached to the session', async 
     })
     .from(notes)
     .leftJoin(users, eq(users.id, notes.user))
-    .where(inArray(notes.object_id, ids))
+    .where(inIds(notes.object_id, ids))
     .orderBy(asc(notes.date_time), asc(notes.id));
   for (const n of found) {
     const item = { ...n, date_time: formatDateTime(n.date_time), image: n.image ? `${ctx.baseUrl}/uploaded/${n.image}` : null };

@@ -16,6 +16,7 @@ import { NO_WATER_INFO, type SubjectWaterInfo } from '../subjects/extensions.ts'
 import { subjects } from '../subjects/tables.ts';
 import { surgeries, waterAdministrations, waterRestrictions, weighings } from './tables.ts';
 import { DAY_MS, WaterControl, WaterDataError, isValidTimeZone, isoDate, naiveMs, type WaterInputs } from './water.ts';
+import { inIds } from '../../db/ids.ts';
 
 // ---- defaults -------------------------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ export async function labWaterSettings(db: Queryable, labIds: string[]): Promise
   const rows = await db
     .select({ id: labs.id, timezone: labs.timezone, reference_weight_pct: labs.reference_weight_pct, zscore_weight_pct: labs.zscore_weight_pct })
     .from(labs)
-    .where(inArray(labs.id, ids));
+    .where(inIds(labs.id, ids));
   return new Map(rows.map(({ id, ...settings }) => [id, settings]));
 }
 
@@ -86,10 +87,10 @@ export async function labWaterSettings(db: Queryable, labIds: string[]): Promise
 async function relevantWeighings(db: Queryable, ids: string[], today: string) {
   const w = weighings;
   const anchors = sql`
-    select ${subjects.id} as subject, ${today}::timestamp as day from ${subjects} where ${inArray(subjects.id, ids)}
+    select ${subjects.id} as subject, ${today}::timestamp as day from ${subjects} where ${inIds(subjects.id, ids)}
     union
     select ${waterRestrictions.subject}, date_trunc('day', ${waterRestrictions.start_time}) from ${waterRestrictions}
-    where ${inArray(waterRestrictions.subject, ids)} and ${waterRestrictions.reference_weight} = 0 and ${waterRestrictions.start_time} is not null`;
+    where ${inIds(waterRestrictions.subject, ids)} and ${waterRestrictions.reference_weight} = 0 and ${waterRestrictions.start_time} is not null`;
   // the lateral parts name their outputs, so that the outer select reads them by those names
   const picked = sql`${w.id} as id, ${w.subject}::text as subject, ${w.date_time}::text as date_time, ${w.weight} as weight`;
   const result = (await db.execute(sql`
@@ -138,7 +139,7 @@ function rowsOfSubjects<T extends ActionTable, K extends keyof T['$inferSelect']
 ): Promise<Array<Pick<T['$inferSelect'], K | 'subject'>>> {
   const cols = getTableColumns(table) as unknown as Record<string, AnyPgColumn>;
   const fields = Object.fromEntries(['subject', ...keys].map((k) => [k, cols[k]]));
-  const ofSubjects = inArray(cols.subject, ids);
+  const ofSubjects = inIds(cols.subject, ids);
   return db
     .select(fields)
     .from(table as PgTable)

@@ -14,6 +14,7 @@ import { qcLabel } from '../actions/qc.ts';
 import { relativePathOf } from './alf.ts';
 import { serverRecordOf, type FileRecordOut } from './file-records.ts';
 import { dataFormats, datasetTags, datasetTypes, datasets, revisions, tags } from './tables.ts';
+import { inIds } from '../../db/ids.ts';
 
 /** A dataset row: its columns, with the names (not ids) of its type, format, creator and revision. */
 const ROW = {
@@ -198,7 +199,7 @@ export async function protectedTags(db: Queryable, datasetIds: string[]): Promis
     .select({ dataset: datasetTags.dataset, name: tags.name })
     .from(datasetTags)
     .innerJoin(tags, eq(tags.id, datasetTags.tag))
-    .where(and(inArray(datasetTags.dataset, datasetIds), eq(tags.protected, true)))
+    .where(and(inIds(datasetTags.dataset, datasetIds), eq(tags.protected, true)))
     .orderBy(asc(tags.name));
   for (const r of rows) pushTo(out, r.dataset, r.name);
   return out;

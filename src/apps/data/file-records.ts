@@ -6,6 +6,7 @@ import { alias, QueryBuilder, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import { addUuidToPath } from './alf.ts';
 import { dataRepositories, fileRecords } from './tables.ts';
+import { inIds } from '../../db/ids.ts';
 
 export interface FileRecordOut {
   id: string;
@@ -32,7 +33,7 @@ export async function loadFileRecords(db: Queryable, datasetIds: string[]): Prom
     })
     .from(fileRecords)
     .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
-    .where(inArray(fileRecords.dataset, datasetIds))
+    .where(inIds(fileRecords.dataset, datasetIds))
     .orderBy(asc(dataRepositories.name), asc(fileRecords.id));
   for (const r of rows) {
     const list = out.get(r.dataset) ?? [];

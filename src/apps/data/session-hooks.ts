@@ -10,6 +10,7 @@ import { parseQc } from '../actions/qc.ts';
 import { hasServerRecord, hasServerRepository, loadDatasetUrls } from './file-records.ts';
 import { isTagged, selectDatasetRows, sessionDatasetItem } from './dataset-rows.ts';
 import { datasetTypes, datasets, tags } from './tables.ts';
+import { inIds } from '../../db/ids.ts';
 
 const sessionDatasets: SessionRelatedLoader = async (sessionIds, ctx) => {
   const out = new Map<string, unknown[]>();
@@ -19,7 +20,7 @@ const sessionDatasets: SessionRelatedLoader = async (sessionIds, ctx) => {
   const rows = await selectDatasetRows(
     ctx.db,
     [...sessionDatasetItem.keys, 'session'],
-    inArray(datasets.session, sessionIds),
+    inIds(datasets.session, sessionIds),
     { orderBy: [asc(datasets.collection), asc(datasets.name), asc(datasets.id)], onServer: server },
   );
   const dataUrls = await loadDatasetUrls(ctx.db, rows.map((r) => r.id));

@@ -33,6 +33,7 @@ import {
 } from './tables.ts';
 import { pushTo } from '../../rest/group.ts';
 import { actsOnAllSubjects } from '../../rest/permissions.ts';
+import { inIds } from '../../db/ids.ts';
 
 export const DEFAULT_SOURCE_NAME = 'IBL';
 
@@ -107,7 +108,7 @@ async function loadSessionProjects(rows: Row[], ctx: RequestContext): Promise<Ma
     .selectDistinct({ subject: sql<string>`${sessions.fk}`.as('subject'), project: sql<string>`${m2m.to}`.as('project') })
     .from(sessions.table)
     .innerJoin(m2m.through, eq(m2m.from, sessions.cols.id))
-    .where(inArray(sessions.fk, ids(rows)))
+    .where(inIds(sessions.fk, ids(rows)))
     .as('session_project_pairs');
   const found = await ctx.db
     .select({ subject: pairs.subject, name: projects.name })
@@ -131,7 +132,7 @@ async function loadZygosities(db: Queryable, subjectIds: string[]): Promise<Zygo
     .select({ subject: zygosities.subject, allele: zygosities.allele, nickname: alleles.nickname, zygosity: zygosities.zygosity })
     .from(zygosities)
     .innerJoin(alleles, eq(alleles.id, zygosities.allele))
-    .where(inArray(zygosities.subject, subjectIds))
+    .where(inIds(zygosities.subject, subjectIds))
     .orderBy(asc(alleles.nickname), asc(zygosities.id))) as ZygosityRow[];
 }
 
@@ -143,7 +144,7 @@ const genotypeStrings = computed(
     const lineIds = [...new Set(rows.map((r) => r.line as string | null).filter((v): v is string => !!v))];
     const lineAllele = new Set<string>();
     if (lineIds.length && zyg.length) {
-      const la = await ctx.db.select().from(lineAlleles).where(inArray(lineAlleles.line, lineIds));
+      const la = await ctx.db.select().from(lineAlleles).where(inIds(lineAlleles.line, lineIds));
       for (const r of la) lineAllele.add(`${r.line}|${r.allele}`);
     }
     return { zyg, lineAllele };
