@@ -2,7 +2,7 @@
 // experiments_probeinsertion_datasets / experiments_fov_datasets): the links are the session's
 // datasets whose collection contains the owner's name, rebuilt after every save; the nested
 // dataset objects of the insertion detail; and the list filters through the links.
-import { and, asc, countDistinct, eq, gte, ilike, inArray, lte, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, lte, sql, type Column, type SQL } from 'drizzle-orm';
 import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import { custom, type Field, type Row } from '../../rest/fields.ts';
@@ -147,49 +147,46 @@ function qcBound(raw: string | null, param: string, absent?: number): number {
   return qc;
 }
 
-/** Owners whose linked datasets satisfy the dataset_types / datasets / dataset_qc_lte / tag filters. */
+/**
+ * Owners whose linked datasets satisfy the dataset_types / datasets / dataset_qc_lte / tag filters.
+ * Each is a correlated `exists` on the link table's owner column (one per required name), so the
+ * plan probes the link's owner index for each owner row and does not depend on planner statistics.
+ */
 export function linkedDatasetFilters(link: DatasetLink, idCol: Column, withQc: boolean): Record<string, Filter> {
-  const owners = () => qb.select({ owner: link.owner }).from(link.through).innerJoin(datasets, eq(datasets.id, link.dataset));
+  // `idCol` (the outer query's column object) renders qualified, which makes the subquery correlated;
+  // a query builder select renders in parentheses inside sql``
+  const linked = () => qb.select({ one: sql`1` }).from(link.through);
+  const hasDataset = (condition: SQL | undefined) =>
+    sql`exists ${linked()
+      .innerJoin(datasets, eq(datasets.id, link.dataset))
+      .where(and(eq(link.owner, idCol), condition))}`;
   const out: Record<string, Filter> = {
-    tag: filter((v) =>
-      inArray(
-        idCol,
-        qb
-          .select({ owner: link.owner })
-          .from(link.through)
+    tag: filter(
+      (v) =>
+        sql`exists ${linked()
           .innerJoin(datasetTags, eq(datasetTags.dataset, link.dataset))
           .innerJoin(tags, eq(tags.id, datasetTags.tag))
-          .where(ilike(tags.name, '%' + escapeLike(v) + '%')),
+          .where(and(eq(link.owner, idCol), ilike(tags.name, '%' + escapeLike(v) + '%')))}`,
+    ),
+    dataset_types: filter((v) =>
+      and(
+        // the type's id as a scalar subquery (names are unique): an unknown name gives null, which
+        // matches no dataset, so the owner is excluded as before
+        ...commaNames(v).map((name) =>
+          hasDataset(sql`${datasets.dataset_type} = ${qb.select({ id: datasetTypes.id }).from(datasetTypes).where(eq(datasetTypes.name, name))}`),
+        ),
       ),
     ),
-    dataset_types: filter((v) => {
-      const names = commaNames(v);
-      return inArray(
-        idCol,
-        owners()
-          .innerJoin(datasetTypes, eq(datasetTypes.id, datasets.dataset_type))
-          .where(inArray(datasetTypes.name, names))
-          .groupBy(link.owner)
-          .having(gte(countDistinct(datasetTypes.id), names.length)),
-      );
-    }),
     datasets: filter((v, ctx) => {
-      const names = commaNames(v);
       const qc = withQc ? lte(datasets.qc, qcBound(ctx.params.get('dataset_qc_lte'), 'dataset_qc_lte', 40)) : undefined;
-      return inArray(
-        idCol,
-        owners()
-          .where(and(inArray(datasets.name, names), qc))
-          .groupBy(link.owner)
-          .having(gte(countDistinct(datasets.id), names.length)),
-      );
+      return and(...commaNames(v).map((name) => hasDataset(and(eq(datasets.name, name), qc))));
     }),
   };
   if (withQc) {
     out.dataset_qc_lte = filter((v, ctx) => {
       const qc = qcBound(v, ctx.name);
       if (ctx.params.get('datasets')) return undefined; // the datasets filter applies the QC bound
-      return inArray(idCol, owners().where(lte(datasets.qc, qc)));
+      return hasDataset(lte(datasets.qc, qc));
     });
   }
   return out;
