@@ -11,12 +11,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { buildIsCurrent, buildServer } from '../scripts/build-server.mjs';
+import { freePort, serverEnv } from './server-process.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
@@ -57,16 +57,6 @@ async function measure(fn: () => Promise<number> | number): Promise<Run> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function get(port: number, urlPath: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,20 +69,9 @@ function get(port: number, urlPath: string): Promise<number> {
 }
 
 function envFor(dataDir: string, databaseUrl: string | null, port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ALYX_DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ALYX_LOG: 'off',
-    ALYX_ADMIN_PASSWORD: 'bench-startup-password',
-    ALYX_FROM_SOURCE: '',
-  };
-  delete env.DATABASE_URL;
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   // the web UI is built once per checkout (first `npm start`), not per data directory
-  if (!fs.existsSync(path.join(root, 'dist', 'web', 'index.html'))) env.ALYX_SKIP_WEB_BUILD = '1';
-  return env;
+  const webBuilt = fs.existsSync(path.join(root, 'dist', 'web', 'index.html'));
+  return serverEnv(dataDir, databaseUrl, port, 'bench-startup-password', webBuilt ? {} : { ALYX_SKIP_WEB_BUILD: '1' });
 }
 
 /** Milliseconds from spawning `alyx serve` to its first 200 on GET /health; stops the server after. */

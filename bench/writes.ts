@@ -10,11 +10,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { freePort, serverEnv } from './server-process.ts';
 import { scratchDatabase } from './scratch-db.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -67,16 +67,6 @@ const SCENARIOS: Scenario[] = [
   },
 ].filter((s) => !args.only || args.only.split(',').includes(s.name));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** user + system CPU milliseconds of a process (Linux /proc; 0 elsewhere) */
 function cpuMs(pid: number): number {
@@ -90,18 +80,7 @@ function cpuMs(pid: number): number {
 
 async function startServer(databaseUrl: string | null, dataDir: string): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ALYX_DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ALYX_LOG: 'off',
-    ALYX_ADMIN_PASSWORD: PASSWORD,
-    ALYX_THROTTLE_PER_MINUTE: '0',
-    ALYX_SKIP_WEB_BUILD: '1',
-  };
-  delete env.DATABASE_URL;
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  const env = serverEnv(dataDir, databaseUrl, port, PASSWORD, { ALYX_THROTTLE_PER_MINUTE: '0', ALYX_SKIP_WEB_BUILD: '1' });
   const child = spawn(process.execPath, [path.join(root, 'bin', 'alyx.mjs'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
