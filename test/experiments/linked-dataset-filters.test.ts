@@ -95,11 +95,10 @@ describe('/insertions dataset filters', () => {
     expect(bad.body).toEqual({ dataset_qc_lte: ['GREAT is not a valid QC'], status_code: 400 });
   });
 
-  it('datasets: each name needs its own dataset (two datasets of one name do not make up for another)', async () => {
-    // probeE has w.npy twice (two collections) and no y.npy. Before the exists rewrite, the filter
-    // counted matching datasets (upstream's Count('datasets')) and returned probeE here.
-    expect(await q('datasets=w.npy,y.npy')).toEqual([]);
-    expect(await q('datasets=w.npy,y.npy&dataset_qc_lte=CRITICAL')).toEqual([]);
+  it('datasets: counts the linked datasets of those names, as upstream does (Count of datasets, not of names)', async () => {
+    // probeE has w.npy twice (two collections) and no y.npy: two datasets for two names
+    expect(await q('datasets=w.npy,y.npy')).toEqual(['probeE']);
+    expect(await q('datasets=w.npy,y.npy&dataset_qc_lte=CRITICAL')).toEqual(['probeE']);
   });
 
   it('dataset_qc_lte alone: owners with some linked dataset within the bound', async () => {

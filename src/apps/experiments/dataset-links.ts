@@ -2,7 +2,7 @@
 // experiments_probeinsertion_datasets / experiments_fov_datasets): the links are the session's
 // datasets whose collection contains the owner's name, rebuilt after every save; the nested
 // dataset objects of the insertion detail; and the list filters through the links.
-import { and, asc, eq, ilike, inArray, lte, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, countDistinct, eq, ilike, inArray, lte, sql, type Column, type SQL } from 'drizzle-orm';
 import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import { custom, type Field, type Row } from '../../rest/fields.ts';
@@ -178,8 +178,16 @@ export function linkedDatasetFilters(link: DatasetLink, idCol: Column, withQc: b
       ),
     ),
     datasets: filter((v, ctx) => {
+      const names = commaNames(v);
       const qc = withQc ? lte(datasets.qc, qcBound(ctx.params.get('dataset_qc_lte'), 'dataset_qc_lte', 40)) : undefined;
-      return and(...commaNames(v).map((name) => hasDataset(and(eq(datasets.name, name), qc))));
+      // as upstream: the owner's linked datasets of those names are counted, not the names, so two
+      // datasets of one name (two collections) stand for two names; counted per owner row
+      const matching = qb
+        .select({ n: countDistinct(datasets.id) })
+        .from(link.through)
+        .innerJoin(datasets, eq(datasets.id, link.dataset))
+        .where(and(eq(link.owner, idCol), inArray(datasets.name, names), qc));
+      return sql`${matching} >= ${names.length}`;
     }),
   };
   if (withQc) {
