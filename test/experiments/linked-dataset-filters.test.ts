@@ -133,7 +133,7 @@ describe('/insertions dataset filters', () => {
     expect(await q(`session=${f.sessionId}&dataset_types=typeA_lnk`)).toEqual([]);
   });
 
-  it('runs correlated exists, not "id in (select ...)"', async () => {
+  it('runs subqueries correlated to each owner (exists, count), not "id in (select ...)"', async () => {
     for (const qs of [
       'dataset_types=typeA_lnk,typeB_lnk&datasets=x.npy,y.npy&tag=repeated',
       'dataset_qc_lte=PASS&tag=site',
@@ -165,7 +165,7 @@ describe('/fields-of-view dataset filters', () => {
     expect(await q('datasets=x.npy')).toEqual([]);
   });
 
-  it('runs correlated exists, not "id in (select ...)"', async () => {
+  it('runs subqueries correlated to each owner (exists, count), not "id in (select ...)"', async () => {
     const statements = await queriesOf(t, () => t.get('/fields-of-view?dataset_types=typeA_lnk,typeB_lnk&datasets=mpci.times.npy'));
     const text = statements.join('\n');
     expect(text).toContain('exists (select 1 from "experiments_fov_datasets"');
