@@ -18,6 +18,7 @@ import { dataRepositories, datasets, fileRecords, revisions, tags as tagTable } 
 import { arrowSchemaBase64, type ArrowField } from './arrow-schema.ts';
 import type { Writer } from 'hyparquet-writer/src/types.js';
 import { writeZip } from './zip.ts';
+import { inIds } from '../../db/ids.ts';
 
 // hyparquet-writer is loaded when tables are built, not when the server starts (bench:startup)
 const loadWriter = async () => ({
@@ -353,7 +354,7 @@ async function writeDatasets(db: Queryable, file: string, meta: Record<string, u
       .innerJoin(dataRepositories, eq(dataRepositories.id, fileRecords.data_repository))
       .where(
         and(
-          sql`${fileRecords.dataset} = any(${`{${ids.join(',')}}`}::uuid[])`,
+          inIds(fileRecords.dataset, ids),
           eq(fileRecords.exists, true),
           EXPORTED_REPOSITORY,
           taggedWith(opts.tags, fileRecords.dataset),

@@ -6,7 +6,7 @@ import { alias, QueryBuilder, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import { addUuidToPath } from './alf.ts';
 import { dataRepositories, fileRecords } from './tables.ts';
-import { inIds } from '../../db/ids.ts';
+import { inIds, uuidArray } from '../../db/ids.ts';
 
 export interface FileRecordOut {
   id: string;
@@ -64,8 +64,8 @@ async function recordsOfPage(db: Queryable, datasetIds: string[]) {
     // drizzle leaves out an offset of 0: bound as a parameter instead
     .offset(sql.placeholder('no_offset'))
     .as('page_record');
-  // ids read from the database (uuids), passed as one array literal
-  const page = sql`unnest(${`{${datasetIds.join(',')}}`}::uuid[]) as page_dataset(id)`;
+  // ids read from the database, passed as one array parameter
+  const page = sql`unnest(${uuidArray(datasetIds)}) as page_dataset(id)`;
   return db
     .select({ dataset: probe.dataset, repository: probe.repository, relative_path: probe.relative_path, exists: probe.exists })
     .from(page)
