@@ -19,15 +19,23 @@ import { scratchDatabase } from './scratch-db.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '10' },
-    repeat: { type: 'string', default: '3' },
-    only: { type: 'string' },
-    out: { type: 'string', default: path.join(here, 'writes.md') },
-  },
-  strict: true,
-});
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        duration: { type: 'string', default: '10' },
+        repeat: { type: 'string', default: '3' },
+        only: { type: 'string' },
+        out: { type: 'string', default: path.join(here, 'writes.md') },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    console.error(`bench/writes.ts: ${(e as Error).message} (options: --duration S --repeat N --only sessions,weighings,water-administrations --out FILE)`);
+    process.exit(2);
+  }
+}
+const args = options();
 const DURATION = Math.max(1, Number(args.duration) || 10);
 const REPEAT = Math.max(1, Number(args.repeat) || 3);
 const PASSWORD = 'bench-writes-password';
