@@ -35,6 +35,11 @@ export interface ServerOptions {
   serveWeb?: boolean;
   /** where the built web UI is (default dist/web; tests point it elsewhere) */
   webRoot?: string;
+  /**
+   * settles when the database is migrated (`alyx serve` builds the server while the embedded
+   * database starts): nothing here touches the database before it
+   */
+  databaseReady?: Promise<unknown>;
 }
 
 /** Vite names the files under assets/ by their content hash: they never change, so browsers keep them a year. */
@@ -59,8 +64,6 @@ export async function buildServer(services: Services, options: ServerOptions = {
   const customRoutes: CustomRouteDoc[] = [];
   collectCustomRoutes(app, customRoutes);
 
-  // tokens of an upstream import or an older database are sealed before the first request
-  await sealStoredCredentials(services);
   registerAuth(app, services);
   registerThrottle(app, services.config.throttleBurstPerMinute);
   registerAuthRoutes(app, services);
@@ -86,6 +89,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable', driver: services.handle.driver });
   });
   await registerWebUi(app, resources, options);
+  if (options.databaseReady) {
+    // Fastify's plugins load here, while the database comes up (no route can be added after this)
+    await app.ready();
+    await options.databaseReady;
+  }
+  // tokens of an upstream import or an older database are sealed before the first request
+  await sealStoredCredentials(services);
   return app;
 }
 

@@ -55,7 +55,8 @@ function formEncode(body: Record<string, unknown>): string {
   return params.toString();
 }
 
-export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+/** `thread`: the embedded database on a worker thread, as `alyx serve` runs it (PGlite only) */
+export async function startTestApp(overrides: Partial<Config> = {}, opts: { thread?: boolean } = {}): Promise<TestApp> {
   const usePg = process.env.ALYX_TEST_DB === 'pg';
   const mediaDir = path.join(TEST_DIR, `media-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
   let dropDatabase: (() => Promise<void>) | null = null;
@@ -90,6 +91,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
       inMemory: true,
       migrate: false,
       loadDataDir: new Blob([template]),
+      thread: opts.thread,
     });
   }
   const app = await buildServer(services, { serveWeb: false });

@@ -4,7 +4,7 @@
 // started it (npm forwards it; and when that parent dies without forwarding, we notice and stop).
 import fs from 'node:fs';
 import { loadConfig } from '../config.ts';
-import { ensureAdmin, openServices, pgliteDirOf, seedAll } from '../db/setup.ts';
+import { pgliteDirOf, startSiteDatabase, type EmbeddedStart } from '../db/embedded.ts';
 import type { Services } from '../services.ts';
 // the HTTP server and the scheduler are loaded when `serve` runs: every other command loads this
 // module too (src/cli/index.ts) and needs neither (Fastify and the routes are ~0.2 s of a start)
@@ -61,6 +61,7 @@ export const serveCommand = command({
 
     // what is open so far, so that a signal during the start-up also closes it
     let services: Services | null = null;
+    let early: EmbeddedStart | null = null;
     let app: Awaited<ReturnType<typeof buildServer>> | null = null;
     let scheduler: ReturnType<typeof startScheduler> | null = null;
     let closing = false;
@@ -78,7 +79,8 @@ export const serveCommand = command({
       try {
         await scheduler?.stop();
         await app?.close();
-        await services?.handle.close();
+        if (services) await services.handle.close();
+        else if (early) await early.thread.close().finally(() => early?.unlock());
         say('stopped');
       } catch (e) {
         console.error('error while shutting down:', (e as Error).message);
@@ -96,32 +98,44 @@ export const serveCommand = command({
     /** true once a signal arrived: the start-up stops at the next step */
     const stopping = () => closing;
 
-    const [httpServer, jobs] = await Promise.all([import('../server.ts'), import('../scheduler.ts')]);
-    await ensureWebBuilt(say);
-    if (stopping()) return;
     const fresh = !config.databaseUrl && !(fs.existsSync(pgliteDirOf(config)) && fs.readdirSync(pgliteDirOf(config)).length);
     say(fresh ? `Creating the database in ${pgliteDirOf(config)}...` : config.databaseUrl ? 'Opening the PostgreSQL database and applying migrations...' : 'Opening the database and applying migrations...');
-    services = await openServices(config);
+    // The embedded database starts on its worker thread first; this thread loads the server and
+    // builds its routes meanwhile (PostgreSQL's start is most of a reopen).
+    early = await startSiteDatabase(config);
+    const [setup, client, httpServer, jobs] = await Promise.all([
+      import('../db/setup.ts'),
+      import('../db/client.ts'),
+      import('../server.ts'),
+      import('../scheduler.ts'),
+    ]);
+    await ensureWebBuilt(say);
     if (stopping()) return;
-    let announced = false;
-    await seedAll(services, {
-      onSeed: (name) => {
-        if (!announced) say('Loading reference data (first start or changed reference data)...');
-        announced = true;
-        say(`  ${name}`);
-      },
-    });
-    if (stopping()) return;
-    const admin = await ensureAdmin(services);
-    if (admin.created && admin.generated) {
-      say('='.repeat(72));
-      say(`Created superuser "admin" with password: ${admin.password}`);
-      say('It is shown only this once. Change it with: npx alyx user password admin');
-      say('='.repeat(72));
-    } else if (admin.created) {
-      say('Created superuser "admin" with the password from ALYX_ADMIN_PASSWORD.');
-    }
-    app = await httpServer.buildServer(services, { logger: process.env.ALYX_LOG !== 'off' });
+    // embedded: a handle at once (statements wait for the database); PostgreSQL: migrated here
+    services = await setup.openServices(config, early ? { started: early, migrate: false } : {});
+    const opened = services;
+    const prepared = (async () => {
+      if (early) await client.migrateDatabase(opened.handle);
+      let announced = false;
+      await setup.seedAll(opened, {
+        onSeed: (name) => {
+          if (!announced) say('Loading reference data (first start or changed reference data)...');
+          announced = true;
+          say(`  ${name}`);
+        },
+      });
+      const admin = await setup.ensureAdmin(opened);
+      if (admin.created && admin.generated) {
+        say('='.repeat(72));
+        say(`Created superuser "admin" with password: ${admin.password}`);
+        say('It is shown only this once. Change it with: npx alyx user password admin');
+        say('='.repeat(72));
+      } else if (admin.created) {
+        say('Created superuser "admin" with the password from ALYX_ADMIN_PASSWORD.');
+      }
+    })();
+    prepared.catch(() => {}); // awaited by buildServer; not an unhandled rejection meanwhile
+    app = await httpServer.buildServer(services, { logger: process.env.ALYX_LOG !== 'off', databaseReady: prepared });
     if (stopping()) return;
     await app.listen({ port: config.port, host: config.host });
     // the first round of scheduled jobs (planner statistics among them: ANALYZE) shortly after

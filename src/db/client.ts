@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import { installAuditGuard } from '../apps/audit/guard.ts';
 import * as schema from './schema.ts';
-import { lockDataDir } from './lock.ts';
+import { embeddedStartParams, prepareDataDir } from './embedded.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle has the same query API as the database handle. */
@@ -47,6 +47,14 @@ export interface OpenOptions {
    * database, src/db/template.ts); called only then, under the data-dir lock
    */
   template?: () => string | null;
+  /**
+   * PGlite: run the database on a worker thread (src/db/pglite-thread.ts) so that its statements
+   * and the caller's JavaScript use two cores; the server does. `pglite` is then null: the dump
+   * and restore tools open the database in-thread.
+   */
+  thread?: boolean;
+  /** an embedded database already starting on its thread (src/db/embedded.ts): the other options are ignored */
+  started?: import('./embedded.ts').EmbeddedStart;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
@@ -66,37 +74,20 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     const db = drizzle(pool, { schema }) as unknown as Db;
     return { db, driver: 'pg', pglite: null, close: () => pool.end() };
   }
-  const { PGlite } = await import('@electric-sql/pglite');
-  let unlock = () => {};
-  if (opts.pgliteDir) {
-    unlock = lockDataDir(path.dirname(opts.pgliteDir));
-    try {
-      fs.mkdirSync(opts.pgliteDir, { recursive: true });
-      const template = !opts.loadDataDir && fs.readdirSync(opts.pgliteDir).length === 0 ? opts.template?.() : null;
-      if (template) fs.cpSync(template, opts.pgliteDir, { recursive: true });
-    } catch (e) {
-      unlock();
-      throw e;
-    }
-  }
+  if (opts.started) return adoptThread(opts.started.thread, opts.started.unlock);
+  const unlock = opts.pgliteDir ? prepareDataDir(opts.pgliteDir, { loadingDump: !!opts.loadDataDir, template: opts.template }) : () => {};
+  const startParams = embeddedStartParams(opts.sharedBuffersMb);
   try {
+    if (opts.thread) {
+      const { PGliteThread } = await import('./pglite-thread.ts');
+      const thread = await PGliteThread.open({ dataDir: opts.pgliteDir ?? undefined, loadDataDir: opts.loadDataDir, startParams });
+      return adoptThread(thread, unlock);
+    }
+    const { PGlite } = await import('@electric-sql/pglite');
     const client = await PGlite.create({
       dataDir: opts.pgliteDir ?? undefined,
       loadDataDir: opts.loadDataDir,
-      startParams: [
-        ...PGlite.defaultStartParams,
-        // The embedded database's files sit on the local disk and mostly in the OS cache: a random
-        // page costs about what a sequential one does. With PostgreSQL's default (4, for spinning
-        // disks) the planner scans small tables once per outer row instead of probing their primary
-        // key, e.g. a list's subject nicknames: ONE's session search took 13-27 ms per query at
-        // scale 1, 10 ms with 1.1 (bench/RESULTS.md).
-        '-c',
-        'random_page_cost=1.1',
-        // PGlite touches all of its shared buffers at start (PostgreSQL's default 128 MB was 250 MB
-        // of the server's resident memory); pages that do not fit are read from the OS cache
-        '-c',
-        `shared_buffers=${opts.sharedBuffersMb ?? 32}MB`,
-      ],
+      startParams: [...PGlite.defaultStartParams, ...startParams],
     });
     const { drizzle } = await import('drizzle-orm/pglite');
     const db = drizzle(client, { schema }) as unknown as Db;
@@ -113,6 +104,25 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     unlock();
     throw e;
   }
+}
+
+/** A handle over the embedded database on its worker thread (src/db/pglite-thread.ts). */
+async function adoptThread(thread: import('./pglite-thread.ts').PGliteThread, unlock: () => void): Promise<DbHandle> {
+  const { drizzle } = await import('drizzle-orm/pglite');
+  // drizzle's PGlite driver calls only query() and transaction(), which PGliteThread has
+  const db = drizzle(thread as never, { schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    pglite: null,
+    close: async () => {
+      try {
+        await thread.close();
+      } finally {
+        unlock();
+      }
+    },
+  };
 }
 
 export async function migrateDatabase(handle: DbHandle): Promise<void> {

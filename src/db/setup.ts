@@ -11,12 +11,18 @@ import { users } from '../apps/misc/tables.ts';
 import { migrateDatabase, openDatabase, type DbHandle } from './client.ts';
 import { seedVersions } from './tables.ts';
 import { usableTemplate } from './template.ts';
+import { pgliteDirOf, type EmbeddedStart } from './embedded.ts';
 
-export function pgliteDirOf(config: Config): string {
-  return path.join(config.dataDir, 'db');
-}
+export { pgliteDirOf } from './embedded.ts';
 
-export async function openServices(config: Config, opts: { migrate?: boolean; loadDataDir?: Blob; inMemory?: boolean } = {}): Promise<Services> {
+/**
+ * `thread`: the embedded database on a worker thread (the server; see src/db/pglite-thread.ts);
+ * `started`: one already starting there (src/db/embedded.ts, `alyx serve`)
+ */
+export async function openServices(
+  config: Config,
+  opts: { migrate?: boolean; loadDataDir?: Blob; inMemory?: boolean; thread?: boolean; started?: EmbeddedStart } = {},
+): Promise<Services> {
   // PostgreSQL: the pool's connections carry the per-statement time limit; migrations (which may
   // build indexes for minutes) run first on a connection of their own without it
   const statementTimeoutMs = config.databaseUrl ? config.statementTimeoutMs : 0;
@@ -40,6 +46,8 @@ export async function openServices(config: Config, opts: { migrate?: boolean; lo
     // the template is a migrated empty database: only for callers that migrate anyway, so that
     // one opening without migrations (restore, doctor) still sees that there was no database yet
     template: opts.migrate === false ? undefined : usableTemplate,
+    thread: opts.thread,
+    started: opts.started,
   });
   const services: Services = { config, handle, db: handle.db };
   if (opts.migrate !== false && !migrated) {
