@@ -66,10 +66,21 @@ function listFiles(dir, out = []) {
  */
 function writeCommandManifest(outDir) {
   const url = (p) => JSON.stringify(pathToFileURL(path.join(outDir, p)).href);
+  // which module under cli/ exports each command (a list export: at which index), so that running
+  // one loads that module only
   const script = `const { commands } = await import(${url('cli/index.js')});
 const { declarationsOf, MANIFEST_FILE } = await import(${url('cli/manifest.js')});
 const fs = await import('node:fs');
-fs.writeFileSync(new URL(MANIFEST_FILE, ${url('cli/')}), JSON.stringify(declarationsOf(commands), null, 1) + '\\n');`;
+const sources = new Map();
+for (const file of fs.readdirSync(new URL(${url('cli/')}))) {
+  if (!file.endsWith('.js') || file === 'index.js') continue; // index.js lists them all
+  const mod = await import(new URL(file, ${url('cli/')}).href);
+  for (const [exportName, value] of Object.entries(mod)) {
+    if (Array.isArray(value)) value.forEach((c, index) => { if (!sources.has(c)) sources.set(c, { module: file, exportName, index }); });
+    else if (value && typeof value === 'object' && !sources.has(value)) sources.set(value, { module: file, exportName });
+  }
+}
+fs.writeFileSync(new URL(MANIFEST_FILE, ${url('cli/')}), JSON.stringify(declarationsOf(commands, sources), null, 1) + '\\n');`;
   execFileSync(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 

@@ -71,7 +71,15 @@ describe('the compiled alyx', () => {
   it('lists every command from the manifest and answers --help without the database or server modules', async () => {
     await buildServer({ distDir: dist });
     const manifest = JSON.parse(fs.readFileSync(path.join(dist, 'cli', 'commands.json'), 'utf8'));
-    expect(manifest).toEqual(JSON.parse(JSON.stringify(declarationsOf(commands))));
+    expect(manifest.map(({ source: _, ...decl }: { source?: unknown }) => decl)).toEqual(JSON.parse(JSON.stringify(declarationsOf(commands))));
+    // and where each command's code is: running one loads its own module, not all of them
+    for (const [i, entry] of manifest.entries()) {
+      expect(entry.source, entry.name).toBeDefined();
+      expect(entry.source.module).not.toBe('index.js');
+      const mod = await import(pathToFileURL(path.join(dist, 'cli', entry.source.module)).href);
+      const value = mod[entry.source.exportName];
+      expect((entry.source.index === undefined ? value : value[entry.source.index]).name).toBe(commands[i].name);
+    }
     expect(fs.existsSync(path.join(dist, 'db', 'migrations', 'meta', '_journal.json'))).toBe(true);
 
     // remove the database and server code: the help texts must not need them
