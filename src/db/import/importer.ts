@@ -15,6 +15,9 @@ import type { Db, Queryable, Tx } from '../client.ts';
 import { allModels, contentTypeLabel, uniqueKeysOf, type ModelInfo } from '../models.ts';
 import type { DumpRow } from './read.ts';
 import { createStaging, importStaging } from './staging.ts';
+// every app's tables declare their model when loaded: the registry (allModels) is complete only
+// once all are, whichever command loaded this module first
+import '../schema.ts';
 
 export class ImportError extends Error {}
 

@@ -8,6 +8,9 @@ import type pg from 'pg';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { allModels, contentTypeLabel, type ModelInfo } from '../models.ts';
 import type { DumpRow } from './read.ts';
+// every app's tables declare their model when loaded: the registry (allModels) is complete only
+// once all are, whichever command loaded this module first
+import '../schema.ts';
 
 export class UpstreamError extends Error {}
 
