@@ -31,7 +31,8 @@ export default defineConfig({
                 name: 'pg',
                 // the browser tests drive the UI and the build test checks the compiled layout; neither depends
                 // on the driver: once is enough
-                exclude: ['test/web/admin-ui.test.ts', 'test/cli/build.test.ts', '**/node_modules/**'],
+                // files under a pglite-only/ directory test the embedded database itself (its worker thread)
+                exclude: ['test/web/admin-ui.test.ts', 'test/cli/build.test.ts', '**/pglite-only/**', '**/node_modules/**'],
                 globalSetup: ['test/setup-pg.ts'],
                 env: { ALYX_TEST_DB: 'pg' },
               },

@@ -100,54 +100,63 @@ export const serveCommand = command({
 
     const fresh = !config.databaseUrl && !(fs.existsSync(pgliteDirOf(config)) && fs.readdirSync(pgliteDirOf(config)).length);
     say(fresh ? `Creating the database in ${pgliteDirOf(config)}...` : config.databaseUrl ? 'Opening the PostgreSQL database and applying migrations...' : 'Opening the database and applying migrations...');
-    // The embedded database starts on its worker thread first; this thread loads the server and
-    // builds its routes meanwhile (PostgreSQL's start is most of a reopen).
-    early = await startSiteDatabase(config);
-    const [setup, client, httpServer, jobs] = await Promise.all([
-      import('../db/setup.ts'),
-      import('../db/client.ts'),
-      import('../server.ts'),
-      import('../scheduler.ts'),
-    ]);
-    await ensureWebBuilt(say);
-    if (stopping()) return;
-    // embedded: a handle at once (statements wait for the database); PostgreSQL: migrated here
-    services = await setup.openServices(config, early ? { started: early, migrate: false } : {});
-    const opened = services;
-    const prepared = (async () => {
-      if (early) await client.migrateDatabase(opened.handle);
-      let announced = false;
-      await setup.seedAll(opened, {
-        onSeed: (name) => {
-          if (!announced) say('Loading reference data (first start or changed reference data)...');
-          announced = true;
-          say(`  ${name}`);
-        },
-      });
-      const admin = await setup.ensureAdmin(opened);
-      if (admin.created && admin.generated) {
-        say('='.repeat(72));
-        say(`Created superuser "admin" with password: ${admin.password}`);
-        say('It is shown only this once. Change it with: npx alyx user password admin');
-        say('='.repeat(72));
-      } else if (admin.created) {
-        say('Created superuser "admin" with the password from ALYX_ADMIN_PASSWORD.');
-      }
-    })();
-    prepared.catch(() => {}); // awaited by buildServer; not an unhandled rejection meanwhile
-    app = await httpServer.buildServer(services, { logger: process.env.ALYX_LOG !== 'off', databaseReady: prepared });
-    if (stopping()) return;
-    await app.listen({ port: config.port, host: config.host });
-    // the first round of scheduled jobs (planner statistics among them: ANALYZE) shortly after
-    // listening — before, or at once, it would delay the first answers (the embedded database runs
-    // one statement at a time)
-    scheduler = jobs.startScheduler(services, { firstRunMs: 2000 });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    say(
-      `Alyx-local listening on http://${config.host}:${port} (database: ${
-        services.handle.driver === 'pglite' ? `embedded, ${config.dataDir}/db` : 'PostgreSQL'
-      })`,
-    );
+    try {
+      // The embedded database starts on its worker thread first; this thread loads the server and
+      // builds its routes meanwhile (PostgreSQL's start is most of a reopen).
+      early = await startSiteDatabase(config);
+      const [setup, client, httpServer, jobs] = await Promise.all([
+        import('../db/setup.ts'),
+        import('../db/client.ts'),
+        import('../server.ts'),
+        import('../scheduler.ts'),
+      ]);
+      await ensureWebBuilt(say);
+      if (stopping()) return;
+      // embedded: a handle at once (statements wait for the database); PostgreSQL: migrated here
+      services = await setup.openServices(config, early ? { started: early, migrate: false } : {});
+      const opened = services;
+      const prepared = (async () => {
+        if (early) await client.migrateDatabase(opened.handle);
+        let announced = false;
+        await setup.seedAll(opened, {
+          onSeed: (name) => {
+            if (!announced) say('Loading reference data (first start or changed reference data)...');
+            announced = true;
+            say(`  ${name}`);
+          },
+        });
+        const admin = await setup.ensureAdmin(opened);
+        if (admin.created && admin.generated) {
+          say('='.repeat(72));
+          say(`Created superuser "admin" with password: ${admin.password}`);
+          say('It is shown only this once. Change it with: npx alyx user password admin');
+          say('='.repeat(72));
+        } else if (admin.created) {
+          say('Created superuser "admin" with the password from ALYX_ADMIN_PASSWORD.');
+        }
+      })();
+      prepared.catch(() => {}); // awaited by buildServer; not an unhandled rejection meanwhile
+      app = await httpServer.buildServer(services, { logger: process.env.ALYX_LOG !== 'off', databaseReady: prepared });
+      if (stopping()) return;
+      await app.listen({ port: config.port, host: config.host });
+      // the first round of scheduled jobs (planner statistics among them: ANALYZE) shortly after
+      // listening — before, or at once, it would delay the first answers (the embedded database runs
+      // one statement at a time)
+      scheduler = jobs.startScheduler(services, { firstRunMs: 2000 });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      say(
+        `Alyx-local listening on http://${config.host}:${port} (database: ${
+          services.handle.driver === 'pglite' ? `embedded, ${config.dataDir}/db` : 'PostgreSQL'
+        })`,
+      );
+    } catch (e) {
+      // a start that fails (a migration, the port taken) closes what it opened, so that the
+      // database writes its state and the data-dir lock goes before the error is reported
+      await app?.close().catch(() => {});
+      if (services) await services.handle.close().catch(() => {});
+      else if (early) await early.thread.close().catch(() => {}).finally(() => early?.unlock());
+      throw e;
+    }
   },
 });

@@ -4,13 +4,12 @@
 // where drizzle asks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { openDatabase, migrateDatabase, query, type DbHandle } from '../../src/db/client.ts';
-import { labs } from '../../src/apps/misc/tables.ts';
-import { startTestApp, type TestApp } from '../helpers.ts';
+import { openDatabase, migrateDatabase, query, type DbHandle } from '../../../src/db/client.ts';
+import { labs } from '../../../src/apps/misc/tables.ts';
+import { startTestApp, type TestApp } from '../../helpers.ts';
 
-const onPglite = process.env.ALYX_TEST_DB !== 'pg';
 
-describe.runIf(onPglite)('PGlite on a worker thread', () => {
+describe('PGlite on a worker thread', () => {
   let handle: DbHandle;
   beforeAll(async () => {
     handle = await openDatabase({ databaseUrl: null, pgliteDir: null, thread: true });
@@ -99,7 +98,7 @@ describe.runIf(onPglite)('PGlite on a worker thread', () => {
   });
 });
 
-describe.runIf(onPglite)('the REST API over the threaded database', () => {
+describe('the REST API over the threaded database', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({}, { thread: true });
