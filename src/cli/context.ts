@@ -14,7 +14,7 @@ export async function withServices<T>(fn: (services: Services) => Promise<T>, op
     services = await openServices(config, early ? { started: early } : {});
     if (opts.seed !== false) await seedAll(services);
   } catch (e) {
-    if (early) await early.thread.close().finally(() => early.unlock());
+    await early?.close();
     throw e;
   }
   try {

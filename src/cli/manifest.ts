@@ -54,10 +54,8 @@ async function codeOf(entry: ManifestEntry): Promise<Command> {
 export async function loadCommands(): Promise<Command[]> {
   const manifest = readManifest();
   if (!manifest) return (await import('./index.ts')).commands;
-  return manifest.map(({ source: _source, ...decl }) => ({
-    ...decl,
-    async run(args) {
-      return (await codeOf({ ...decl, source: _source })).run(args);
-    },
-  }));
+  return manifest.map((entry) => {
+    const { source: _, ...decl } = entry;
+    return { ...decl, run: async (args) => (await codeOf(entry)).run(args) };
+  });
 }

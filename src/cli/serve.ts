@@ -4,7 +4,7 @@
 // started it (npm forwards it; and when that parent dies without forwarding, we notice and stop).
 import fs from 'node:fs';
 import { loadConfig } from '../config.ts';
-import { pgliteDirOf, startSiteDatabase, type EmbeddedStart } from '../db/embedded.ts';
+import { hasNoDatabase, pgliteDirOf, startSiteDatabase, type EmbeddedStart } from '../db/embedded.ts';
 import type { Services } from '../services.ts';
 // the HTTP server and the scheduler are loaded when `serve` runs: every other command loads this
 // module too (src/cli/index.ts) and needs neither (Fastify and the routes are ~0.2 s of a start)
@@ -80,7 +80,7 @@ export const serveCommand = command({
         await scheduler?.stop();
         await app?.close();
         if (services) await services.handle.close();
-        else if (early) await early.thread.close().finally(() => early?.unlock());
+        else await early?.close();
         say('stopped');
       } catch (e) {
         console.error('error while shutting down:', (e as Error).message);
@@ -98,7 +98,7 @@ export const serveCommand = command({
     /** true once a signal arrived: the start-up stops at the next step */
     const stopping = () => closing;
 
-    const fresh = !config.databaseUrl && !(fs.existsSync(pgliteDirOf(config)) && fs.readdirSync(pgliteDirOf(config)).length);
+    const fresh = !config.databaseUrl && hasNoDatabase(config);
     say(fresh ? `Creating the database in ${pgliteDirOf(config)}...` : config.databaseUrl ? 'Opening the PostgreSQL database and applying migrations...' : 'Opening the database and applying migrations...');
     try {
       // The embedded database starts on its worker thread first; this thread loads the server and
@@ -155,7 +155,7 @@ export const serveCommand = command({
       // database writes its state and the data-dir lock goes before the error is reported
       await app?.close().catch(() => {});
       if (services) await services.handle.close().catch(() => {});
-      else if (early) await early.thread.close().catch(() => {}).finally(() => early?.unlock());
+      else await early?.close().catch(() => {});
       throw e;
     }
   },

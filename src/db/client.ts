@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import { installAuditGuard } from '../apps/audit/guard.ts';
 import * as schema from './schema.ts';
-import { embeddedStartParams, prepareDataDir } from './embedded.ts';
+import { closingWith, embeddedStartParams, prepareDataDir } from './embedded.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle has the same query API as the database handle. */
@@ -74,14 +74,14 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     const db = drizzle(pool, { schema }) as unknown as Db;
     return { db, driver: 'pg', pglite: null, close: () => pool.end() };
   }
-  if (opts.started) return adoptThread(opts.started.thread, opts.started.unlock);
+  if (opts.started) return adoptThread(opts.started.thread, opts.started.close);
   const unlock = opts.pgliteDir ? prepareDataDir(opts.pgliteDir, { loadingDump: !!opts.loadDataDir, template: opts.template }) : () => {};
   const startParams = embeddedStartParams(opts.sharedBuffersMb);
   try {
     if (opts.thread) {
       const { PGliteThread } = await import('./pglite-thread.ts');
       const thread = await PGliteThread.open({ dataDir: opts.pgliteDir ?? undefined, loadDataDir: opts.loadDataDir, startParams });
-      return adoptThread(thread, unlock);
+      return adoptThread(thread, closingWith(thread, unlock));
     }
     const { PGlite } = await import('@electric-sql/pglite');
     const client = await PGlite.create({
@@ -107,22 +107,11 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
 }
 
 /** A handle over the embedded database on its worker thread (src/db/pglite-thread.ts). */
-async function adoptThread(thread: import('./pglite-thread.ts').PGliteThread, unlock: () => void): Promise<DbHandle> {
+async function adoptThread(thread: import('./pglite-thread.ts').PGliteThread, close: () => Promise<void>): Promise<DbHandle> {
   const { drizzle } = await import('drizzle-orm/pglite');
   // drizzle's PGlite driver calls only query() and transaction(), which PGliteThread has
   const db = drizzle(thread as never, { schema }) as unknown as Db;
-  return {
-    db,
-    driver: 'pglite',
-    pglite: null,
-    close: async () => {
-      try {
-        await thread.close();
-      } finally {
-        unlock();
-      }
-    },
-  };
+  return { db, driver: 'pglite', pglite: null, close };
 }
 
 export async function migrateDatabase(handle: DbHandle): Promise<void> {

@@ -12,6 +12,12 @@ export function pgliteDirOf(config: Config): string {
   return path.join(config.dataDir, 'db');
 }
 
+/** True when the site has no embedded database yet (a first start fills it from the template). */
+export function hasNoDatabase(config: Config): boolean {
+  const dir = pgliteDirOf(config);
+  return !(fs.existsSync(dir) && fs.readdirSync(dir).length);
+}
+
 /** PostgreSQL settings of the embedded database, after PGlite's own. */
 export function embeddedStartParams(sharedBuffersMb = 32): string[] {
   return [
@@ -49,7 +55,19 @@ export function prepareDataDir(pgliteDir: string, opts: { loadingDump?: boolean;
 /** An embedded database whose worker thread is starting; `openDatabase({ started })` adopts it. */
 export interface EmbeddedStart {
   thread: PGliteThread;
-  unlock(): void;
+  /** closes the database (PostgreSQL writes its state) and releases the data-dir lock, even when closing fails */
+  close(): Promise<void>;
+}
+
+/** The close of a threaded database and its lock, in one place for every caller. */
+export function closingWith(thread: PGliteThread, unlock: () => void): () => Promise<void> {
+  return async () => {
+    try {
+      await thread.close();
+    } finally {
+      unlock();
+    }
+  };
 }
 
 /**
@@ -61,7 +79,7 @@ export async function startEmbedded(pgliteDir: string, opts: { sharedBuffersMb?:
   try {
     const { PGliteThread } = await import('./pglite-thread.ts');
     const thread = PGliteThread.start({ dataDir: pgliteDir, startParams: embeddedStartParams(opts.sharedBuffersMb) });
-    return { thread, unlock };
+    return { thread, close: closingWith(thread, unlock) };
   } catch (e) {
     unlock();
     throw e;
@@ -74,8 +92,6 @@ export async function startEmbedded(pgliteDir: string, opts: { sharedBuffersMb?:
  */
 export async function startSiteDatabase(config: Config): Promise<EmbeddedStart | null> {
   if (config.databaseUrl) return null;
-  const dir = pgliteDirOf(config);
-  const fresh = !(fs.existsSync(dir) && fs.readdirSync(dir).length);
-  const template = fresh ? (await import('./template.ts')).usableTemplate : undefined;
-  return startEmbedded(dir, { sharedBuffersMb: config.embeddedSharedBuffersMb, template });
+  const template = hasNoDatabase(config) ? (await import('./template.ts')).usableTemplate : undefined;
+  return startEmbedded(pgliteDirOf(config), { sharedBuffersMb: config.embeddedSharedBuffersMb, template });
 }
