@@ -10,6 +10,7 @@
 // when the server runs from its TypeScript sources (tests, ALYX_FROM_SOURCE) a .ts worker would not load.
 // @ts-check
 import { parentPort, workerData } from 'node:worker_threads';
+import { parseRemaining, slimParsers } from './pglite-parsers.mjs';
 
 /** @typedef {import('@electric-sql/pglite').PGlite} PGlite */
 /** @typedef {import('./pglite-thread.ts').Request} Request */
@@ -43,18 +44,23 @@ const identity = (value) => value;
 
 /**
  * @param {PGlite} db
+ * @param {Map<number, import('./pglite-parsers.mjs').Parser>} rest the parsers slimParsers took out of db.parsers
  * @param {Request} req
  * @returns {Promise<unknown>}
  */
-async function run(db, req) {
+async function run(db, rest, req) {
   switch (req.kind) {
     case 'query': {
       const parsers = req.raw.length ? Object.fromEntries(req.raw.map((oid) => [oid, identity])) : undefined;
       const r = await db.query(req.sql, req.params, { rowMode: req.rowMode, ...(parsers ? { parsers } : {}) });
+      parseRemaining(r, rest, req.rowMode, req.raw);
       return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
     }
     case 'exec':
-      return (await db.exec(req.sql)).map((r) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows }));
+      return (await db.exec(req.sql)).map((r) => {
+        parseRemaining(r, rest, 'object', []);
+        return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
+      });
     case 'begin':
       await db.exec('BEGIN');
       return null;
@@ -70,13 +76,16 @@ async function run(db, req) {
 async function main() {
   /** @type {PGlite} */
   let db;
+  /** @type {Map<number, import('./pglite-parsers.mjs').Parser>} */
+  let rest;
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGlite, types } = await import('@electric-sql/pglite');
     /** @type {import('@electric-sql/pglite').PGliteOptions} */
     const open = { startParams: [...PGlite.defaultStartParams, ...options.startParams] };
     if (options.dataDir) open.dataDir = options.dataDir;
     if (options.loadDataDir) open.loadDataDir = options.loadDataDir;
     db = await PGlite.create(open);
+    rest = slimParsers(db, Object.keys(types.parsers));
   } catch (e) {
     port.postMessage(/** @type {Response} */ ({ id: 0, ok: false, error: serializeError(e) }));
     return;
@@ -88,6 +97,12 @@ async function main() {
   let openTx = 0; // the transaction whose statements alone may run now (0: none)
   let running = false;
   let closed = false;
+  /**
+   * Transactions whose BEGIN failed, with its error. The other side sends a transaction's statements
+   * without waiting for its BEGIN's answer: they must fail with that error, not run outside it.
+   * @type {Map<number, SerializedError>}
+   */
+  const failedBegins = new Map();
 
   /** @returns {Request | undefined} */
   const next = () => {
@@ -103,14 +118,23 @@ async function main() {
         port.postMessage(/** @type {Response} */ ({ id: req.id, ok: false, error: { message: 'the embedded database is closed', props: {} } }));
         continue;
       }
+      const failedBegin = req.kind !== 'begin' && req.tx ? failedBegins.get(req.tx) : undefined;
+      if (failedBegin) {
+        if (req.kind === 'end') failedBegins.delete(req.tx);
+        port.postMessage(/** @type {Response} */ (req.kind === 'end' ? { id: req.id, ok: true, result: null } : { id: req.id, ok: false, error: failedBegin }));
+        continue;
+      }
       if (req.kind === 'begin') openTx = req.tx;
       /** @type {Response} */
       let response;
       try {
-        response = { id: req.id, ok: true, result: await run(db, req) };
+        response = { id: req.id, ok: true, result: await run(db, rest, req) };
       } catch (e) {
-        if (req.kind === 'begin') openTx = 0;
         response = { id: req.id, ok: false, error: serializeError(e) };
+        if (req.kind === 'begin') {
+          openTx = 0;
+          failedBegins.set(req.tx, response.error);
+        }
       }
       if (req.kind === 'end') openTx = 0;
       if (req.kind === 'close') closed = true;

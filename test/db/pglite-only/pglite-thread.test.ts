@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase, migrateDatabase, query, type DbHandle } from '../../../src/db/client.ts';
 import { labs } from '../../../src/apps/misc/tables.ts';
+import { PGliteThread } from '../../../src/db/pglite-thread.ts';
 import { startTestApp, type TestApp } from '../../helpers.ts';
 
 
@@ -95,6 +96,59 @@ describe('PGlite on a worker thread', () => {
       Array.from({ length: 20 }, (_, i) => query<{ i: number }>(handle.db, sql`select ${i}::int as i`)),
     );
     expect(results.map((r) => r[0].i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});
+
+describe('the worker thread itself', () => {
+  let thread: PGliteThread;
+  beforeAll(async () => {
+    thread = await PGliteThread.open({ startParams: [] });
+  });
+  afterAll(async () => {
+    await thread?.close();
+  });
+
+  it('parses every type as PGlite in-thread does, with its smaller parser map', async () => {
+    // common array types (kept in the worker's map) and rare ones (parsed after the statement)
+    const statement = `select array[1,2]::int4[] as ints, array[3000000000]::int8[] as bigs, array[true,false] as bools,
+      array['a','b,c']::text[] as texts, array['5b8e9d6c-1f0e-4c1a-9a57-0a1b2c3d4e5f']::uuid[] as uuids,
+      array['{"k":1}']::jsonb[] as jsons, array[1.5]::float8[] as floats, array['10.0.0.1']::inet[] as inets,
+      array['(1,2)']::point[] as points, array[1,2]::int2[] as smalls, array[1,null]::oid[] as oids,
+      array[1.25]::float4[] as reals, 7::int2 as small, '{"a":[1]}'::json as obj, null::int4[] as nothing`;
+    const { PGlite } = await import('@electric-sql/pglite');
+    const reference = await PGlite.create();
+    try {
+      const expected = (await reference.query(statement)).rows;
+      expect((await thread.query(statement)).rows).toEqual(expected);
+      expect((await thread.query(statement, [], { rowMode: 'array' })).rows).toEqual((await reference.query(statement, [], { rowMode: 'array' })).rows);
+      expect((await thread.exec(statement))[0].rows).toEqual((await reference.exec(statement))[0].rows);
+      const [row] = expected as Array<Record<string, unknown>>;
+      expect(row.ints).toEqual([1, 2]);
+      expect(row.inets).toEqual(['10.0.0.1']); // an array of a type without a parser of its own
+      expect(row.oids).toEqual([1, null]); // parsed after the statement: oid[] is not in the kept map
+    } finally {
+      await reference.close();
+    }
+  });
+
+  it('fails the statements of a transaction whose BEGIN failed instead of running them outside it', async () => {
+    // a session left in an aborted transaction refuses BEGIN (25P02); the transaction's statements
+    // were sent without waiting for it
+    await expect(thread.exec('BEGIN; SELECT 1/0')).rejects.toThrow(/division by zero/);
+    const ran: string[] = [];
+    await expect(
+      thread.transaction(async (tx) => {
+        await tx.query(`select 'inside' as s`);
+        ran.push('inside');
+      }),
+    ).rejects.toMatchObject({ code: '25P02' });
+    expect(ran).toEqual([]);
+    // nor did it send a ROLLBACK of its own, which would have ended the block it did not open
+    await expect(thread.query('select 1')).rejects.toMatchObject({ code: '25P02' });
+    await thread.exec('ROLLBACK');
+    // and the thread goes on: a transaction after it commits
+    const result = await thread.transaction(async (tx) => (await tx.query<{ n: number }>('select 41 + 1 as n')).rows[0].n);
+    expect(result).toBe(42);
   });
 });
 
