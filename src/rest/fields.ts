@@ -532,8 +532,9 @@ export function many(ownerTable: PgTable, relationName: string, o: ManyOptions =
     async render(rows, ctx, created) {
       const { m2m, fromCol, toCol, target } = rel();
       if (slugKey !== 'id') refuseSecret((getTableColumns(target) as Record<string, Column>)[slugKey], relationName);
-      // a row just inserted is linked to exactly what it was sent; with one item at most there is
-      // no order to take from the database's collation
+      // a row just inserted is linked to exactly what it was sent (nothing, when this writable field
+      // was not sent); with one item at most there is no order to take from the database's collation
+      if (created && created.value === undefined && !o.readOnly) return () => [];
       const sent = created && Array.isArray(created.value) && created.value.length <= 1 ? (created.value as unknown[]) : null;
       const known = sent && (slugKey === 'id' ? new Map(sent.map((id) => [id, id])) : recall(ctx, target, slugKey, sent));
       if (sent && known) {

@@ -67,3 +67,19 @@ describe('SQL statements per list request do not grow with the page size', () =>
     expect(n).toBeLessThanOrEqual(16);
   });
 });
+
+describe('SQL statements of a create', () => {
+  it('a new session is answered from what was sent: no read of its links, notes or the relations left out', async () => {
+    let res!: { status: number; body: Record<string, unknown> };
+    const statements = await queriesOf(t, async () => {
+      res = await t.post('/sessions', { subject: 'S_002', lab: 'cortexlab', number: 9, start_time: '2024-04-01T10:00:00', users: ['test_admin'] });
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ subject: 'S_002', users: ['test_admin'], procedures: [], projects: [], notes: [], probe_insertion: [] });
+    const reads = statements.filter((q) => /^\s*select/i.test(q) && /actions_session_procedures|actions_session_projects|misc_note/.test(q));
+    expect(reads, reads.join('\n')).toEqual([]);
+    // and what it says is what a read finds
+    const again = await t.get(`/sessions/${res.body.id}`);
+    expect(again.body).toEqual(res.body);
+  });
+});

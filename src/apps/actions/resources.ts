@@ -177,8 +177,8 @@ function nonNegative(col: PgColumn, o: Parameters<typeof column>[1] = {}): Field
 function perSessionList(
   help: string,
   load: (sessionIds: string[], ctx: RequestContext) => Promise<Map<string, unknown[]>>,
-  /** the items point at the session with a foreign key (a new session has none) */
-  foreignKey: boolean,
+  /** no item can point at a session this request creates (a foreign key, or an id made by the request) */
+  noneWhenNew: boolean,
 ): Field {
   const field = computed(
     { type: 'array', items: { type: 'object' } },
@@ -186,7 +186,7 @@ function perSessionList(
     (row, map) => map.get(row.id as string) ?? [],
     help,
   );
-  return { ...field, emptyWhenNew: foreignKey };
+  return { ...field, emptyWhenNew: noneWhenNew };
 }
 
 /** Water administrations linked to each session of the page. */
@@ -239,7 +239,7 @@ const sessionNotesField = perSessionList('notes attached to the session', async 
     pushTo(map, n.object_id, item);
   }
   return map;
-}, false); // notes name their object by id, without a foreign key
+}, true); // notes name their object by id, without a foreign key; a new session's id is made by this request, so none can name it yet
 
 const sessionFields = {
   subject: subjectField(sessions.subject),
