@@ -130,7 +130,7 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
  * Whether drizzle's migrator has work to do: it applies the journal's migrations newer than the last
  * one it recorded. Asked first because the migrator's own check begins with DDL (CREATE SCHEMA /
  * TABLE IF NOT EXISTS) and a transaction, ~50-250 ms of a reopen on a cold embedded catalog, where
- * this is one small read.
+ * this is two small reads.
  */
 async function migrationsPending(db: Db): Promise<boolean> {
   const { appliedMigrations, codeSchemaVersion } = await import('../ops/schema-version.ts');

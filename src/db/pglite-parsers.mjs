@@ -42,19 +42,18 @@ export function slimParsers(db, scalarKeys) {
 }
 
 /**
- * Parses, in place, the columns of `result` whose type has a parser in `rest` (they came back as
- * text), except the types the caller asked to keep as text (`raw`).
+ * Parses, in place, the columns of `result` that `parserOf` gives a parser for (their values came
+ * back as text).
  * @param {ResultLike} result
- * @param {Map<number, Parser>} rest
+ * @param {(typeId: number) => Parser | undefined} parserOf
  * @param {'object' | 'array' | undefined} rowMode
- * @param {number[]} raw
  */
-export function parseRemaining(result, rest, rowMode, raw) {
+export function parseColumns(result, parserOf, rowMode) {
   /** @type {Array<{ key: string | number; parse: Parser; type: number }>} */
   const columns = [];
   result.fields.forEach((f, i) => {
-    const parse = rest.get(f.dataTypeID);
-    if (parse && !raw.includes(f.dataTypeID)) columns.push({ key: rowMode === 'array' ? i : f.name, parse, type: f.dataTypeID });
+    const parse = parserOf(f.dataTypeID);
+    if (parse) columns.push({ key: rowMode === 'array' ? i : f.name, parse, type: f.dataTypeID });
   });
   if (!columns.length) return;
   for (const row of /** @type {Array<Record<string | number, unknown>>} */ (result.rows)) {
@@ -63,4 +62,16 @@ export function parseRemaining(result, rest, rowMode, raw) {
       if (typeof v === 'string') row[c.key] = c.parse(v, c.type);
     }
   }
+}
+
+/**
+ * Parses the columns of `result` whose type has a parser in `rest` (slimParsers took it out of
+ * PGlite's map), except the types the caller asked to keep as text (`raw`).
+ * @param {ResultLike} result
+ * @param {Map<number, Parser>} rest
+ * @param {'object' | 'array' | undefined} rowMode
+ * @param {number[]} raw
+ */
+export function parseRemaining(result, rest, rowMode, raw) {
+  if (rest.size) parseColumns(result, (type) => (raw.includes(type) ? undefined : rest.get(type)), rowMode);
 }

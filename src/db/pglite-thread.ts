@@ -7,6 +7,7 @@
 // renders another's answer, and PostgreSQL's start (most of a reopen) overlaps loading the server.
 import { Worker } from 'node:worker_threads';
 import type { Results, RowMode } from '@electric-sql/pglite';
+import { parseColumns, type Parser } from './pglite-parsers.mjs';
 
 export type Request =
   | { id: number; tx: number; kind: 'query'; sql: string; params: unknown[]; rowMode: RowMode; raw: number[] }
@@ -27,7 +28,6 @@ export type Response = { id: number; ok: true; result: unknown } | { id: number;
 /** Distributes Omit over the request union, so each kind keeps its own fields. */
 type Outgoing = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
-type Parser = (value: string, typeId: number) => unknown;
 export interface ThreadQueryOptions {
   rowMode?: RowMode;
   parsers?: Record<number, Parser>;
@@ -126,7 +126,8 @@ export class PGliteThread {
     const raw = parsers ? Object.keys(parsers).map(Number) : [];
     const rowMode = options.rowMode ?? 'object';
     const result = await this.#send<Results<T>>({ kind: 'query', tx, sql, params, rowMode, raw });
-    if (parsers && raw.length) applyParsers(result, parsers, rowMode);
+    // the caller's parsers, applied here to the values the worker left as text
+    if (parsers && raw.length) parseColumns(result, (type) => parsers[type], rowMode);
     return result;
   }
 
@@ -192,21 +193,5 @@ export class PGliteThread {
       await this.#worker.terminate();
     })();
     return this.#closing;
-  }
-}
-
-/** The caller's parsers, applied here to the values the worker left as text. */
-function applyParsers(result: Results<unknown>, parsers: Record<number, Parser>, rowMode: RowMode) {
-  const columns: Array<{ key: string | number; parse: Parser; type: number }> = [];
-  result.fields.forEach((f, i) => {
-    const parse = parsers[f.dataTypeID] as Parser | undefined;
-    if (parse) columns.push({ key: rowMode === 'array' ? i : f.name, parse, type: f.dataTypeID });
-  });
-  if (!columns.length) return;
-  for (const row of result.rows as Array<Record<string | number, unknown>>) {
-    for (const c of columns) {
-      const v = row[c.key];
-      if (v !== null && v !== undefined) row[c.key] = c.parse(v as string, c.type);
-    }
   }
 }
