@@ -5,8 +5,11 @@
 // index.ts and src/apps/index.ts installs it once. Without a provider nothing happens.
 import type { Tx } from '../../db/client.ts';
 
-/** Called in the write transaction with the ids of the datasets just created or updated. */
-export type DatasetsSavedHook = (tx: Tx, datasetIds: string[]) => Promise<void>;
+/**
+ * Called in the write transaction with the ids of the datasets just created or updated; `inserted`:
+ * those of them the caller inserted itself in this transaction, with nothing linked to them yet.
+ */
+export type DatasetsSavedHook = (tx: Tx, datasetIds: string[], inserted: ReadonlySet<string>) => Promise<void>;
 
 export interface DatasetExtensions {
   saved?: DatasetsSavedHook;
@@ -20,8 +23,8 @@ export function extendDatasets(ext: DatasetExtensions): void {
 }
 
 /** Runs every installed hook for datasets saved in this transaction. */
-export async function datasetsSaved(tx: Tx, datasetIds: string[]): Promise<void> {
+export async function datasetsSaved(tx: Tx, datasetIds: string[], inserted: ReadonlySet<string> = new Set()): Promise<void> {
   const ids = [...new Set(datasetIds.filter(Boolean))];
   if (!ids.length) return;
-  for (const hook of savedHooks) await hook(tx, ids);
+  for (const hook of savedHooks) await hook(tx, ids, inserted);
 }

@@ -427,6 +427,8 @@ interface DatasetPlan {
   toInsert: Array<{ index: number; values: typeof datasets.$inferInsert }>;
   /** existing datasets to update, by id (a row of `datasetUpdateColumns`) */
   updates: Map<string, Record<string, unknown>>;
+  /** the ids of the datasets inserted (filled by writeDatasets) */
+  insertedIds: string[];
 }
 
 /**
@@ -445,7 +447,7 @@ function planDatasets(
   const lastOfName = new Map<string, number>();
   files.forEach((f, i) => lastOfName.set(JSON.stringify([f.collection, f.filename]), i));
   const isDefault = (i: number) => input.isDefault && lastOfName.get(JSON.stringify([files[i].collection, files[i].filename])) === i;
-  const plan: DatasetPlan = { datasetIdOf: new Array<string>(files.length), patched: new Array<boolean>(files.length), toInsert: [], updates: new Map() };
+  const plan: DatasetPlan = { datasetIdOf: new Array<string>(files.length), patched: new Array<boolean>(files.length), toInsert: [], updates: new Map(), insertedIds: [] };
   files.forEach((f, i) => {
     const hash = input.hashes?.[i] == null ? '' : String(input.hashes![i]);
     const version = input.versions?.[i] == null ? '' : String(input.versions![i]);
@@ -517,6 +519,7 @@ async function writeDatasets(tx: Tx, plan: DatasetPlan, now: string): Promise<Ar
   if (plan.toInsert.length) {
     const inserted = await tx.insert(datasets).values(plan.toInsert.map((p) => p.values)).returning();
     plan.toInsert.forEach((p, j) => (plan.datasetIdOf[p.index] = inserted[j].id));
+    plan.insertedIds.push(...inserted.map((r) => r.id));
     for (const row of inserted) changes.push(created(datasets, row));
   }
   const ids = plan.datasetIdOf;
@@ -631,8 +634,9 @@ export async function writeRegistration(tx: Tx, input: RegistrationInput, kinds:
   const existingBy = await existingDatasets(tx, target, files);
   const keys = files.map((f, i) => identity(f.collection, f.filename, kinds[i].type.id, kinds[i].format.id, f.revision ? revIds.get(f.revision)! : null));
   await refuseProtected(tx, existingBy, keys);
-  if (input.isDefault) {
-    // default flag: all revisions of the same name lose it
+  if (input.isDefault && existingBy.size) {
+    // default flag: all revisions of the same name lose it (those are among the rows existingDatasets
+    // just read, under the same condition: none read, none to update)
     await tx
       .update(datasets)
       .set({ default_dataset: false, auto_datetime: now })
@@ -641,7 +645,7 @@ export async function writeRegistration(tx: Tx, input: RegistrationInput, kinds:
   const plan = planDatasets(input, kinds, revIds, existingBy, keys, now);
   const changes = await writeDatasets(tx, plan, now);
   await writeFileRecords(tx, input, relPaths, plan);
-  await datasetsSaved(tx, plan.datasetIdOf);
+  await datasetsSaved(tx, plan.datasetIdOf, new Set(plan.insertedIds));
   // one INSERT for the audit entries of every dataset of the request
   await recordAudit(tx, actor, changes);
   return plan.datasetIdOf;

@@ -53,9 +53,11 @@ export async function relinkDatasets(tx: Queryable, link: DatasetLink, row: Row)
  * `probe00`) is linked to the probe insertions and fields of view of its session with that name,
  * replacing its links of that kind; a dataset that matches none keeps its links.
  */
-export async function linkSavedDatasets(tx: Queryable, datasetIds: string[]): Promise<void> {
+export async function linkSavedDatasets(tx: Queryable, datasetIds: string[], inserted: ReadonlySet<string> = new Set()): Promise<void> {
   const part = sql`split_part(${datasets.collection}, '/', 2)`;
   const saved = and(inArray(datasets.id, datasetIds), sql`position('/' in ${datasets.collection}) > 0`);
+  // datasets the caller has just inserted have no links to replace (a registration of new files)
+  const relinked = datasetIds.filter((id) => !inserted.has(id));
   const links = [
     { link: insertionDatasetLink, ownerTable: probeInsertions, id: probeInsertions.id, session: probeInsertions.session, name: probeInsertions.name },
     { link: fovDatasetLink, ownerTable: fieldsOfView, id: fieldsOfView.id, session: fieldsOfView.session, name: fieldsOfView.name },
@@ -63,7 +65,7 @@ export async function linkSavedDatasets(tx: Queryable, datasetIds: string[]): Pr
   for (const { link, ownerTable, id, session, name } of links) {
     const joined = (fields: Record<string, PgColumn>) =>
       qb.select(fields).from(datasets).innerJoin(ownerTable, and(eq(session, datasets.session), eq(name, part))).where(saved);
-    await tx.delete(link.through).where(inArray(link.dataset, joined({ dataset: datasets.id })));
+    if (relinked.length) await tx.delete(link.through).where(inArray(link.dataset, joined({ dataset: datasets.id })));
     // the select's columns in the join table's column order: owner, dataset
     await tx.insert(link.through).select(joined({ owner: id, dataset: datasets.id }).getSQL()).onConflictDoNothing();
   }
