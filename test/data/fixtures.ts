@@ -38,3 +38,22 @@ export async function makeRepository(t: TestApp, values: typeof dataRepositories
   if (labIds.length) await t.services.db.insert(labRepositories).values(labIds.map((lab) => ({ lab, datarepository: r.id })));
   return r;
 }
+
+/**
+ * A lab with one subject, one session and a personal (rig) repository, and the dataset types
+ * `typeNames` (seeded ones are fine): what a registration through /register-file needs.
+ */
+export async function makeRegistrationSite(
+  t: TestApp,
+  o: { lab: string; subject: string; startTime: string; repository: string; typeNames: string[] },
+): Promise<{ sessionId: string }> {
+  const lab = await makeLab(t, o.lab);
+  const subject = await makeSubject(t, o.subject, lab.id);
+  const session = await makeSession(t, subject.id, lab.id, o.startTime, 1);
+  await makeRepository(t, { name: o.repository, globus_is_personal: true }, [lab.id]);
+  for (const name of o.typeNames) {
+    const r = await t.post('/dataset-types', { name, filename_pattern: '' });
+    if (r.status !== 201 && r.body.name?.[0] !== 'dataset type with this name already exists.') throw new Error(`dataset type ${name}: ${r.text}`);
+  }
+  return { sessionId: session.id };
+}

@@ -5,20 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers.ts';
 import { queriesOf } from '../helpers-queries.ts';
-import { makeLab, makeRepository, makeSession, makeSubject } from './fixtures.ts';
+import { makeRegistrationSite } from './fixtures.ts';
 
 let t: TestApp;
 let sessionId: string;
 beforeAll(async () => {
   t = await startTestApp();
-  const lab = await makeLab(t, 'reglab');
-  const s = await makeSubject(t, 'RS_1', lab.id);
-  sessionId = (await makeSession(t, s.id, lab.id, '2021-03-04T10:00:00', 1)).id;
-  await makeRepository(t, { name: 'rig_rs', globus_is_personal: true }, [lab.id]);
-  for (const name of ['spikes.times', 'wheel.position']) {
-    const r = await t.post('/dataset-types', { name, filename_pattern: '' });
-    expect(r.status === 201 || r.body.name?.[0] === 'dataset type with this name already exists.', r.text).toBe(true);
-  }
+  ({ sessionId } = await makeRegistrationSite(t, {
+    lab: 'reglab',
+    subject: 'RS_1',
+    startTime: '2021-03-04T10:00:00',
+    repository: 'rig_rs',
+    typeNames: ['spikes.times', 'wheel.position'],
+  }));
   expect((await t.post('/insertions', { session: sessionId, name: 'probe00' })).status).toBe(201);
 });
 afterAll(async () => t?.close());

@@ -2,21 +2,19 @@
 // insertion and FOV list serializers, datasets linked to insertions and FOVs when they are saved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers.ts';
-import { makeLab, makeRepository, makeSession, makeSubject } from '../data/fixtures.ts';
+import { makeRegistrationSite } from '../data/fixtures.ts';
 
 let t: TestApp;
 let sessionId: string;
 beforeAll(async () => {
   t = await startTestApp();
-  const lab = await makeLab(t, 'compatlab');
-  const s = await makeSubject(t, 'KS_C', lab.id);
-  sessionId = (await makeSession(t, s.id, lab.id, '2020-01-01T10:00:00', 1)).id;
-  await makeRepository(t, { name: 'rig_c', globus_is_personal: true }, [lab.id]);
-  for (const name of ['spikes.times', 'wheel.position', 'mpci.times']) {
-    // seeded, or created here
-    const r = await t.post('/dataset-types', { name, filename_pattern: '' });
-    expect(r.status === 201 || r.body.name?.[0] === 'dataset type with this name already exists.', r.text).toBe(true);
-  }
+  ({ sessionId } = await makeRegistrationSite(t, {
+    lab: 'compatlab',
+    subject: 'KS_C',
+    startTime: '2020-01-01T10:00:00',
+    repository: 'rig_c',
+    typeNames: ['spikes.times', 'wheel.position', 'mpci.times'],
+  }));
 });
 afterAll(async () => t?.close());
 
