@@ -1,5 +1,6 @@
 // A scratch PostgreSQL database for one benchmark run (BENCH_DATABASE_URL names the server), or
-// none: the benchmark then uses the embedded database.
+// none: the benchmark then uses the embedded database. Also the few admin statements the benchmarks
+// send to that server.
 import pg from 'pg';
 
 export interface ScratchDatabase {
@@ -8,21 +9,32 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-async function onServer(serverUrl: string, statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
+/** Runs `fn` with a client connected to `url`, closed after. */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
-    await admin.query(statement);
+    return await fn(client);
   } finally {
-    await admin.end();
+    await client.end();
   }
+}
+
+/** One statement on the server of `serverUrl` (CREATE / DROP DATABASE and the like). */
+export async function onServer(serverUrl: string, statement: string): Promise<void> {
+  await withClient(serverUrl, (c) => c.query(statement));
+}
+
+/** The URL of database `name` on the server of `serverUrl`. */
+export function databaseUrl(serverUrl: string, name: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
 }
 
 export async function scratchDatabase(prefix: string, serverUrl = process.env.BENCH_DATABASE_URL ?? null): Promise<ScratchDatabase> {
   if (!serverUrl) return { url: null, drop: async () => {} };
   const name = `${prefix}_${process.pid}`;
   await onServer(serverUrl, `create database ${name}`);
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => onServer(serverUrl, `drop database if exists ${name} with (force)`) };
+  return { url: databaseUrl(serverUrl, name), drop: () => onServer(serverUrl, `drop database if exists ${name} with (force)`) };
 }

@@ -1,6 +1,12 @@
-// What the benchmarks that start `alyx serve` as a child process share (bench/startup.ts, bench/writes.ts):
-// a free port, and the environment of a server on a given data directory and database.
+// What the benchmarks that start `alyx serve` as a child process share (bench/startup.ts, bench/writes.ts,
+// bench/scale.ts): a free port, the environment of a server on a given data directory and database, and
+// starting it until it answers.
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -11,6 +17,19 @@ export function freePort(): Promise<number> {
     });
     s.on('error', reject);
   });
+}
+
+/** The first port of first..last that nobody listens on at 127.0.0.1 (for runs that must stay in a range). */
+export async function freePortIn(first: number, last: number): Promise<number> {
+  for (let port = first; port <= last; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${first}–${last}`);
 }
 
 /**
@@ -31,4 +50,39 @@ export function serverEnv(dataDir: string, databaseUrl: string | null, port: num
   delete env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   return env;
+}
+
+export interface RunningServer {
+  /** http://127.0.0.1:PORT */
+  base: string;
+  child: ChildProcess;
+  /** SIGTERM, then resolves when the process has exited */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node bin/alyx.mjs serve` (this checkout's, or `bin`) with `env` (from serverEnv: PORT names
+ * the port) and resolves once GET /health answers; rejects if it exits first or is not up in time.
+ */
+export async function startServer(env: NodeJS.ProcessEnv, opts: { bin?: string; timeoutMs?: number; stdio?: StdioOptions } = {}): Promise<RunningServer> {
+  const bin = opts.bin ?? path.join(root, 'bin', 'alyx.mjs');
+  const child = spawn(process.execPath, [bin, 'serve'], { env, stdio: opts.stdio ?? ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const base = `http://127.0.0.1:${env.PORT}`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`alyx serve exited (${child.exitCode ?? child.signalCode}) before answering`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) return { base, child, stop };
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`alyx serve did not answer within ${Math.round((opts.timeoutMs ?? 60_000) / 1000)} s`);
 }

@@ -7,18 +7,17 @@
 //
 //   npx tsx bench/writes.ts [--duration 10] [--repeat 3] [--only sessions,weighings]
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/writes.ts
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { freePort, serverEnv } from './server-process.ts';
+import { freePort, serverEnv, startServer } from './server-process.ts';
 import { scratchDatabase } from './scratch-db.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.dirname(here);
 function options() {
   try {
     return parseArgs({
@@ -86,23 +85,6 @@ function cpuMs(pid: number): number {
   }
 }
 
-async function startServer(databaseUrl: string | null, dataDir: string): Promise<{ base: string; child: ChildProcess }> {
-  const port = await freePort();
-  const env = serverEnv(dataDir, databaseUrl, port, PASSWORD, { ALYX_THROTTLE_PER_MINUTE: '0', ALYX_SKIP_WEB_BUILD: '1' });
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'alyx.mjs'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error('alyx serve exited before answering');
-    try {
-      if ((await fetch(`${base}/health`)).ok) return { base, child };
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('alyx serve did not answer within 60 s');
-}
-
 async function call(base: string, method: string, urlPath: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
   const res = await fetch(base + urlPath, {
     method,
@@ -159,7 +141,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 
 async function measure(label: string, databaseUrl: string | null): Promise<string[]> {
   const dataDir = path.join(os.tmpdir(), `alyx-writes-${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
-  const { base, child } = await startServer(databaseUrl, dataDir);
+  const port = await freePort();
+  const { base, child, stop } = await startServer(
+    serverEnv(dataDir, databaseUrl, port, PASSWORD, { ALYX_THROTTLE_PER_MINUTE: '0', ALYX_SKIP_WEB_BUILD: '1' }),
+  );
   const rows: string[] = [];
   try {
     const token = await prepare(base);
@@ -175,8 +160,7 @@ async function measure(label: string, databaseUrl: string | null): Promise<strin
       }
     }
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   return rows;
