@@ -127,7 +127,10 @@ const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 /** "2026-12-05 12:08–12:40", or both dates when the run passed midnight */
-const timeSpan = (from: Date, to: Date) => (utc(from).slice(0, 10) === utc(to).slice(0, 10) ? `${utc(from)}–${utc(to).slice(11)}` : `${utc(from)} – ${utc(to)}`);
+function timeSpan(from: Date, to: Date): string {
+  const [a, b] = [utc(from), utc(to)];
+  return a === b ? a : a.slice(0, 10) === b.slice(0, 10) ? `${a}–${b.slice(11)}` : `${a} – ${b}`;
+}
 
 // ---- what is cleaned up at the end, on an error and on Ctrl-C ----
 const servers = new Set<RunningServer>();
@@ -279,7 +282,7 @@ const serverExtras = { ALYX_THROTTLE_PER_MINUTE: '0', ALYX_SKIP_WEB_BUILD: '1' }
 async function serve(url: string | null, dataDir: string, extra: NodeJS.ProcessEnv): Promise<RunningServer> {
   const port = await freePortIn(...PORTS);
   if (cleaning) throw new Error('cleaning up: no new server');
-  const server = await startServer(serverEnv(dataDir, url, port, PASSWORD, { ...serverExtras, ...extra }), { timeoutMs: 180_000 });
+  const server = await startServer(serverEnv(dataDir, url, port, PASSWORD, { ...serverExtras, ...extra }), { timeoutMs: 180_000, stdio: ['ignore', 'inherit', 'inherit'] });
   servers.add(server);
   return server;
 }
