@@ -6,6 +6,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { withMallocTunables } from '../src/ops/malloc-tuning.ts';
+
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 export function freePort(): Promise<number> {
@@ -37,8 +39,9 @@ export async function freePortIn(first: number, last: number): Promise<number> {
  * database (null) or a PostgreSQL URL, the request log off and the admin's password set.
  */
 export function serverEnv(dataDir: string, databaseUrl: string | null, port: number, adminPassword: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  // started as `npm start` starts it: with its allocator settings
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...withMallocTunables(process.env),
     ALYX_DATA_DIR: dataDir,
     PORT: String(port),
     HOST: '127.0.0.1',

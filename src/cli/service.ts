@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
+import { GLIBC_MALLOC_TUNABLES } from '../ops/malloc-tuning.ts';
 import { CliError, command } from './args.ts';
 
 export interface ServiceSpec {
@@ -31,6 +32,8 @@ export function systemdUnit(s: ServiceSpec, asRoot: boolean): string {
     `WorkingDirectory=${s.workDir}`,
     `ExecStart=${s.node} ${s.entry} serve`,
     'Environment=NODE_ENV=production',
+    // the allocator settings `npm start` uses (src/ops/malloc-tuning.ts)
+    `Environment=GLIBC_TUNABLES=${GLIBC_MALLOC_TUNABLES}`,
     // SIGTERM: the server closes its connections and the database, and releases data/alyx.lock
     'KillSignal=SIGTERM',
     'TimeoutStopSec=30',

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { GLIBC_MALLOC_TUNABLES } from '../../src/ops/malloc-tuning.ts';
 
 const compose = parse(fs.readFileSync('deploy/compose.yaml', 'utf8'));
 const dockerfile = fs.readFileSync('deploy/Dockerfile', 'utf8');
@@ -83,6 +84,13 @@ describe('deploy/Dockerfile', () => {
     expect(last).toMatch(/^HEALTHCHECK[\s\S]*\/health/m);
     // node itself is PID 1's command (signals reach it), not npm
     expect(/^CMD\s+(.*)$/m.exec(last)?.[1]).toMatch(/^\["node", "[^"]*bin\/alyx\.mjs", "serve"\]$/);
+  });
+
+  it('starts the server with the allocator settings of `npm start`', () => {
+    const last = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(last).toContain(`GLIBC_TUNABLES=${GLIBC_MALLOC_TUNABLES}`);
+    const start = JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.start as string;
+    expect(start).toBe(`GLIBC_TUNABLES=${GLIBC_MALLOC_TUNABLES} node bin/alyx.mjs serve`);
   });
 });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseCommandArgs } from '../../src/cli/args.ts';
 import { serviceInstallCommand, systemdUnit } from '../../src/cli/service.ts';
+import { GLIBC_MALLOC_TUNABLES } from '../../src/ops/malloc-tuning.ts';
 
 async function run(argv: string[]): Promise<string> {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -28,6 +29,7 @@ describe('alyx service install', () => {
     expect(out).toContain(`WorkingDirectory=${process.cwd()}`);
     expect(out).toMatch(new RegExp(`ExecStart=${process.execPath.replace(/[/.]/g, '\\$&')} \\S+bin/alyx\\.mjs serve`));
     expect(out).toContain('KillSignal=SIGTERM');
+    expect(out).toContain(`Environment=GLIBC_TUNABLES=${GLIBC_MALLOC_TUNABLES}`);
     expect(out).toMatch(/systemctl (--user )?enable --now alyx-lab/);
     expect(out).toContain('not written: --dry-run');
     expect(fs.readdirSync(home)).toEqual([]);
