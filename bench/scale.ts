@@ -90,8 +90,9 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const scale = Number(values.scale);
-  if (!(scale > 0 && scale <= 100)) usageError(`--scale must be a number above 0, got ${JSON.stringify(values.scale)}`);
+  // a plain decimal: it also names the databases (alyx_bench_scale_0_05), where `1e-3` would not be an identifier
+  const scale = /^\d+(\.\d+)?$/.test(values.scale) ? Number(values.scale) : NaN;
+  if (!(scale > 0 && scale <= 100)) usageError(`--scale must be a decimal number above 0 and at most 100 (e.g. 1 or 0.05), got ${JSON.stringify(values.scale)}`);
   const whole = (name: string, raw: string | undefined, fallback: number) => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
