@@ -3,6 +3,7 @@
 // goes through). Used to check that list endpoints do not run a query per row.
 import pg from 'pg';
 import type { TestApp } from './helpers.ts';
+import { PGliteThread } from '../src/db/pglite-thread.ts';
 
 export interface QueryCounter {
   /** statements seen since the last reset */
@@ -16,7 +17,9 @@ export interface QueryCounter {
 export function countQueries(t: TestApp): QueryCounter {
   const statements: string[] = [];
   const record = (q: unknown) => statements.push(typeof q === 'string' ? q : String((q as { text?: string })?.text ?? q));
-  const lite = t.services.handle.pglite as unknown as Record<string, (...a: unknown[]) => unknown> | null;
+  const { handle } = t.services;
+  // in-thread PGlite: the instance; on the worker thread (ALYX_TEST_THREAD=1): the thread's class
+  const lite = (handle.pglite ?? (handle.driver === 'pglite' ? PGliteThread.prototype : null)) as unknown as Record<string, (...a: unknown[]) => unknown> | null;
   let stop: () => void;
   if (lite) {
     const original = lite.query;

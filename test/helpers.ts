@@ -91,7 +91,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, opts: { thre
       inMemory: true,
       migrate: false,
       loadDataDir: new Blob([template]),
-      thread: opts.thread,
+      thread: opts.thread ?? process.env.ALYX_TEST_THREAD === '1',
     });
   }
   const app = await buildServer(services, { serveWeb: false });

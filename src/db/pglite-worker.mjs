@@ -11,6 +11,7 @@
 // @ts-check
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseRemaining, slimParsers } from './pglite-parsers.mjs';
+import { StatementCache, scriptMayChangeSchema } from './pglite-statements.mjs';
 
 /** @typedef {import('@electric-sql/pglite').PGlite} PGlite */
 /** @typedef {import('./pglite-thread.ts').Request} Request */
@@ -44,19 +45,21 @@ const identity = (value) => value;
 
 /**
  * @param {PGlite} db
+ * @param {StatementCache} statements
  * @param {Map<number, import('./pglite-parsers.mjs').Parser>} rest the parsers slimParsers took out of db.parsers
  * @param {Request} req
  * @returns {Promise<unknown>}
  */
-async function run(db, rest, req) {
+async function run(db, statements, rest, req) {
   switch (req.kind) {
     case 'query': {
       const parsers = req.raw.length ? Object.fromEntries(req.raw.map((oid) => [oid, identity])) : undefined;
-      const r = await db.query(req.sql, req.params, { rowMode: req.rowMode, ...(parsers ? { parsers } : {}) });
+      const r = await statements.query(req.sql, req.params, { rowMode: req.rowMode, ...(parsers ? { parsers } : {}) });
       parseRemaining(r, rest, req.rowMode, req.raw);
       return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
     }
     case 'exec':
+      if (scriptMayChangeSchema(req.sql)) statements.clear();
       return (await db.exec(req.sql)).map((r) => {
         parseRemaining(r, rest, 'object', []);
         return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
@@ -78,6 +81,8 @@ async function main() {
   let db;
   /** @type {Map<number, import('./pglite-parsers.mjs').Parser>} */
   let rest;
+  /** @type {StatementCache} */
+  let statements;
   try {
     const { PGlite, types } = await import('@electric-sql/pglite');
     /** @type {import('@electric-sql/pglite').PGliteOptions} */
@@ -86,6 +91,7 @@ async function main() {
     if (options.loadDataDir) open.loadDataDir = options.loadDataDir;
     db = await PGlite.create(open);
     rest = slimParsers(db, Object.keys(types.parsers));
+    statements = new StatementCache(db);
   } catch (e) {
     port.postMessage(/** @type {Response} */ ({ id: 0, ok: false, error: serializeError(e) }));
     return;
@@ -128,7 +134,7 @@ async function main() {
       /** @type {Response} */
       let response;
       try {
-        response = { id: req.id, ok: true, result: await run(db, rest, req) };
+        response = { id: req.id, ok: true, result: await run(db, statements, rest, req) };
       } catch (e) {
         response = { id: req.id, ok: false, error: serializeError(e) };
         if (req.kind === 'begin') {
