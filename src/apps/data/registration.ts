@@ -352,9 +352,9 @@ function validateFiles(input: Input): void {
 }
 
 /** Dataset type (by file name pattern) and data format (by extension) of each file: two queries, matched in memory. */
-async function resolveTypesAndFormats(tx: Tx, files: ParsedFile[]): Promise<FileKinds> {
-  const types = await tx.select({ id: datasetTypes.id, name: datasetTypes.name, filename_pattern: datasetTypes.filename_pattern }).from(datasetTypes);
-  const formats = await tx.select({ id: dataFormats.id, name: dataFormats.name, ext: dataFormats.file_extension }).from(dataFormats).orderBy(asc(dataFormats.name));
+async function resolveTypesAndFormats(db: Queryable, files: ParsedFile[]): Promise<FileKinds> {
+  const types = await db.select({ id: datasetTypes.id, name: datasetTypes.name, filename_pattern: datasetTypes.filename_pattern }).from(datasetTypes);
+  const formats = await db.select({ id: dataFormats.id, name: dataFormats.name, ext: dataFormats.file_extension }).from(dataFormats).orderBy(asc(dataFormats.name));
   const compiled = new Map<string, RegExp>();
   return files.map((f) => {
     const m = matchDatasetType(f.filename, types, compiled);
@@ -605,22 +605,38 @@ async function writeFileRecords(tx: Tx, input: Input, relPaths: string[], plan: 
 
 /** POST /register-file */
 export async function registerFiles(ctx: RequestContext, body: Body): Promise<unknown[]> {
-  return ctx.services.db.transaction(async (tx) => {
-    const input = await prepare({ ...ctx, db: tx }, body, 'register');
-    const { files, target } = input;
-    const now = nowInZone(ctx.config.timeZone);
-
+  // The reads that resolve the request run before the transaction, and the answer's reads after
+  // it: on the embedded database an open transaction holds the database for its whole length, and
+  // each of its statements is a round trip between threads (bench/RESULTS.md, session 8).
+  const input = await prepare(ctx, body, 'register');
+  const { files, target } = input;
+  // A bad file or an unknown type is reported after the protection check, as when all ran in order
+  const kinds = files.length ? await settle(async () => (validateFiles(input), resolveTypesAndFormats(ctx.db, files))) : null;
+  const now = nowInZone(ctx.config.timeZone);
+  const ids = await ctx.services.db.transaction(async (tx) => {
     if (input.checkProtected) {
       const refusal = protectedRefusal(await protectionInfo(tx, target, files));
       if (refusal) throw refusal;
     }
     if (target.session) await linkSession(tx, target.session, input.user.id);
-    if (files.length === 0) return [];
-
-    validateFiles(input);
-    const kinds = await resolveTypesAndFormats(tx, files);
-    return describe(tx, input, await writeRegistration(tx, input, kinds, now, actorOf(ctx)));
+    if (!kinds) return [];
+    return writeRegistration(tx, input, kinds.get(), now, actorOf(ctx));
   });
+  return ids.length ? describe(ctx.services.db, input, ids) : [];
+}
+
+/** The value of `run`, or its error to be thrown later, where it would have been thrown in order. */
+async function settle<T>(run: () => Promise<T>): Promise<{ get(): T }> {
+  try {
+    const value = await run();
+    return { get: () => value };
+  } catch (e) {
+    return {
+      get: () => {
+        throw e;
+      },
+    };
+  }
 }
 
 /**
@@ -655,11 +671,11 @@ export async function writeRegistration(tx: Tx, input: RegistrationInput, kinds:
 // Step 5: describe what was registered
 
 /** The session's number, start time and users (sorted by username), or the aggregate's object. */
-async function targetPart(tx: Tx, target: Target): Promise<Record<string, unknown>> {
+async function targetPart(db: Queryable, target: Target): Promise<Record<string, unknown>> {
   if (!target.session) return { content_type: target.contentType, object_id: target.objectId };
   const s = target.session;
   // one statement: the session's number, start time and users
-  const [info] = await tx
+  const [info] = await db
     .select({
       number: sessions.number,
       start_time: sessions.start_time,
@@ -677,12 +693,12 @@ async function targetPart(tx: Tx, target: Target): Promise<Record<string, unknow
 }
 
 /** The response objects (upstream's _make_dataset_response), loaded with a constant number of queries. */
-async function describe(tx: Tx, input: Input, ids: string[]): Promise<unknown[]> {
+async function describe(db: Queryable, input: Input, ids: string[]): Promise<unknown[]> {
   const uniq = [...new Set(ids)];
-  const rows = await selectDatasetRows(tx, registeredDataset.keys, inArray(datasets.id, uniq));
+  const rows = await selectDatasetRows(db, registeredDataset.keys, inArray(datasets.id, uniq));
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const records = await loadFileRecords(tx, uniq);
-  const target = await targetPart(tx, input.target);
+  const records = await loadFileRecords(db, uniq);
+  const target = await targetPart(db, input.target);
   const subject = input.target.session ? input.target.session.subject : input.target.objectNickname;
   return ids.map((id) => registeredDataset.render(byId.get(id)!, { subject, target, records }));
 }
