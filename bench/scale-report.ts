@@ -40,7 +40,17 @@ export const DATABASE_NAMES: Record<Database, string> = {
   embedded: 'embedded',
 };
 
-export const TARGETS = { readsPg: 15, readsEmbedded: 5, readsNoStats: 5, writes: 10, listP99Ms: 50, embeddedRssMb: 300 };
+export const TARGETS = {
+  readsPg: 15,
+  readsEmbedded: 5,
+  readsNoStats: 5,
+  // register-file: the issue asks to keep the ratios it measured (105× on PostgreSQL, 37× embedded),
+  // not the general 10× of the other writes
+  registerFilePg: 105,
+  registerFileEmbedded: 37,
+  listP99Ms: 50,
+  embeddedRssMb: 300,
+};
 
 /** One scenario's medians on one database, from bench.py's results. */
 export interface Figure {
@@ -93,7 +103,7 @@ export function upstreamBasis(upstream: UpstreamFigures, letter: Letter, db: Dat
 /** The ratio to upstream a scenario must reach on a database; null: reported only. */
 export function targetFor(letter: Letter, db: Database): number | null {
   if (letter === 'g') return null; // bound by the password hash on both sides
-  if (letter === 'e') return db === 'pg-nostats' ? null : TARGETS.writes;
+  if (letter === 'e') return db === 'pg-nostats' ? null : db === 'pg' ? TARGETS.registerFilePg : TARGETS.registerFileEmbedded;
   return db === 'pg' ? TARGETS.readsPg : db === 'embedded' ? TARGETS.readsEmbedded : TARGETS.readsNoStats;
 }
 

@@ -29,12 +29,12 @@ describe('ratios and targets', () => {
     expect(ratio(10, null)).toBeNull();
   });
 
-  it('reads need 15× on PostgreSQL analyzed and 5× elsewhere, writes 10×, auth-token is only reported', () => {
+  it('reads need 15× on PostgreSQL analyzed and 5× elsewhere, register-file keeps 105× and 37×, auth-token is only reported', () => {
     expect(targetFor('a', 'pg')).toBe(15);
     expect(targetFor('f', 'embedded')).toBe(5);
     expect(targetFor('d', 'pg-nostats')).toBe(5);
-    expect(targetFor('e', 'pg')).toBe(10);
-    expect(targetFor('e', 'embedded')).toBe(10);
+    expect(targetFor('e', 'pg')).toBe(105);
+    expect(targetFor('e', 'embedded')).toBe(37);
     expect(targetFor('e', 'pg-nostats')).toBeNull();
     expect(targetFor('g', 'pg')).toBeNull();
   });
@@ -56,7 +56,7 @@ describe('the table and the checks', () => {
     expect(lines.slice(2)).toEqual([
       '| a `GET /sessions?subject&date_range` | 30.0 | 40.0 | 700.0 | 23.3 | 612.3 | 15.3 | 240.5 | 6.0 | 17.8 | 40.0 | yes |',
       '| g `POST /auth-token` (PBKDF2) | 7.0 | – | – | – | 10.5 | 1.5 | – | – | 10.0 | – | report only (hash-bound) |',
-      '| e `POST /register-file`, 10 files | 1.5 | – | – | – | 108.0 | 72.0 | – | – | 300.0 | – | yes |',
+      '| e `POST /register-file`, 10 files | 1.5 | – | – | – | 108.0 | 72.0 | – | – | 300.0 | – | no: PostgreSQL, analyzed 72.0× < 105× |',
     ]);
   });
 
