@@ -68,6 +68,9 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       max: opts.poolSize ?? 10,
       ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
     });
+    // data statements as named prepared statements on each connection (src/db/pg-statements.ts)
+    const { nameStatements } = await import('./pg-statements.ts');
+    pool.on('connect', (client) => nameStatements(client));
     pool.on('error', () => {
       /* idle client errors are reported on the next query */
     });

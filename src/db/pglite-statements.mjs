@@ -15,6 +15,9 @@
 // Plain JavaScript, type-checked through JSDoc, for the worker thread.
 // @ts-check
 import { parse as pgliteParse, protocol } from '@electric-sql/pglite';
+import { isDataStatement, mayChangeSchema } from './statement-kinds.mjs';
+
+export { mayChangeSchema, scriptMayChangeSchema } from './statement-kinds.mjs';
 
 /** @typedef {import('@electric-sql/pglite').PGlite} PGlite */
 /** @typedef {import('@electric-sql/pglite').Results} Results */
@@ -24,21 +27,6 @@ const { serialize } = protocol;
 
 /** Statements kept at most; the least recently used is closed beyond it. */
 export const STATEMENT_CACHE_LIMIT = 200;
-
-const DATA_STATEMENT = /^\s*(?:select|insert|update|delete|with|values|table)\b/i;
-/** Statements that change no schema: they leave the kept statements as they are. */
-const SCHEMA_NEUTRAL = /^\s*(?:begin|start\s+transaction|commit|end|rollback|abort|savepoint|release|set|reset|show|analyze|vacuum|lock|notify|listen|unlisten|explain|prepare|execute|deallocate|discard\s+plans|checkpoint)\b/i;
-
-/** Whether a statement may change the schema (and so must empty the cache). */
-export function mayChangeSchema(/** @type {string} */ sqlText) {
-  return !DATA_STATEMENT.test(sqlText) && !SCHEMA_NEUTRAL.test(sqlText);
-}
-
-/** Whether a script for db.exec (one statement or several) may change the schema. */
-export function scriptMayChangeSchema(/** @type {string} */ script) {
-  // several statements: not worth splitting (exec runs migrations and restores, rarely anything else)
-  return /;\s*\S/.test(script) || mayChangeSchema(script);
-}
 
 /** @param {Uint8Array[]} parts */
 function concat(parts) {
@@ -105,7 +93,7 @@ export class StatementCache {
    * @returns {Promise<Results>}
    */
   async query(text, params, options) {
-    if (!DATA_STATEMENT.test(text)) {
+    if (!isDataStatement(text)) {
       if (mayChangeSchema(text)) this.clear();
       return this.#db.query(text, params, options);
     }
