@@ -12,9 +12,7 @@
 // connection empties its cache, and a kept statement PostgreSQL refuses because its result columns
 // changed (another process migrated the schema) is forgotten, to be prepared again on its next use.
 import type pg from 'pg';
-import { isDataStatement, mayChangeSchema } from './statement-kinds.mjs';
-
-export const STATEMENT_CACHE_LIMIT = 200;
+import { isDataStatement, mayChangeSchema, STATEMENT_CACHE_LIMIT } from './statement-kinds.mjs';
 
 /** Names are unique in the process, across connections and pools. */
 let nextName = 1;

@@ -15,7 +15,7 @@
 // Plain JavaScript, type-checked through JSDoc, for the worker thread.
 // @ts-check
 import { parse as pgliteParse, protocol } from '@electric-sql/pglite';
-import { isDataStatement, mayChangeSchema } from './statement-kinds.mjs';
+import { isDataStatement, mayChangeSchema, STATEMENT_CACHE_LIMIT } from './statement-kinds.mjs';
 
 export { mayChangeSchema, scriptMayChangeSchema } from './statement-kinds.mjs';
 
@@ -24,22 +24,6 @@ export { mayChangeSchema, scriptMayChangeSchema } from './statement-kinds.mjs';
 /** @typedef {(value: string, typeId: number) => unknown} Parser */
 
 const { serialize } = protocol;
-
-/** Statements kept at most; the least recently used is closed beyond it. */
-export const STATEMENT_CACHE_LIMIT = 200;
-
-/** @param {Uint8Array[]} parts */
-function concat(parts) {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Names are unique in the process: two caches over one database (tests) never collide. */
 let nextName = 1;
@@ -107,7 +91,7 @@ export class StatementCache {
       return toText ? toText(value) : String(value);
     });
     const messages = await this.#db.execProtocolStream(
-      concat([...this.#closes(), serialize.bind({ statement: kept.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      Buffer.concat([...this.#closes(), serialize.bind({ statement: kept.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
     );
     return pgliteParse.parseResults(messages, this.#db.parsers, options)[0];
   }
@@ -128,7 +112,7 @@ export class StatementCache {
     }
     const name = `alyx_${nextName++}`;
     const messages = await this.#db.execProtocolStream(
-      concat([...this.#closes(), serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      Buffer.concat([...this.#closes(), serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
     );
     const kept = { name, paramTypes: pgliteParse.parseDescribeStatementResults(messages) };
     this.#kept.set(text, kept);

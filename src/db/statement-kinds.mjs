@@ -3,6 +3,9 @@
 // JSDoc: the embedded database's worker thread loads it too.
 // @ts-check
 
+/** Statements each cache keeps at most (per embedded database, per PostgreSQL connection). */
+export const STATEMENT_CACHE_LIMIT = 200;
+
 const DATA_STATEMENT = /^\s*(?:select|insert|update|delete|with|values|table)\b/i;
 /** Statements that change no schema: they leave the kept statements as they are. */
 const SCHEMA_NEUTRAL = /^\s*(?:begin|start\s+transaction|commit|end|rollback|abort|savepoint|release|set|reset|show|analyze|vacuum|lock|notify|listen|unlisten|explain|prepare|execute|deallocate|discard\s+plans|checkpoint)\b/i;
