@@ -40,16 +40,19 @@ export function nameStatements(client: pg.Client, limit = STATEMENT_CACHE_LIMIT)
     names.delete(text);
     toDeallocate.push(name);
   };
-  const deallocatePending = () => {
-    if (!toDeallocate.length || client.getTransactionStatus() !== 'I') return;
-    for (const name of toDeallocate.splice(0)) {
-      query(`deallocate ${name}`).then(
-        () => delete (client as WithParsed).connection?.parsedStatements?.[name],
-        () => {
-          /* left on the server, unused: its name is never given again */
-        },
-      );
-    }
+  /** One DEALLOCATE of the evicted statements when outside a transaction, to be awaited before the
+   * caller's statement: node-postgres deprecates a second query on a client that is still busy. */
+  const deallocatePending = (): Promise<void> | null => {
+    if (!toDeallocate.length || client.getTransactionStatus() !== 'I') return null;
+    const evicted = toDeallocate.splice(0);
+    return (query(evicted.map((name) => `deallocate ${name}`).join('; ')) as Promise<unknown>).then(
+      () => {
+        for (const name of evicted) delete (client as WithParsed).connection?.parsedStatements?.[name];
+      },
+      () => {
+        /* left on the server, unused: their names are never given again */
+      },
+    );
   };
 
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, ...rest: unknown[]) => {
@@ -58,7 +61,7 @@ export function nameStatements(client: pg.Client, limit = STATEMENT_CACHE_LIMIT)
       if (text !== null && mayChangeSchema(text)) for (const t of [...names.keys()]) forget(t);
       return query(config, ...rest);
     }
-    deallocatePending();
+    const deallocating = deallocatePending();
     let name = names.get(text);
     if (name === undefined) {
       name = `alyx_${nextName++}`;
@@ -74,14 +77,16 @@ export function nameStatements(client: pg.Client, limit = STATEMENT_CACHE_LIMIT)
     };
     const callback = rest.at(-1);
     if (typeof callback === 'function') {
-      // pg-pool's query() calls the client's with a callback
-      return query(named, ...rest.slice(0, -1), (e: unknown, res: unknown) => {
-        if (e) refused(e);
-        return (callback as (e: unknown, r: unknown) => unknown)(e, res);
-      });
+      // pg-pool's query() calls the client's with a callback (and ignores what it returns)
+      const run = () =>
+        query(named, ...rest.slice(0, -1), (e: unknown, res: unknown) => {
+          if (e) refused(e);
+          return (callback as (e: unknown, r: unknown) => unknown)(e, res);
+        });
+      return deallocating ? void deallocating.then(run) : run();
     }
-    const result = query(named, ...rest);
-    (result as Promise<unknown>).catch(refused);
+    const result = (deallocating ? deallocating.then(() => query(named, ...rest)) : query(named, ...rest)) as Promise<unknown>;
+    result.catch(refused);
     return result;
   };
 }

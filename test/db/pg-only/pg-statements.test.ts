@@ -59,6 +59,33 @@ describe('nameStatements', () => {
     expect(statements.length).toBeLessThanOrEqual(3); // the limit, and one evicted not yet deallocated
   });
 
+  it('waits for its DEALLOCATE before running the next statement (one query at a time on a connection)', async () => {
+    // node-postgres deprecates a query sent while the client is still busy with another one
+    const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+    const original = proto.query;
+    let inFlight = 0;
+    const overlapping: string[] = [];
+    const sent: string[] = [];
+    proto.query = function (this: pg.Client, ...a: unknown[]) {
+      const text = String(typeof a[0] === 'string' ? a[0] : (a[0] as { text: string }).text);
+      if (this === client) {
+        sent.push(text);
+        if (inFlight > 0) overlapping.push(text);
+        inFlight++;
+      }
+      const result = original.apply(this, a) as Promise<unknown>;
+      if (this === client) void result.finally(() => inFlight--).catch(() => {});
+      return result;
+    };
+    try {
+      for (const n of [4, 5, 6, 7]) await client.query(`select ${n} as n`); // each evicts one
+    } finally {
+      proto.query = original;
+    }
+    expect(sent.filter((t) => t.startsWith('deallocate')).length).toBeGreaterThan(0);
+    expect(overlapping).toEqual([]);
+  });
+
   it('answers with the new columns after a schema change on its own connection', async () => {
     expect((await client.query('select * from t')).rows).toEqual([{ a: 1 }]);
     await client.query('alter table t add column b int default 2');
