@@ -2,7 +2,7 @@
 // (batch-loading related names with one query per field, never one per row), how to validate and
 // convert its input, which columns it writes, and how it appears in the OpenAPI document.
 import { and, getTableColumns, inArray, notInArray, eq, sql, type SQL } from 'drizzle-orm';
-import { alias, QueryBuilder, type PgTable } from 'drizzle-orm/pg-core';
+import { alias, type PgTable } from 'drizzle-orm/pg-core';
 import type { PgColumn as Column } from 'drizzle-orm/pg-core';
 import type { Queryable, Tx } from '../db/client.ts';
 import { isSecretColumn, modelOf, type ManyToMany } from '../db/models.ts';
@@ -25,6 +25,17 @@ import { inIds } from '../db/ids.ts';
 
 export type Row = Record<string, unknown>;
 export type JsonSchema = Record<string, unknown>;
+
+/**
+ * A value selected with the owner's row under `key`: a scalar SQL expression over the owner row,
+ * or a column of a related row the owner's query joins (`join`: a LEFT JOIN on the related
+ * table's primary key, so it never adds or drops rows; fields that join the same `alias` share it).
+ */
+export interface Preload {
+  key: string;
+  sql: () => SQL | Column;
+  join?: () => { alias: string; table: PgTable; on: SQL };
+}
 
 export interface Field {
   kind: string;
@@ -61,7 +72,7 @@ export interface Field {
    * query, under `key`), so that render needs no query of its own; render falls back to a
    * batched load when the rows come without it.
    */
-  preload?: { key: string; sql: () => SQL };
+  preload?: Preload;
   /**
    * The row's columns (TS keys) that `render` reads. When every field of a list or detail declares
    * them, only those columns (and the primary key) are selected; a field without it (a computed
@@ -332,26 +343,24 @@ async function loadSlugs(db: Queryable, target: PgTable, slugKey: string, ids: u
 }
 
 /**
- * The natural key of a foreign key's target as a correlated scalar subquery, selected with the
- * owner's row (the target is aliased, so a self-reference reads the right row).
+ * The natural key of a foreign key's target, read through a LEFT JOIN of the target (aliased, so
+ * a self-reference reads the related row) on its primary key. A join rather than a correlated
+ * subquery: PostgreSQL runs such a subquery once per row and, for a small target table, as a
+ * sequential scan each time (250 sessions with their subject's nickname: 1.8 ms of a 3.8 ms query).
  */
-function slugPreload(fk: Column, target: PgTable, slugKey: string): { key: string; sql: () => SQL } {
+function slugPreload(fk: Column, target: PgTable, slugKey: string): Preload {
   const key = `__slug:${keyOf(fk)}:${slugKey}`;
-  let expr: SQL | null = null;
-  return {
-    key,
-    sql: () => {
-      if (expr) return expr;
-      // the target under an alias, so that a self-reference reads the related row, not the owner;
-      // the owner's column stays qualified inside the subquery, which makes it correlated
-      const r = alias(target, `__r_${fk.name}`) as unknown as PgTable;
+  const aliasName = `__r_${fk.name}`;
+  let joined: { alias: string; table: PgTable; on: SQL; column: Column } | null = null;
+  const build = () => {
+    if (!joined) {
+      const r = alias(target, aliasName) as unknown as PgTable;
       const rcols = getTableColumns(r) as Record<string, Column>;
-      const cols = getTableColumns(target) as Record<string, Column>;
-      const related = new QueryBuilder().select({ v: rcols[slugKey] }).from(r).where(eq(rcols.id, fk));
-      expr = sql`(${related})`.mapWith(cols[slugKey]);
-      return expr;
-    },
+      joined = { alias: aliasName, table: r, on: eq(rcols.id, fk), column: rcols[slugKey] };
+    }
+    return joined;
   };
+  return { key, sql: () => build().column, join: () => build() };
 }
 
 /** Whether the rows were selected with the preloaded value under `key`. */

@@ -2,7 +2,8 @@
 // selection that carries the fields' preloaded values, rendering a page of rows, and the JSON
 // schemas of requests and responses.
 import type { SQL } from 'drizzle-orm';
-import type { PgColumn as Column } from 'drizzle-orm/pg-core';
+import type { PgColumn as Column, PgTable } from 'drizzle-orm/pg-core';
+import type { Queryable } from '../db/client.ts';
 import type { Field, JsonSchema, Row } from './fields.ts';
 import type { RequestContext } from './context.ts';
 import type { FieldSet, ResourceSpec } from './resource.ts';
@@ -17,34 +18,49 @@ export function resolveFieldSet(spec: Pick<ResourceSpec, 'path' | 'fields'>, set
   return all.filter((n) => !set.exclude.includes(n));
 }
 
+/** What a list or detail query selects: columns and preloaded values, and the joins these read from. */
+export interface Selection {
+  columns: Record<string, Column | SQL>;
+  joins: Array<{ table: PgTable; on: SQL }>;
+}
+
 /**
  * The row's columns plus the fields' preloaded values (related natural keys), selected with the
  * rows of list and detail requests so that rendering them takes no query of its own. One
  * selection per field set, built on first use.
  */
-export function selectionCache(
-  fields: Record<string, Field>,
-  columns: Record<string, Column>,
-): (names: string[]) => Record<string, Column | SQL> {
-  const selections = new Map<string[], Record<string, Column | SQL>>();
+export function selectionCache(fields: Record<string, Field>, columns: Record<string, Column>): (names: string[]) => Selection {
+  const selections = new Map<string[], Selection>();
   return (names) => {
     let sel = selections.get(names);
     if (!sel) {
-      sel = {};
+      const picked: Record<string, Column | SQL> = {};
+      const joins = new Map<string, { table: PgTable; on: SQL }>();
       const reads = names.map((n) => (fields[n].writeOnly ? [] : fields[n].reads));
       if (reads.every((r) => r !== undefined)) {
         // only what the fields render from, and the primary key (rows are told apart by it)
-        for (const [key, col] of Object.entries(columns)) if (col.primary) sel[key] = col;
-        for (const key of reads.flat() as string[]) if (columns[key]) sel[key] = columns[key];
-      } else Object.assign(sel, columns);
+        for (const [key, col] of Object.entries(columns)) if (col.primary) picked[key] = col;
+        for (const key of reads.flat() as string[]) if (columns[key]) picked[key] = columns[key];
+      } else Object.assign(picked, columns);
       for (const n of names) {
         const pre = fields[n].preload;
-        if (pre && !fields[n].writeOnly) sel[pre.key] = pre.sql();
+        if (!pre || fields[n].writeOnly) continue;
+        picked[pre.key] = pre.sql();
+        const join = pre.join?.();
+        if (join && !joins.has(join.alias)) joins.set(join.alias, { table: join.table, on: join.on });
       }
+      sel = { columns: picked, joins: [...joins.values()] };
       selections.set(names, sel);
     }
     return sel;
   };
+}
+
+/** `select … from table` with the selection's columns and its joins. */
+export function selectFrom(db: Queryable, table: PgTable, sel: Selection) {
+  let q = db.select(sel.columns).from(table).$dynamic();
+  for (const j of sel.joins) q = q.leftJoin(j.table, j.on);
+  return q;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { RequestContext } from './context.ts';
 import { refuseSecretParams, type FilterContext } from './filters.ts';
 import { paginationParams, type Page } from './pagination.ts';
 import type { ResourceParts } from './resource.ts';
-import { serializeRows } from './resource-fields.ts';
+import { selectFrom, serializeRows } from './resource-fields.ts';
 import { normalizeUuid } from './values.ts';
 import { orderingTerms, searchCondition } from './admin.ts';
 
@@ -60,9 +60,7 @@ export async function listPage(parts: ResourceParts, ctx: RequestContext, query:
   // ?ordering= replaces the default order (the primary key breaks ties); a filter of that name wins
   const sorted = parts.allFilters[ORDERING_PARAM] ? null : orderingTerms(adminSubject(parts), parts.spec.admin, query.get(ORDERING_PARAM));
   const cond = await listWhere(parts, ctx, query);
-  const rows = (await ctx.db
-    .select(parts.selectionOf(parts.listFields))
-    .from(parts.spec.table as PgTable)
+  const rows = (await selectFrom(ctx.db, parts.spec.table as PgTable, parts.selectionOf(parts.listFields))
     .where(cond)
     .orderBy(...(sorted ? [...sorted, parts.tieBreak] : parts.order()))
     .limit(limit)
@@ -89,8 +87,8 @@ export async function fetchByLookup(parts: ResourceParts, ctx: RequestContext, v
   const v = lookupValueOf(parts.lookupCol, value);
   if (v === null) throw notFound(parts.modelName);
   const base = parts.spec.baseWhere?.(ctx);
-  const rows = (await (renderFields ? ctx.db.select(parts.selectionOf(renderFields)) : ctx.db.select())
-    .from(parts.spec.table as PgTable)
+  const table = parts.spec.table as PgTable;
+  const rows = (await (renderFields ? selectFrom(ctx.db, table, parts.selectionOf(renderFields)) : ctx.db.select().from(table))
     .where(base ? and(eq(parts.lookupCol, v), base) : eq(parts.lookupCol, v))
     .limit(2)) as Row[];
   if (rows.length === 0) throw notFound(parts.modelName);

@@ -16,7 +16,7 @@ import type { RequestContext } from './context.ts';
 import { autoFilters, type Filter } from './filters.ts';
 import { djangoFilter } from './django.ts';
 import type { Page } from './pagination.ts';
-import { requestSchema, resolveFieldSet, responseSchema, selectionCache, serializeRows } from './resource-fields.ts';
+import { requestSchema, resolveFieldSet, responseSchema, selectionCache, serializeRows, type Selection } from './resource-fields.ts';
 import { fetchByLookup, listPage, listWhere } from './resource-read.ts';
 import { createMany, destroy, write } from './resource-write.ts';
 import { resolveUniqueTogether, type UniqueSet } from './resource-unique.ts';
@@ -124,7 +124,7 @@ export interface ResourceParts<T extends PgTable = PgTable> {
   allFilters: Record<string, Filter>;
   uniqueTogether: UniqueSet[];
   /** the row's columns plus the preloaded values of the given fields */
-  selectionOf(names: string[]): Record<string, Column | SQL>;
+  selectionOf(names: string[]): Selection;
   /** the declared ordering, then the primary key */
   order(): SQL[];
   /** the primary key, ascending (the tie-break of `?ordering=`) */
