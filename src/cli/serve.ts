@@ -11,6 +11,7 @@ import type { Services } from '../services.ts';
 import type { buildServer } from '../server.ts';
 import type { startScheduler } from '../scheduler.ts';
 import { ensureWebBuilt } from './web-build.ts';
+import { tuneHeap } from '../ops/heap-tuning.ts';
 import { command, UsageError } from './args.ts';
 
 /** How often the server checks that the process that started it (npm) is still there. */
@@ -57,6 +58,7 @@ export const serveCommand = command({
     if (values.port !== undefined && values.port > 65535) throw new UsageError(`--port: ${values.port} is not a port (0-65535)`);
     const loaded = loadConfig();
     const config = { ...loaded, port: values.port ?? loaded.port, host: values.host ?? loaded.host };
+    tuneHeap(!config.databaseUrl);
     const say = (line: string) => console.log(line);
 
     // what is open so far, so that a signal during the start-up also closes it
