@@ -15,6 +15,11 @@ const allUuids = (ids: readonly unknown[]): ids is readonly string[] => ids.ever
  */
 export function uuidArray(ids: readonly unknown[]): SQL {
   if (!allUuids(ids)) throw new Error('uuidArray: not a list of UUIDs');
+  return checkedUuidArray(ids);
+}
+
+/** uuidArray of ids already checked (a page's ids are checked once, not once per use). */
+function checkedUuidArray(ids: readonly string[]): SQL {
   return sql`${`{${ids.join(',')}}`}::uuid[]`;
 }
 
@@ -22,5 +27,5 @@ export function uuidArray(ids: readonly unknown[]): SQL {
 export function inIds(column: PgColumn, ids: readonly unknown[]): SQL {
   const list = [...new Set(ids)];
   if (column.columnType !== 'PgUUID' || !allUuids(list)) return inArray(column, list as never[]);
-  return sql`${column} = any(${uuidArray(list)})`;
+  return sql`${column} = any(${checkedUuidArray(list)})`;
 }
