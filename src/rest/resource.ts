@@ -123,7 +123,7 @@ export interface ResourceParts<T extends PgTable = PgTable> {
   detailFields: string[];
   allFilters: Record<string, Filter>;
   uniqueTogether: UniqueSet[];
-  /** the row's columns plus the preloaded values of the given fields */
+  /** the row's columns plus the preloaded values of the given fields, and the joins those read from */
   selectionOf(names: string[]): Selection;
   /** the declared ordering, then the primary key */
   order(): SQL[];
