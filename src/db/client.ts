@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import { installAuditGuard } from '../apps/audit/guard.ts';
+import { installDerivedTables } from './derived.ts';
 import * as schema from './schema.ts';
 import { closingWith, embeddedStartParams, prepareDataDir } from './embedded.ts';
 
@@ -118,7 +119,13 @@ async function adoptThread(thread: import('./pglite-thread.ts').PGliteThread, cl
 }
 
 export async function migrateDatabase(handle: DbHandle): Promise<void> {
-  if (!(await migrationsPending(handle.db))) return installAuditGuard(handle.db);
+  if (await migrationsPending(handle.db)) await runMigrations(handle);
+  // database objects that live outside the migrations, so that a regenerated migration cannot lose them
+  await installAuditGuard(handle.db);
+  await installDerivedTables(handle.db);
+}
+
+async function runMigrations(handle: DbHandle): Promise<void> {
   if (handle.driver === 'pg') {
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
     await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
@@ -126,7 +133,6 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
   }
-  await installAuditGuard(handle.db);
 }
 
 /**

@@ -11,9 +11,10 @@ import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import * as schema from '../db/schema.ts';
 import { query, type Queryable } from '../db/client.ts';
 import { CliError } from '../cli/args.ts';
+import { isDerived, rebuildDerivedTables } from '../db/derived.ts';
 
-/** Every table of the schema, in schema order. */
-export const backupTables: PgTable[] = (Object.values(schema) as unknown[]).filter((t): t is PgTable => is(t, PgTable));
+/** Every table of the schema, in schema order, but the derived ones (rebuilt after loading instead). */
+export const backupTables: PgTable[] = (Object.values(schema) as unknown[]).filter((t): t is PgTable => is(t, PgTable) && !isDerived(t));
 
 export function tableName(table: PgTable): string {
   return getTableConfig(table).name;
@@ -181,6 +182,7 @@ export async function loadTables(tx: Queryable, dir: string, tables: Record<stri
     if (n !== entry.rows) throw new RestoreError(`${name}: ${n} rows in the archive, the manifest says ${entry.rows}`);
     counts[name] = n;
   }
+  await rebuildDerivedTables(tx);
   return counts;
 }
 

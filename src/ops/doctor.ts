@@ -2,10 +2,11 @@
 // command exit non-zero; warnings do not.
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableName, inArray, sql } from 'drizzle-orm';
 import { loadConfig, type Config } from '../config.ts';
 import { openServices } from '../db/setup.ts';
 import { query } from '../db/client.ts';
+import { derivedTables } from '../db/derived.ts';
 import type { Services } from '../services.ts';
 import { dataRepositories, fileRecords } from '../apps/data/tables.ts';
 import { safeJoin } from '../apps/data/serve-files.ts';
@@ -143,6 +144,16 @@ async function databaseChecks(services: Services): Promise<Check[]> {
     );
   }
   if (!applied.length) return out;
+  for (const d of derivedTables) {
+    const n = await d.differences(db);
+    const name = d.label;
+    const table = getTableName(d.table);
+    out.push(
+      n
+        ? { name, status: 'warn', detail: `${n} row(s) of ${table} differ from a recount of their sources`, fix: 'alyx migrate (recounts it)' }
+        : { name, status: 'ok', detail: `${table} matches its sources` },
+    );
+  }
   // repositories: the configured directories, and a sample of the files their records say exist
   const names = Object.keys(config.repositoryDirs);
   const records = names.length ? await db.select({ id: dataRepositories.id, name: dataRepositories.name }).from(dataRepositories).where(inArray(dataRepositories.name, names)) : [];

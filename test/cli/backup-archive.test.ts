@@ -11,6 +11,10 @@ import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { openServices } from '../../src/db/setup.ts';
 import { labs, notes, users } from '../../src/apps/misc/tables.ts';
+import { projects, subjects } from '../../src/apps/subjects/tables.ts';
+import { sessionProjects, sessions, subjectSessionProjects } from '../../src/apps/actions/tables.ts';
+import { sessionProjectsSummary } from '../../src/apps/actions/session-projects.ts';
+import type { Services } from '../../src/services.ts';
 import { createBackup, restoreBackup, verifyBackup, type Manifest } from '../../src/ops/archive.ts';
 import type { Config } from '../../src/config.ts';
 import { codeSchemaVersion } from '../../src/ops/schema-version.ts';
@@ -54,6 +58,15 @@ async function makeSite(name: string): Promise<Config> {
 }
 
 
+/** A subject with one session in a project: the derived count table gets a row. */
+async function subjectWithSessionProject(s: Services, nickname: string): Promise<void> {
+  const [lab] = await s.db.select().from(labs).limit(1);
+  const [subject] = await s.db.insert(subjects).values({ nickname, lab: lab.id }).returning();
+  const [project] = await s.db.insert(projects).values({ name: `project_of_${nickname}` }).returning();
+  const [session] = await s.db.insert(sessions).values({ subject: subject.id, start_time: '2024-03-02 10:00:00' }).returning();
+  await s.db.insert(sessionProjects).values({ session: session.id, project: project.id });
+}
+
 /** Rewrites an archive's files: `edit` gets the extracted directory. */
 async function repack(file: string, out: string, edit: (dir: string) => void): Promise<void> {
   const dir = `${out}.d`;
@@ -88,7 +101,9 @@ describe(`backup archives (${usePg ? 'PostgreSQL' : 'embedded'})`, () => {
     });
     fs.mkdirSync(path.join(source.mediaDir, 'note', '2024-03-02'), { recursive: true });
     fs.writeFileSync(path.join(source.mediaDir, 'note', '2024-03-02', 'img.png'), PNG);
+    await withDb(source, (s) => subjectWithSessionProject(s, 'archived_mouse'));
     await withDb(target, (s) => s.db.insert(labs).values({ name: 'only_in_target' }));
+    await withDb(target, (s) => subjectWithSessionProject(s, 'target_mouse'));
     fs.mkdirSync(target.mediaDir, { recursive: true });
     fs.writeFileSync(path.join(target.mediaDir, 'stale.txt'), 'from the target');
     first = await withDb(source, (s) => createBackup(s));
@@ -199,6 +214,13 @@ describe(`backup archives (${usePg ? 'PostgreSQL' : 'embedded'})`, () => {
     // the values came back exactly
     const note = await withDb(target, (s) => s.db.select().from(notes));
     expect(note).toMatchObject([{ text: 'line one\nline two', json: { nested: [1, 2.5, null, 'x'], big: 12345678901234 }, date_time: '2024-03-02 10:11:12.345678' }]);
+    // the derived count table is not in the archive: it was recounted from the restored sessions
+    expect(first.manifest.database.tables.actions_subject_session_projects).toBeUndefined();
+    const counted = await withDb(target, async (s) => {
+      expect(await sessionProjectsSummary.differences(s.db)).toBe(0);
+      return s.db.select({ nickname: subjects.nickname, n: subjectSessionProjects.sessions }).from(subjectSessionProjects).innerJoin(subjects, eq(subjects.id, subjectSessionProjects.subject));
+    });
+    expect(counted).toEqual([{ nickname: 'archived_mouse', n: 1 }]);
     // and a new backup has the same counts and checksums
     const again = await withDb(target, (s) => createBackup(s, { out: path.join(work, 'again.tar.gz') }));
     expect(again.manifest.database.tables).toEqual(first.manifest.database.tables);

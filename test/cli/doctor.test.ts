@@ -87,6 +87,7 @@ describe('alyx doctor', () => {
       'data-dir lock',
       'database',
       'migrations',
+      'session projects',
       'repository lab_server',
       'scheduled jobs',
       'smtp',

@@ -1,6 +1,6 @@
 // Water-control numbers shown on subjects: the provider of the subjects app's hooks
 // (reference_weight, last_water_restriction, expected_water, remaining_water, nested weighings and
-// water administrations), and `/water-restricted-subjects` (spec-core §2.8). The figures come
+// water administrations, the projects of the sessions), and `/water-restricted-subjects` (spec-core §2.8). The figures come
 // from water-figures.ts; everything is computed per page with a constant number of queries.
 import { asc, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../rest/context.ts';
@@ -13,6 +13,7 @@ import { waterAdministrations, waterRestrictions, weighings } from './tables.ts'
 import { labWaterSettingField, todaysWaterFigures, waterFigureField } from './water-figures.ts';
 import { responsibleUserChanged } from './notifications.ts';
 import { pushTo } from '../../rest/group.ts';
+import { sessionProjectNames } from './session-projects.ts';
 
 /**
  * Rows of a table for a page of subjects, serialized with every field of its resource (as the
@@ -40,6 +41,7 @@ export const subjectExtensions: SubjectActionsProvider = {
     waterInfo: todaysWaterFigures,
     weighings: nested(weighings, weighingResource),
     waterAdministrations: nested(waterAdministrations, waterAdministrationResource),
+    sessionProjects: sessionProjectNames,
     async afterSubjectWrite(subject, previous, ctx) {
       if (!previous || previous.responsible_user === subject.responsible_user || !subject.responsible_user) return;
       await responsibleUserChanged(

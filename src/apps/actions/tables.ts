@@ -13,6 +13,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -135,6 +136,24 @@ export const sessionProjects = joinTable(
   'actions_session_projects',
   ['session', 'session_id', () => sessions.id],
   ['project', 'project_id', () => projects.id],
+);
+
+/**
+ * Derived (src/apps/actions/session-projects.ts): for each subject, the projects of its sessions and
+ * how many of its sessions each has. Database triggers on the two tables above keep it; the
+ * application only reads it (the subjects' `session_projects` field), and a restore rebuilds it.
+ * Rows whose count reaches zero are deleted.
+ */
+export const subjectSessionProjects = pgTable(
+  'actions_subject_session_projects',
+  {
+    // no foreign keys: a deleted subject or project takes its sessions or links along, and the
+    // triggers then drop the rows they counted (a foreign key check would run mid-cascade)
+    subject: uuid('subject_id').notNull(),
+    project: uuid('project_id').notNull(),
+    sessions: integer('sessions').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.project] })],
 );
 
 export const waterAdministrations = pgTable(

@@ -1,5 +1,5 @@
-// Extension points through which a later app (actions) adds water-control numbers and nested
-// action lists to the subject serializers. Subjects come before actions in the app order, so
+// Extension points through which a later app (actions) adds water-control numbers, nested
+// action lists and the projects of the sessions to the subject serializers. Subjects come before actions in the app order, so
 // subjects cannot import the actions tables; actions declares `extends.subjects` in its index.ts
 // and src/apps/index.ts installs it. Without a
 // provider the fields fall back to upstream's values for a subject with no weighing: 0 / null / [].
@@ -21,6 +21,8 @@ export interface SubjectActionsProvider {
   weighings?(subjects: Row[], ctx: RequestContext): Promise<Map<string, unknown[]>>;
   /** serialized water administrations per subject id, shaped as /water-administrations items */
   waterAdministrations?(subjects: Row[], ctx: RequestContext): Promise<Map<string, unknown[]>>;
+  /** names of the projects of each subject's sessions, sorted, per subject id */
+  sessionProjects?(subjects: Row[], ctx: RequestContext): Promise<Map<string, string[]>>;
   /**
    * Runs inside the write transaction after a subject is created or updated through REST
    * (`previous` is null on create): notifications, closing restrictions, ...

@@ -1,6 +1,6 @@
 // /subjects (spec-core §2.4, rules §4.6, §4.9, §4.10) and /projects (§2.5).
 import { and, asc, desc, eq, getTableColumns, inArray, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
-import { QueryBuilder, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { modelOf } from '../../db/models.ts';
 import type { Queryable } from '../../db/client.ts';
 import type { RequestContext } from '../../rest/context.ts';
@@ -31,7 +31,6 @@ import {
   subjects,
   zygosities,
 } from './tables.ts';
-import { pushTo } from '../../rest/group.ts';
 import { actsOnAllSubjects } from '../../rest/permissions.ts';
 import { inIds } from '../../db/ids.ts';
 
@@ -97,26 +96,8 @@ function waterField(key: keyof SubjectWaterInfo, schema: JsonSchema, help: strin
 }
 
 async function loadSessionProjects(rows: Row[], ctx: RequestContext): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const sessions = laterRelation('actions_sessions');
-  if (!sessions || rows.length === 0) return out;
-  const m2m = modelOf(sessions.table).relations.projects?.m2m;
-  if (!m2m) return out;
-  // distinct (subject, project id) pairs first, then their names (unique): a distinct over the
-  // text of every session's project name sorted thousands of rows for the alive list
-  const pairs = new QueryBuilder()
-    .selectDistinct({ subject: sql<string>`${sessions.fk}`.as('subject'), project: sql<string>`${m2m.to}`.as('project') })
-    .from(sessions.table)
-    .innerJoin(m2m.through, eq(m2m.from, sessions.cols.id))
-    .where(inIds(sessions.fk, ids(rows)))
-    .as('session_project_pairs');
-  const found = await ctx.db
-    .select({ subject: pairs.subject, name: projects.name })
-    .from(pairs)
-    .innerJoin(projects, eq(projects.id, pairs.project))
-    .orderBy(asc(projects.name));
-  for (const f of found as Array<{ subject: string; name: string }>) pushTo(out, f.subject, f.name);
-  return out;
+  const hook = subjectActions().sessionProjects;
+  return hook && rows.length ? hook(rows, ctx) : new Map();
 }
 
 interface ZygosityRow {
