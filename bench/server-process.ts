@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { withMallocTunables } from '../src/ops/malloc-tuning.ts';
+import { startFlagsFor } from '../src/ops/heap-tuning.ts';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -64,12 +65,13 @@ export interface RunningServer {
 }
 
 /**
- * Starts `node bin/alyx.mjs serve` (this checkout's, or `bin`) with `env` (from serverEnv: PORT names
+ * Starts `node [flags] bin/alyx.mjs serve` (this checkout's, or `bin`) with `env` (from serverEnv: PORT names
  * the port) and resolves once GET /health answers; rejects if it exits first or is not up in time.
  */
 export async function startServer(env: NodeJS.ProcessEnv, opts: { bin?: string; timeoutMs?: number; stdio?: StdioOptions } = {}): Promise<RunningServer> {
   const bin = opts.bin ?? path.join(root, 'bin', 'alyx.mjs');
-  const child = spawn(process.execPath, [bin, 'serve'], { env, stdio: opts.stdio ?? ['ignore', 'ignore', 'inherit'] });
+  // node's flags for the server's database, as the systemd unit and the Docker image pass them
+  const child = spawn(process.execPath, [...startFlagsFor(!env.DATABASE_URL), bin, 'serve'], { env, stdio: opts.stdio ?? ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
 import { GLIBC_MALLOC_TUNABLES } from '../ops/malloc-tuning.ts';
+import { startFlagsFor } from '../ops/heap-tuning.ts';
+import { loadConfig } from '../config.ts';
 import { CliError, command } from './args.ts';
 
 export interface ServiceSpec {
@@ -15,6 +17,8 @@ export interface ServiceSpec {
   /** the working directory: where alyx.config.json is */
   workDir: string;
   node: string;
+  /** node's flags for the server (src/ops/heap-tuning.ts startFlagsFor) */
+  nodeFlags: string[];
   entry: string;
   user: string;
 }
@@ -30,7 +34,7 @@ export function systemdUnit(s: ServiceSpec, asRoot: boolean): string {
     'Type=simple',
     ...(asRoot ? [`User=${s.user}`] : []),
     `WorkingDirectory=${s.workDir}`,
-    `ExecStart=${s.node} ${s.entry} serve`,
+    `ExecStart=${[s.node, ...s.nodeFlags, s.entry].join(' ')} serve`,
     'Environment=NODE_ENV=production',
     // the allocator settings `npm start` uses (src/ops/malloc-tuning.ts)
     `Environment=GLIBC_TUNABLES=${GLIBC_MALLOC_TUNABLES}`,
@@ -57,7 +61,7 @@ export function launchdPlist(s: ServiceSpec, label: string): string {
 <dict>
   <key>Label</key><string>${xml(label)}</string>
   <key>ProgramArguments</key>
-  <array><string>${xml(s.node)}</string><string>${xml(s.entry)}</string><string>serve</string></array>
+  <array>${[s.node, ...s.nodeFlags, s.entry, 'serve'].map((a) => `<string>${xml(a)}</string>`).join('')}</array>
   <key>WorkingDirectory</key><string>${xml(s.workDir)}</string>
   <key>RunAtLoad</key><true/>
   <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
@@ -73,13 +77,13 @@ export function windowsInstructions(s: ServiceSpec): string {
     'Windows has no service file to write. Either:',
     '',
     '  NSSM (https://nssm.cc), from an administrator prompt:',
-    `    nssm install ${s.name} "${s.node}" "${s.entry}" serve`,
+    `    nssm install ${s.name} "${s.node}" ${s.nodeFlags.map((f) => `${f} `).join('')}"${s.entry}" serve`,
     `    nssm set ${s.name} AppDirectory "${s.workDir}"`,
     `    nssm set ${s.name} AppStopMethodConsole 30000`,
     `    nssm start ${s.name}`,
     '',
     '  or the Task Scheduler (starts at boot, no console window):',
-    `    schtasks /Create /TN ${s.name} /SC ONSTART /RU SYSTEM /TR "cmd /c cd /d \\"${s.workDir}\\" && \\"${s.node}\\" \\"${s.entry}\\" serve"`,
+    `    schtasks /Create /TN ${s.name} /SC ONSTART /RU SYSTEM /TR "cmd /c cd /d \\"${s.workDir}\\" && \\"${s.node}\\" ${s.nodeFlags.map((f) => `${f} `).join('')}\\"${s.entry}\\" serve"`,
     `    schtasks /Run /TN ${s.name}`,
     '',
   ].join('\n');
@@ -100,6 +104,8 @@ export const serviceInstallCommand = command({
       name: values.name,
       workDir: process.cwd(),
       node: process.execPath,
+      // the database the service will open: its config file here, or the environment of this command
+      nodeFlags: startFlagsFor(!loadConfig().databaseUrl),
       entry: path.join(PACKAGE_ROOT, 'bin', 'alyx.mjs'),
       user: values.user ?? os.userInfo().username,
     };

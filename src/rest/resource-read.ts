@@ -8,7 +8,7 @@ import type { RequestContext } from './context.ts';
 import { refuseSecretParams, type FilterContext } from './filters.ts';
 import { paginationParams, type Page } from './pagination.ts';
 import type { ResourceParts } from './resource.ts';
-import { selectFrom, serializeRows } from './resource-fields.ts';
+import { selectedRows, selectFrom, serializeRows } from './resource-fields.ts';
 import { normalizeUuid } from './values.ts';
 import { orderingTerms, searchCondition } from './admin.ts';
 
@@ -60,11 +60,15 @@ export async function listPage(parts: ResourceParts, ctx: RequestContext, query:
   // ?ordering= replaces the default order (the primary key breaks ties); a filter of that name wins
   const sorted = parts.allFilters[ORDERING_PARAM] ? null : orderingTerms(adminSubject(parts), parts.spec.admin, query.get(ORDERING_PARAM));
   const cond = await listWhere(parts, ctx, query);
-  const rows = (await selectFrom(ctx.db, parts.spec.table as PgTable, parts.selectionOf(parts.listFields))
-    .where(cond)
-    .orderBy(...(sorted ? [...sorted, parts.tieBreak] : parts.order()))
-    .limit(limit)
-    .offset(offset)) as Row[];
+  const sel = parts.selectionOf(parts.listFields);
+  const rows = await selectedRows(
+    selectFrom(ctx.db, parts.spec.table as PgTable, sel)
+      .where(cond)
+      .orderBy(...(sorted ? [...sorted, parts.tieBreak] : parts.order()))
+      .limit(limit)
+      .offset(offset),
+    sel,
+  );
   // a page that is not full (and is not past the end) tells the count itself
   const needsCount = rows.length === limit || (rows.length === 0 && offset > 0);
   const total = needsCount ? await countWhere(parts, ctx, cond) : offset + rows.length;
@@ -88,9 +92,9 @@ export async function fetchByLookup(parts: ResourceParts, ctx: RequestContext, v
   if (v === null) throw notFound(parts.modelName);
   const base = parts.spec.baseWhere?.(ctx);
   const table = parts.spec.table as PgTable;
-  const rows = (await (renderFields ? selectFrom(ctx.db, table, parts.selectionOf(renderFields)) : ctx.db.select().from(table))
-    .where(base ? and(eq(parts.lookupCol, v), base) : eq(parts.lookupCol, v))
-    .limit(2)) as Row[];
+  const where = base ? and(eq(parts.lookupCol, v), base) : eq(parts.lookupCol, v);
+  const sel = renderFields && parts.selectionOf(renderFields);
+  const rows = sel ? await selectedRows(selectFrom(ctx.db, table, sel).where(where).limit(2), sel) : ((await ctx.db.select().from(table).where(where).limit(2)) as Row[]);
   if (rows.length === 0) throw notFound(parts.modelName);
   if (rows.length > 1) {
     throw new ApiError(400, {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GLIBC_MALLOC_TUNABLES } from '../../src/ops/malloc-tuning.ts';
+import { startFlagsFor } from '../../src/ops/heap-tuning.ts';
 
 const compose = parse(fs.readFileSync('deploy/compose.yaml', 'utf8'));
 const dockerfile = fs.readFileSync('deploy/Dockerfile', 'utf8');
@@ -83,7 +84,11 @@ describe('deploy/Dockerfile', () => {
     expect(['root', '0']).not.toContain(user);
     expect(last).toMatch(/^HEALTHCHECK[\s\S]*\/health/m);
     // node itself is PID 1's command (signals reach it), not npm
-    expect(/^CMD\s+(.*)$/m.exec(last)?.[1]).toMatch(/^\["node", "[^"]*bin\/alyx\.mjs", "serve"\]$/);
+    const cmd = JSON.parse(/^CMD\s+(.*)$/m.exec(last)?.[1] ?? '[]') as string[];
+    expect(cmd[0]).toBe('node');
+    expect(cmd.slice(-2)).toEqual(['/app/bin/alyx.mjs', 'serve']);
+    // with node's flags for a server on PostgreSQL (compose.yaml gives it one)
+    expect(cmd.slice(1, -2)).toEqual(startFlagsFor(false));
   });
 
   it('starts the server with the allocator settings of `npm start`', () => {

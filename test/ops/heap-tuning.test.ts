@@ -3,7 +3,7 @@
 // one that keeps a heap closer to what it holds alive.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { heapFlagsFor } from '../../src/ops/heap-tuning.ts';
+import { heapFlagsFor, startFlagsFor } from '../../src/ops/heap-tuning.ts';
 
 /** A child process that keeps ~20 MB alive and promotes garbage; prints its largest heap (MB). */
 function largestHeap(flags: string[]): number {
@@ -28,7 +28,7 @@ describe('the heap settings of the server process', () => {
   });
 
   it('are flags this Node accepts (it refuses an unknown one on its command line)', () => {
-    for (const flag of heapFlagsFor(true)) {
+    for (const flag of [...heapFlagsFor(true), ...startFlagsFor(false)]) {
       expect(() => execFileSync(process.execPath, [flag, '-e', '0'], { stdio: 'pipe' }), flag).not.toThrow();
     }
   });
@@ -37,5 +37,19 @@ describe('the heap settings of the server process', () => {
     const tuned = largestHeap(heapFlagsFor(true));
     const untuned = largestHeap([]);
     expect(tuned).toBeLessThan(untuned * 0.75);
+  }, 30_000);
+});
+
+describe('the start flags of a server on PostgreSQL', () => {
+  it('give V8 a larger young generation than its default', () => {
+    const newSpace = (flags: string[]) =>
+      Number(
+        execFileSync(process.execPath, [...flags, '-e', `
+          const v8 = require('node:v8');
+          const keep = [];
+          for (let i = 0; i < 2e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 40000) keep.splice(0, 20000); }
+          console.log(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size)`], { encoding: 'utf8' }).trim(),
+      );
+    expect(newSpace(startFlagsFor(false))).toBeGreaterThan(newSpace([]) * 1.5);
   }, 30_000);
 });

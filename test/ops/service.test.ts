@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseCommandArgs } from '../../src/cli/args.ts';
 import { serviceInstallCommand, systemdUnit } from '../../src/cli/service.ts';
 import { GLIBC_MALLOC_TUNABLES } from '../../src/ops/malloc-tuning.ts';
+import { startFlagsFor } from '../../src/ops/heap-tuning.ts';
 
 async function run(argv: string[]): Promise<string> {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -24,6 +25,7 @@ describe('alyx service install', () => {
   it('--dry-run on Linux prints a systemd unit that runs `alyx serve` here and the systemctl commands, writing nothing', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'alyx-home-'));
     vi.stubEnv('HOME', home);
+    vi.stubEnv('DATABASE_URL', '');
     const out = await run(['--dry-run', '--platform', 'linux', '--name', 'alyx-lab']);
     expect(out).toContain('[Service]');
     expect(out).toContain(`WorkingDirectory=${process.cwd()}`);
@@ -35,13 +37,25 @@ describe('alyx service install', () => {
     expect(fs.readdirSync(home)).toEqual([]);
   });
 
+  it("starts a server on PostgreSQL with node's flags for it, and one on the embedded database without", async () => {
+    const flags = startFlagsFor(false).join(' ');
+    expect(flags).toMatch(/^--/);
+    vi.stubEnv('DATABASE_URL', 'postgres://alyx@db.example.org/alyx');
+    const pg = await run(['--dry-run', '--platform', 'linux']);
+    expect(pg).toMatch(new RegExp(`ExecStart=\\S+ ${flags} \\S+bin/alyx\\.mjs serve`));
+    expect(await run(['--dry-run', '--platform', 'darwin'])).toContain(`<string>${flags}</string>`);
+    vi.stubEnv('DATABASE_URL', '');
+    expect(startFlagsFor(true)).toEqual([]);
+    expect(await run(['--dry-run', '--platform', 'linux'])).not.toContain(flags);
+  });
+
   it('writes the unit where systemd looks (the user unit directory when not root)', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'alyx-home-'));
     vi.stubEnv('HOME', home);
     const asRoot = process.getuid?.() === 0;
     if (asRoot) {
       // as root the unit goes to /etc/systemd/system: check the text only, not the system
-      expect(systemdUnit({ name: 'alyx', workDir: '/srv/alyx', node: '/usr/bin/node', entry: '/opt/alyx/bin/alyx.mjs', user: 'alyx' }, true)).toMatch(/User=alyx[\s\S]*WantedBy=multi-user\.target/);
+      expect(systemdUnit({ name: 'alyx', workDir: '/srv/alyx', node: '/usr/bin/node', nodeFlags: [], entry: '/opt/alyx/bin/alyx.mjs', user: 'alyx' }, true)).toMatch(/User=alyx[\s\S]*WantedBy=multi-user\.target/);
     } else {
       const out = await run(['--platform', 'linux']);
       const file = path.join(home, '.config', 'systemd', 'user', 'alyx.service');
