@@ -23,9 +23,24 @@ function checkedUuidArray(ids: readonly string[]): SQL {
   return sql`${`{${ids.join(',')}}`}::uuid[]`;
 }
 
+/**
+ * Lists of ids found to be UUIDs lately, as joined: a page's ids are loaded against by several of
+ * its fields (a subject page: six lists of the same 250 ids), and checking them was 4% of the
+ * server's time on the subjects list. A hash lookup of the joined text is several times cheaper.
+ */
+const recentLists = new Set<string>();
+const RECENT_LISTS = 64;
+
 /** `column` is one of `ids` (a uuid column and uuid values; anything else falls back to inArray). */
 export function inIds(column: PgColumn, ids: readonly unknown[]): SQL {
   const list = [...new Set(ids)];
-  if (column.columnType !== 'PgUUID' || !allUuids(list)) return inArray(column, list as never[]);
-  return sql`${column} = any(${checkedUuidArray(list)})`;
+  // a UUID's text is 36 characters: lists of such strings that join to the same text are the same
+  if (column.columnType !== 'PgUUID' || !list.every((v) => typeof v === 'string' && v.length === 36)) return inArray(column, list as never[]);
+  const joined = list.join(',');
+  if (!recentLists.has(joined)) {
+    if (!allUuids(list)) return inArray(column, list as never[]);
+    if (recentLists.size >= RECENT_LISTS) recentLists.clear();
+    recentLists.add(joined);
+  }
+  return sql`${column} = any(${`{${joined}}`}::uuid[])`;
 }
