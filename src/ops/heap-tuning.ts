@@ -31,7 +31,7 @@ export function tuneHeap(embedded: boolean): void {
  * Why: on PostgreSQL the server's own thread is the bottleneck of the heaviest list pages. Under
  * 8 concurrent requests of the 250-subject list, a request's objects lived through two scavenges of
  * V8's default 16 MB semi-space and were promoted: ~75 scavenges and one full collection a second,
- * a tenth of the thread. A 32 MB semi-space: 230 -> 275 requests a second, p99 57 -> 45 ms, RSS
+ * a tenth of the thread. A 32 MB semi-space: 230 -> 275 requests a second, p99 57 -> 50 ms, RSS
  * 190 -> 175 MB (bench/RESULTS.md, session 10). On the embedded database it also enlarged the
  * database thread's heap: 267 -> 382 MB for 6% more requests a second, so it is left out there.
  */

@@ -133,7 +133,7 @@ describe('admin UI in chromium', () => {
     await page.getByRole('button', { name: 'Save' }).first().click();
     // redirected to the new lab's page
     await page.waitForURL(/#\/labs\/ui_lab\/show$/);
-    await page.getByText('Web Institute').waitFor();
+    await page.getByText('Web Institute', { exact: true }).waitFor(); // the history panel says "institution: Web Institute"
     expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(1);
     const api = await t.get('/labs/ui_lab');
@@ -156,7 +156,7 @@ describe('admin UI in chromium', () => {
     await institution.fill('Renamed Institute');
     await page.getByRole('button', { name: 'Save' }).first().click();
     await page.waitForURL(/#\/labs\/ui_lab\/show$/);
-    await page.getByText('Renamed Institute').waitFor();
+    await page.getByText('Renamed Institute', { exact: true }).waitFor(); // the history: "institution: Web Institute → Renamed Institute"
     const api = await t.get('/labs/ui_lab');
     expect(api.body.institution).toBe('Renamed Institute');
     expect(api.body.timezone).toBe('Europe/London');
@@ -213,7 +213,8 @@ describe('admin UI in chromium', () => {
     await page.locator('input[name="weight"]').fill('19.75');
     await page.getByRole('button', { name: 'Save' }).first().click();
     await page.waitForURL(/#\/weighings\/[0-9a-f-]{36}\/show$/);
-    await page.getByText('19.75').waitFor();
+    // exact: the history panel at the foot of the page also says "weight: 19.75" once it has loaded
+    await page.getByText('19.75', { exact: true }).waitFor();
     const list = await t.get('/weighings?subject=WEB_001&limit=10');
     expect(list.body.count).toBe(5);
     const created = list.body.results.find((w: { weight: number }) => w.weight === 19.75);
