@@ -15,12 +15,12 @@ const allUuids = (ids: readonly unknown[]): ids is readonly string[] => ids.ever
  */
 export function uuidArray(ids: readonly unknown[]): SQL {
   if (!allUuids(ids)) throw new Error('uuidArray: not a list of UUIDs');
-  return checkedUuidArray(ids);
+  return checkedUuidArray(ids.join(','));
 }
 
-/** uuidArray of ids already checked (a page's ids are checked once, not once per use). */
-function checkedUuidArray(ids: readonly string[]): SQL {
-  return sql`${`{${ids.join(',')}}`}::uuid[]`;
+/** uuidArray of ids already checked, given joined with commas. */
+function checkedUuidArray(joined: string): SQL {
+  return sql`${`{${joined}}`}::uuid[]`;
 }
 
 /**
@@ -42,5 +42,5 @@ export function inIds(column: PgColumn, ids: readonly unknown[]): SQL {
     if (recentLists.size >= RECENT_LISTS) recentLists.clear();
     recentLists.add(joined);
   }
-  return sql`${column} = any(${`{${joined}}`}::uuid[])`;
+  return sql`${column} = any(${checkedUuidArray(joined)})`;
 }

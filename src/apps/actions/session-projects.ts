@@ -8,8 +8,8 @@
 // cascades from deleted subjects and projects. They are installed after every migration run (like
 // the audit guard), with the table rebuilt in the same transaction; a restore loads rows with
 // triggers off (session_replication_role = replica) and rebuilds it afterwards.
-import { and, asc, eq, getTableName, gt, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { and, asc, eq, getTableName, gt, sql } from 'drizzle-orm';
+import { QueryBuilder, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import type { DerivedTable } from '../../db/derived.ts';
 import type { RequestContext } from '../../rest/context.ts';
@@ -113,13 +113,18 @@ async function installed(db: Queryable): Promise<boolean> {
   return CURRENT.every((n) => names.has(n)) && names.size === CURRENT.length;
 }
 
+/** The table's rows as counted from the sessions: what it must hold (keys as the table's). */
+const recount = () =>
+  new QueryBuilder()
+    .select({ subject: sessions.subject, project: sessionProjects.project, sessions: sql<number>`count(*)::integer`.as('sessions') })
+    .from(sessionProjects)
+    .innerJoin(sessions, eq(sessions.id, sessionProjects.session))
+    .groupBy(sessions.subject, sessionProjects.project);
+
 /** Recounts the whole table from the sessions. */
 async function rebuild(db: Queryable): Promise<void> {
   await db.delete(summary);
-  await db.execute(sql`insert into ${summary} (${sql.raw(SUBJ)}, ${sql.raw(PROJ)}, ${sql.raw(N)})
-    select ${sessions.subject}, ${sessionProjects.project}, count(*)::integer
-    from ${sessionProjects} inner join ${sessions} on ${sessions.id} = ${sessionProjects.session}
-    group by 1, 2`);
+  await db.insert(summary).select(recount());
 }
 
 async function install(db: Queryable): Promise<void> {
@@ -137,11 +142,9 @@ async function install(db: Queryable): Promise<void> {
 
 /** Rows of the table that a recount would not give, and recounted rows it lacks (`alyx doctor`). */
 async function differences(db: Queryable): Promise<number> {
-  const recount: SQL = sql`select ${sessions.subject} as s, ${sessionProjects.project} as p, count(*)::integer as n
-    from ${sessionProjects} inner join ${sessions} on ${sessions.id} = ${sessionProjects.session} group by 1, 2`;
-  const stored: SQL = sql`select ${summary.subject} as s, ${summary.project} as p, ${summary.sessions} as n from ${summary}`;
+  const stored = new QueryBuilder().select({ subject: summary.subject, project: summary.project, sessions: summary.sessions }).from(summary);
   const r = (await db.execute(
-    sql`select count(*)::integer as n from ((${recount} except ${stored}) union all (${stored} except ${recount})) d`,
+    sql`select count(*)::integer as n from ((${recount()} except ${stored}) union all (${stored} except ${recount()})) d`,
   )) as unknown as { rows: { n: number }[] };
   return Number(r.rows[0].n);
 }
@@ -156,7 +159,7 @@ export async function sessionProjectNames(subjectRows: Row[], ctx: RequestContex
     .select({ subject: summary.subject, name: projects.name })
     .from(summary)
     .innerJoin(projects, eq(projects.id, summary.project))
-    .where(and(inIds(summary.subject, [...new Set(subjectRows.map((r) => r.id as string))]), gt(summary.sessions, 0)))
+    .where(and(inIds(summary.subject, subjectRows.map((r) => r.id)), gt(summary.sessions, 0)))
     .orderBy(asc(projects.name));
   for (const f of found) pushTo(out, f.subject, f.name);
   return out;
